@@ -1,0 +1,1 @@
+"""Pytest plugin: real PostgreSQL and Kafka-protocol broker for any test."""
