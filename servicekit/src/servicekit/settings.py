@@ -23,7 +23,9 @@ class CommonSettings(BaseSettings):
 
     environment: Environment = Field("development", validation_alias="ENVIRONMENT")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
-    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
+    )
     # Apache Kafka supports idempotent producers; the Tansu broker of the local stack does not.
     kafka_enable_idempotence: bool = Field(False, validation_alias="KAFKA_ENABLE_IDEMPOTENCE")
     # Namespaces every topic name, so that tests or tenants can share one cluster.

@@ -1,0 +1,84 @@
+"""The FastAPI app every service is built on: errors, request ids, logs, traces, health, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from servicekit.logs import configure_logging
+from servicekit.problems import install_problem_handlers, problem_response
+from servicekit.runtime import ServiceRuntime, running
+from servicekit.telemetry import configure_tracing
+
+OPS_PATHS = ["/healthz", "/readyz", "/metrics"]
+
+
+def _accept_request_id(value: str) -> bool:
+    # Ids from the gateway or a client are kept if they are sane; others are replaced.
+    return 8 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    routers: Sequence[APIRouter] = (),
+    consumers: Callable[[ServiceRuntime], None] | None = None,
+    description: str = "",
+) -> FastAPI:
+    """A service app whose lifespan opens the runtime (database, broker, relay, consumers)."""
+    settings = runtime.settings
+    configure_logging(runtime.name, settings.log_level)
+    configure_tracing(runtime.name, settings.otel_exporter_otlp_endpoint)
+    if consumers is not None:
+        consumers(runtime)  # subscribers must exist before the broker starts
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with running(runtime):
+            yield
+
+    app = FastAPI(title=f"clinic {runtime.name}", description=description, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.verifier = runtime.verifier
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    _add_ops_routes(app, runtime)
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name="X-Request-ID", validator=_accept_request_id
+    )
+    Instrumentator(excluded_handlers=OPS_PATHS).instrument(app)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls=",".join(OPS_PATHS))
+    return app
+
+
+def _add_ops_routes(app: FastAPI, runtime: ServiceRuntime) -> None:
+    @app.get("/healthz", tags=["ops"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get("/readyz", tags=["ops"], summary="The database and the broker are reachable")
+    async def readyz() -> Response:
+        checks = {
+            "database": "ok" if await runtime.database_ready() else "unreachable",
+            "broker": "ok" if await runtime.connector.ping() else "unreachable",
+        }
+        if all(value == "ok" for value in checks.values()):
+            return JSONResponse({"status": "ready", "service": runtime.name, "checks": checks})
+        return problem_response(
+            503,
+            slug="not-ready",
+            detail="A dependency of the service is unreachable.",
+            checks=checks,
+        )
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,173 @@
+"""Access-token verification against the identity service's JWKS, in every service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from uuid import UUID
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+
+from servicekit.problems import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
+
+# RFC 8725: accept exactly the algorithm identity signs with, never what a token claims.
+ALGORITHMS = ["EdDSA"]
+REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A role held in one clinic, or organisation-wide when `clinic_id` is None."""
+
+    role: str
+    clinic_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller of a request."""
+
+    user_id: UUID
+    memberships: tuple[Membership, ...] = field(default_factory=tuple)
+    token_id: str = ""
+
+    @property
+    def is_org_admin(self) -> bool:
+        """Organisation admins may act in every clinic."""
+        return any(m.role == "org_admin" for m in self.memberships)
+
+    def has_role(self, clinic_id: UUID, *roles: str) -> bool:
+        """Whether the caller holds one of `roles` in the clinic (org admins hold all)."""
+        return self.is_org_admin or any(
+            m.clinic_id == clinic_id and m.role in roles for m in self.memberships
+        )
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        """Build a principal from verified claims; `roles` is [{"role", "clinic_id"}]."""
+        memberships = tuple(
+            Membership(
+                role=str(item["role"]),
+                clinic_id=UUID(item["clinic_id"]) if item.get("clinic_id") else None,
+            )
+            for item in claims.get("roles", [])
+        )
+        return cls(user_id=UUID(claims["sub"]), memberships=memberships, token_id=claims["jti"])
+
+
+class JwksVerifier:
+    """Verifies access tokens; keys are cached and refetched when an unknown `kid` appears."""
+
+    def __init__(
+        self,
+        jwks_url: str,
+        *,
+        issuer: str,
+        audience: str,
+        client: httpx.AsyncClient | None = None,
+        min_refresh_interval: float = 10.0,
+        leeway: float = 30.0,
+    ) -> None:
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+        self._client = client or httpx.AsyncClient(timeout=5.0)
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._min_refresh_interval = min_refresh_interval
+        self._leeway = leeway
+        self._lock = asyncio.Lock()
+
+    async def verify(self, token: str) -> Principal:
+        """The principal of a valid token; Unauthorized for anything else."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized("The access token is malformed.") from exc
+        key = await self._key(kid)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self._leeway,
+                options={"require": REQUIRED_CLAIMS},
+            )
+            return Principal.from_claims(claims)
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The access token has expired.") from exc
+        except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+            raise Unauthorized("The access token is not valid.") from exc
+
+    async def _key(self, kid: str | None) -> jwt.PyJWK:
+        if not kid:
+            raise Unauthorized("The access token names no signing key.")
+        if kid not in self._keys:
+            await self._refresh()
+        try:
+            return self._keys[kid]
+        except KeyError:
+            raise Unauthorized("The access token is signed by an unknown key.") from None
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            # Bounded refetching: a flood of forged kids must not hammer identity.
+            if time.monotonic() - self._fetched_at < self._min_refresh_interval:
+                return
+            try:
+                response = await self._client.get(self.jwks_url)
+                response.raise_for_status()
+                jwks = jwt.PyJWKSet.from_dict(response.json())
+            except (httpx.HTTPError, jwt.PyJWKSetError, ValueError) as exc:
+                log.warning("could not fetch the JWKS (%s)", exc)
+                raise Unauthorized("Tokens cannot be verified right now.") from exc
+            self._fetched_at = time.monotonic()
+            self._keys = {key.key_id: key for key in jwks.keys if key.key_id}
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._client.aclose()
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """The caller when a bearer token is sent, else None (public endpoints)."""
+    token = _bearer_token(request)
+    if token is None:
+        return None
+    verifier: JwksVerifier = request.app.state.verifier
+    return await verifier.verify(token)
+
+
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    """The caller; 401 without a valid bearer token."""
+    if principal is None:
+        raise Unauthorized("This endpoint needs a bearer access token.")
+    return principal
+
+
+async def org_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """The caller, who must be an organisation admin."""
+    if not principal.is_org_admin:
+        raise Forbidden("Only organisation admins may do this.")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+OrgAdmin = Annotated[Principal, Depends(org_admin)]

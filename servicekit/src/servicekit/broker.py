@@ -1,0 +1,79 @@
+"""FastStream Kafka broker factory and a connector that keeps trying while Kafka is away."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
+
+from servicekit.settings import CommonSettings
+from servicekit.telemetry import configure_tracing
+
+log = logging.getLogger(__name__)
+
+
+def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
+    """A broker whose producer idempotence follows the setting (off for Tansu, on for Kafka)."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=settings.kafka_enable_idempotence,
+        request_timeout_ms=10_000,
+        graceful_timeout=10.0,
+        logger=logging.getLogger(f"faststream.{client_id}"),
+        log_level=logging.DEBUG,
+        middlewares=(
+            KafkaTelemetryMiddleware(tracer_provider=configure_tracing(client_id, None)),
+            KafkaPrometheusMiddleware(registry=REGISTRY, app_name=client_id),
+        ),
+    )
+
+
+class BrokerConnector:
+    """Starts the broker in the background, retrying, so a service runs while Kafka is down."""
+
+    def __init__(self, broker: KafkaBroker, *, max_backoff: float = 10.0) -> None:
+        self.broker = broker
+        self.connected = asyncio.Event()
+        self._max_backoff = max_backoff
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Begin connecting; returns at once."""
+        self._task = asyncio.create_task(self._connect(), name="broker-connector")
+
+    async def _connect(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self.broker.start()
+            except Exception as exc:
+                log.warning("broker not reachable (%s); retrying in %.1fs", exc, backoff)
+                await self.broker.stop()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+            else:
+                self.connected.set()
+                log.info("broker connected")
+                return
+
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """Whether the broker answers now."""
+        if not self.connected.is_set():
+            return False
+        try:
+            return await self.broker.ping(timeout=timeout)
+        except Exception:
+            return False
+
+    async def stop(self) -> None:
+        """Stop connecting and close the broker."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.broker.stop()

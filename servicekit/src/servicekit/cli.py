@@ -1,0 +1,42 @@
+"""`python -m <service>` serves the API and consumers; `python -m <service> migrate` migrates."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from servicekit.migrations import upgrade
+from servicekit.settings import ServiceSettings
+
+USAGE = "usage: python -m {name} [serve|migrate]"
+
+
+def run_service(
+    settings_class: type[ServiceSettings],
+    create_app: Callable[[ServiceSettings], FastAPI],
+    migrations_dir: Path,
+    argv: list[str] | None = None,
+) -> int:
+    """Entry point shared by every service's __main__."""
+    args = sys.argv[1:] if argv is None else argv
+    action = args[0] if args else "serve"
+    settings = settings_class()
+    if action == "migrate":
+        upgrade(migrations_dir, settings.database_url.get_secret_value())
+        return 0
+    if action != "serve":
+        print(USAGE.format(name=settings.service_name), file=sys.stderr)
+        return 2
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0

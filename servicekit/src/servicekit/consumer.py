@@ -1,0 +1,156 @@
+"""Idempotent consumers: effect and processed event id commit together; offsets only after."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from clinic_contracts.deadletter import DEAD_LETTER_TOPIC, DeadLetter, encode_dead_letter
+from clinic_contracts.envelope import EventEnvelope, decode
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from servicekit.metrics import CONSUMER_MESSAGES, CONSUMER_RETRIES, DEAD_LETTERS
+from servicekit.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+
+# Failures of the infrastructure, not of the message: never dead-letter for these, wait.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+)
+
+
+class IdempotentConsumer:
+    """Registers subscribers whose handlers apply each event at most once per consumer group."""
+
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Outbox,
+        *,
+        group: str,
+        topic_prefix: str = "",
+        max_attempts: int = 5,
+        backoff: float = 0.2,
+    ) -> None:
+        self.broker = broker
+        self.sessions = sessions
+        self.processed = outbox.processed
+        self.service = outbox.producer
+        self.group = group
+        self.topic_prefix = topic_prefix
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+
+    def subscribe(self, topic: str, handler: Handler) -> None:
+        """Apply `handler` to every event on `topic`, once, in order per aggregate."""
+        # MANUAL: FastStream would otherwise commit the offset even when the handler failed.
+        subscriber = self.broker.subscriber(
+            f"{self.topic_prefix}{topic}",
+            group_id=self.group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+        )
+
+        async def on_message(message: KafkaMessage) -> None:
+            await self._handle(topic, handler, message)
+
+        subscriber(on_message)
+
+    async def _handle(self, topic: str, handler: Handler, message: KafkaMessage) -> None:
+        try:
+            await self._handle_once(topic, handler, message)
+        except Exception as exc:
+            # Only a failed dead-letter publish gets here: rewind, so the message is not lost.
+            log.warning("could not dead-letter a message of %s (%s); redelivering", topic, exc)
+            await asyncio.sleep(1.0)
+            await message.nack()
+
+    async def _handle_once(self, topic: str, handler: Handler, message: KafkaMessage) -> None:
+        try:
+            envelope = decode(message.body)
+        except Exception as exc:  # undecodable now means undecodable forever
+            await self._dead_letter(topic, message, exc, attempts=1, event_id=None)
+            await message.ack()
+            return
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                outcome = await self._apply(handler, envelope)
+            except TRANSIENT_ERRORS as exc:
+                log.warning("transient failure on %s (%s); redelivering", topic, exc)
+                await asyncio.sleep(min(self.backoff * 2**attempt, 5.0))
+                await message.nack()
+                return
+            except Exception as exc:
+                if attempt < self.max_attempts:
+                    CONSUMER_RETRIES.labels(self.service, self.group, topic).inc()
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                    continue
+                log.exception(
+                    "event %s failed %d times; dead-lettering", envelope.event_id, attempt
+                )
+                await self._dead_letter(topic, message, exc, attempt, envelope.event_id)
+                outcome = "dead_lettered"
+            CONSUMER_MESSAGES.labels(self.service, self.group, topic, outcome).inc()
+            await message.ack()
+            return
+
+    async def _apply(self, handler: Handler, envelope: EventEnvelope) -> str:
+        async with self.sessions() as session, session.begin():
+            claimed = await session.execute(
+                insert(self.processed)
+                .values(consumer_group=self.group, event_id=envelope.event_id)
+                .on_conflict_do_nothing()
+                .returning(self.processed.c.event_id)
+            )
+            if claimed.first() is None:
+                return "duplicate"
+            await handler(session, envelope)
+        return "applied"
+
+    async def _dead_letter(
+        self,
+        topic: str,
+        message: KafkaMessage,
+        error: BaseException,
+        attempts: int,
+        event_id: UUID | None,
+    ) -> None:
+        record = message.raw_message
+        letter = DeadLetter(
+            source_topic=topic,
+            partition=getattr(record, "partition", 0),
+            offset=getattr(record, "offset", 0),
+            key=(getattr(record, "key", None) or b"").decode(errors="replace") or None,
+            consumer_group=self.group,
+            error_type=type(error).__name__,
+            error_message=str(error)[:2000],
+            attempts=attempts,
+            failed_at=datetime.now(UTC),
+            original_value=bytes(message.body).decode(errors="replace"),
+            event_id=event_id,
+        )
+        # If this publish fails the exception propagates and the message is redelivered.
+        await self.broker.publish(
+            encode_dead_letter(letter),
+            topic=f"{self.topic_prefix}{DEAD_LETTER_TOPIC}",
+            key=getattr(record, "key", None),
+        )
+        DEAD_LETTERS.labels(self.service, self.group, topic).inc()

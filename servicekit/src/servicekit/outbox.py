@@ -1,0 +1,106 @@
+"""Transactional outbox: an event is staged in the same transaction as the state change."""
+
+from __future__ import annotations
+
+import zlib
+from uuid import UUID
+
+from asgi_correlation_id import correlation_id
+from clinic_contracts.envelope import Event, EventEnvelope, new_envelope
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    Uuid,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.telemetry import current_trace_headers
+
+# Events of one aggregate always fall in one lane; a relay holds a lane exclusively while
+# publishing it, which keeps per-aggregate order with any number of relay replicas.
+LANES = 16
+
+
+def lane_of(key: str) -> int:
+    """The lane of an aggregate key (stable across processes and Python versions)."""
+    return zlib.crc32(key.encode()) % LANES
+
+
+class Outbox:
+    """The outbox, lane and processed-event tables of one service schema, and staging."""
+
+    def __init__(self, metadata: MetaData, *, producer: str) -> None:
+        self.producer = producer
+        self.schema = metadata.schema or "public"
+        self.channel = f"{self.schema}_outbox"
+        self.table = Table(
+            "outbox",
+            metadata,
+            Column("id", BigInteger, Identity(), primary_key=True),
+            Column("event_id", Uuid, nullable=False, unique=True),
+            Column("topic", Text, nullable=False),
+            Column("message_key", Text, nullable=False),
+            Column("lane", SmallInteger, nullable=False),
+            Column("event_type", Text, nullable=False),
+            Column("envelope", JSONB, nullable=False),
+            Column("headers", JSONB, nullable=False),
+            Column(
+                "created_at", DateTime(timezone=True), nullable=False, server_default=func.now()
+            ),
+            Column("published_at", DateTime(timezone=True)),
+            Index("ix_outbox_pending", "lane", "id", postgresql_where=text("published_at IS NULL")),
+        )
+        self.lanes = Table("outbox_lanes", metadata, Column("lane", SmallInteger, primary_key=True))
+        self.processed = Table(
+            "processed_events",
+            metadata,
+            Column("consumer_group", Text, primary_key=True),
+            Column("event_id", Uuid, primary_key=True),
+            Column(
+                "processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()
+            ),
+        )
+
+    async def stage(
+        self,
+        session: AsyncSession,
+        event: Event,
+        *,
+        aggregate_id: str | UUID | None = None,
+        clinic_id: UUID | None = None,
+    ) -> EventEnvelope:
+        """Write the event to the outbox in the caller's transaction; the relay publishes it."""
+        key = str(aggregate_id) if aggregate_id is not None else event.aggregate_id()
+        envelope = new_envelope(
+            event,
+            producer=self.producer,
+            aggregate_id=key,
+            clinic_id=clinic_id,
+            correlation_id=correlation_id.get(),
+        )
+        await session.execute(
+            insert(self.table).values(
+                event_id=envelope.event_id,
+                topic=event.topic,
+                message_key=key,
+                lane=lane_of(key),
+                event_type=envelope.event_type,
+                envelope=envelope.model_dump(mode="json"),
+                headers=current_trace_headers(),
+            )
+        )
+        # Delivered at commit, not at all on rollback: wakes the relay without polling.
+        await session.execute(select(func.pg_notify(self.channel, "")))
+        return envelope

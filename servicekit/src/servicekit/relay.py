@@ -1,0 +1,199 @@
+"""The outbox relay: publishes committed events, woken by LISTEN/NOTIFY, polling as a fallback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from opentelemetry import context as otel_context
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from servicekit.metrics import (
+    OUTBOX_OLDEST_AGE,
+    OUTBOX_PENDING,
+    OUTBOX_PUBLISH_FAILURES,
+    OUTBOX_PUBLISHED,
+)
+from servicekit.outbox import LANES, Outbox
+from servicekit.telemetry import context_from_headers
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Publishes outbox rows in id order per lane, then marks them published (at least once)."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        sessions: async_sessionmaker[AsyncSession],
+        broker: KafkaBroker,
+        *,
+        dsn: str,
+        topic_prefix: str = "",
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        retention: timedelta = timedelta(days=3),
+    ) -> None:
+        self.outbox = outbox
+        self.sessions = sessions
+        self.broker = broker
+        self.dsn = dsn
+        self.topic_prefix = topic_prefix
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.retention = retention
+        self._wake = asyncio.Event()
+        self._service = outbox.producer
+        self._last_housekeeping = 0.0
+
+    async def run(self) -> None:
+        """Relay until cancelled; database or broker outages only delay publishing."""
+        listener = asyncio.create_task(self._listen(), name=f"{self._service}-outbox-listen")
+        backoff = self.poll_interval
+        try:
+            await self._ensure_lanes()
+            while True:
+                try:
+                    published = await self.publish_pending()
+                    await self._housekeeping()
+                    backoff = self.poll_interval
+                except Exception as exc:
+                    OUTBOX_PUBLISH_FAILURES.labels(self._service).inc()
+                    log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
+                    published = 0
+                    backoff = min(backoff * 2, 30.0)
+                if published == 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                    self._wake.clear()
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+
+    async def publish_pending(self) -> int:
+        """Publish everything pending now; returns how many events were published."""
+        total = 0
+        while True:
+            count = await self._publish_batch()
+            total += count
+            if count < self.batch_size:
+                return total
+
+    async def _publish_batch(self) -> int:
+        table = self.outbox.table
+        async with self.sessions() as session, session.begin():
+            lanes = (
+                (
+                    await session.execute(
+                        select(self.outbox.lanes.c.lane).with_for_update(skip_locked=True)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not lanes:
+                return 0
+            rows = (
+                await session.execute(
+                    select(
+                        table.c.id,
+                        table.c.topic,
+                        table.c.message_key,
+                        table.c.envelope,
+                        table.c.headers,
+                        table.c.event_type,
+                    )
+                    .where(table.c.published_at.is_(None), table.c.lane.in_(lanes))
+                    .order_by(table.c.id)
+                    .limit(self.batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            # Queue all, then await all: per-partition order is kept by the producer.
+            confirmations = [await self._send(row) for row in rows]
+            await asyncio.gather(*confirmations)
+            await session.execute(
+                update(table)
+                .where(table.c.id.in_([row.id for row in rows]))
+                .values(published_at=func.now())
+            )
+        for row in rows:
+            OUTBOX_PUBLISHED.labels(self._service, row.topic).inc()
+        return len(rows)
+
+    async def _send(self, row: Any) -> asyncio.Future[Any]:
+        headers = {**row.headers, "event_type": row.event_type, "content-type": "application/json"}
+        # Publish under the trace of the request that staged the event.
+        token = otel_context.attach(context_from_headers(row.headers))
+        try:
+            future: asyncio.Future[Any] = await self.broker.publish(
+                json.dumps(row.envelope, separators=(",", ":")).encode(),
+                topic=f"{self.topic_prefix}{row.topic}",
+                key=row.message_key.encode(),
+                headers=headers,
+                correlation_id=row.envelope.get("correlation_id") or None,
+                no_confirm=True,
+            )
+        finally:
+            otel_context.detach(token)
+        return future
+
+    async def _ensure_lanes(self) -> None:
+        async with self.sessions() as session, session.begin():
+            existing = set((await session.execute(select(self.outbox.lanes.c.lane))).scalars())
+            missing = [{"lane": lane} for lane in range(LANES) if lane not in existing]
+            if missing:
+                await session.execute(self.outbox.lanes.insert(), missing)
+
+    async def _housekeeping(self) -> None:
+        """Refresh backlog gauges; prune published rows past retention (every few seconds)."""
+        now = time.monotonic()
+        if now - self._last_housekeeping < 5.0:
+            return
+        self._last_housekeeping = now
+        table = self.outbox.table
+        async with self.sessions() as session, session.begin():
+            count, oldest_age = (
+                await session.execute(
+                    select(
+                        func.count(),
+                        func.extract("epoch", func.now() - func.min(table.c.created_at)),
+                    ).where(table.c.published_at.is_(None))
+                )
+            ).one()
+            await session.execute(
+                delete(table).where(table.c.published_at < func.now() - self.retention)
+            )
+        OUTBOX_PENDING.labels(self._service).set(count)
+        OUTBOX_OLDEST_AGE.labels(self._service).set(float(oldest_age or 0.0))
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                connection = await asyncpg.connect(self.dsn)
+                try:
+                    await connection.add_listener(self.outbox.channel, self._notified)
+                    self._wake.set()  # catch up on anything committed before we listened
+                    while not connection.is_closed():
+                        await asyncio.sleep(5.0)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await connection.close()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("outbox listener lost (%s); polling until it is back", exc)
+                await asyncio.sleep(self.poll_interval)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()

@@ -1,0 +1,122 @@
+"""What a running service holds: engine, sessions, broker, outbox relay, token verifier."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from faststream.kafka import KafkaBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from servicekit.auth import JwksVerifier
+from servicekit.broker import BrokerConnector, make_broker
+from servicekit.consumer import IdempotentConsumer
+from servicekit.db import asyncpg_dsn, create_engine, session_factory
+from servicekit.outbox import Outbox
+from servicekit.relay import OutboxRelay
+from servicekit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+ConsumerSetup = Callable[["ServiceRuntime"], None]
+
+
+class ServiceRuntime:
+    """Resources of one service process, opened and closed by the app's lifespan."""
+
+    def __init__(self, settings: ServiceSettings, outbox: Outbox) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.outbox = outbox
+        self.engine: AsyncEngine = create_engine(settings.database_url.get_secret_value())
+        self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
+        self.broker: KafkaBroker = make_broker(settings, client_id=self.name)
+        self.connector = BrokerConnector(self.broker)
+        self.verifier = JwksVerifier(
+            settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        )
+        self.relay = OutboxRelay(
+            self.outbox,
+            self.sessions,
+            self.broker,
+            dsn=asyncpg_dsn(settings.database_url.get_secret_value()),
+            topic_prefix=settings.kafka_topic_prefix,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval_seconds,
+            retention=timedelta(hours=72),
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def consumer(self, group_suffix: str = "") -> IdempotentConsumer:
+        """An idempotent consumer in this service's consumer group (subscribe before start)."""
+        group = f"{self.name}{'.' + group_suffix if group_suffix else ''}"
+        return IdempotentConsumer(
+            self.broker,
+            self.sessions,
+            self.outbox,
+            group=group,
+            topic_prefix=self.settings.kafka_topic_prefix,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff=self.settings.consumer_retry_backoff_seconds,
+        )
+
+    async def start(self) -> None:
+        """Connect to Kafka in the background and start relaying the outbox."""
+        self.connector.start()
+        self._tasks.append(asyncio.create_task(self._relay(), name=f"{self.name}-relay"))
+
+    async def _relay(self) -> None:
+        await self.connector.connected.wait()
+        await self.relay.run()
+
+    async def stop(self) -> None:
+        """Stop relaying and consuming; close connections."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.connector.stop()
+        await self.verifier.aclose()
+        await self.engine.dispose()
+
+    async def database_ready(self, timeout: float = 2.0) -> bool:
+        """Whether the database answers now."""
+        try:
+            async with asyncio.timeout(timeout), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except Exception as exc:
+            log.warning("database not ready: %s", type(exc).__name__)
+            return False
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    """The runtime of the app serving this request."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for one request: committed when the route returns, rolled back if it raised."""
+    async with runtime_of(request).sessions() as session, session.begin():
+        yield session
+
+
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+# scope="function": commit before the response is sent, so a failed commit is a failed request.
+SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: ServiceRuntime) -> AsyncIterator[ServiceRuntime]:
+    """Start and stop a runtime around a block."""
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()

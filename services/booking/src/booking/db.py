@@ -1,0 +1,16 @@
+"""The booking schema: every table of this service lives in it."""
+
+from servicekit.db import service_metadata
+from servicekit.outbox import Outbox
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "booking"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the booking tables."""
+
+    metadata = service_metadata(SCHEMA)
+
+
+outbox = Outbox(Base.metadata, producer="booking")

@@ -1,0 +1,5 @@
+"""Every table of the booking service, gathered for Alembic."""
+
+from booking.db import Base
+
+metadata = Base.metadata

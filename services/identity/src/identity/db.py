@@ -1,0 +1,16 @@
+"""The identity schema: every table of this service lives in it."""
+
+from servicekit.db import service_metadata
+from servicekit.outbox import Outbox
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "identity"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the identity tables."""
+
+    metadata = service_metadata(SCHEMA)
+
+
+outbox = Outbox(Base.metadata, producer="identity")

@@ -1,0 +1,5 @@
+"""Every table of the notify service, gathered for Alembic."""
+
+from notify.db import Base
+
+metadata = Base.metadata

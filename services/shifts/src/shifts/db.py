@@ -1,0 +1,16 @@
+"""The shifts schema: every table of this service lives in it."""
+
+from servicekit.db import service_metadata
+from servicekit.outbox import Outbox
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "shifts"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the shifts tables."""
+
+    metadata = service_metadata(SCHEMA)
+
+
+outbox = Outbox(Base.metadata, producer="shifts")

@@ -1,0 +1,5 @@
+"""Every table of the shifts service, gathered for Alembic."""
+
+from shifts.db import Base
+
+metadata = Base.metadata
