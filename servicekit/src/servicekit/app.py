@@ -47,23 +47,33 @@ def create_service_app(
     app = FastAPI(title=f"clinic {runtime.name}", description=description, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.verifier = runtime.verifier
-    install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
-    _add_ops_routes(app, runtime)
+    _add_readiness(app, runtime)
+    install_common(app)
+    return app
+
+
+def install_common(app: FastAPI) -> None:
+    """Problem+json errors, request ids, HTTP metrics and traces, /healthz and /metrics."""
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["ops"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_accept_request_id
     )
     Instrumentator(excluded_handlers=OPS_PATHS).instrument(app)
     FastAPIInstrumentor.instrument_app(app, excluded_urls=",".join(OPS_PATHS))
-    return app
 
 
-def _add_ops_routes(app: FastAPI, runtime: ServiceRuntime) -> None:
-    @app.get("/healthz", tags=["ops"], summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": runtime.name}
-
+def _add_readiness(app: FastAPI, runtime: ServiceRuntime) -> None:
     @app.get("/readyz", tags=["ops"], summary="The database and the broker are reachable")
     async def readyz() -> Response:
         checks = {
@@ -78,7 +88,3 @@ def _add_ops_routes(app: FastAPI, runtime: ServiceRuntime) -> None:
             detail="A dependency of the service is unreachable.",
             checks=checks,
         )
-
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
