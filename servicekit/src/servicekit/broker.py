@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -37,8 +38,15 @@ def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
 class BrokerConnector:
     """Starts the broker in the background, retrying, so a service runs while Kafka is down."""
 
-    def __init__(self, broker: KafkaBroker, *, max_backoff: float = 10.0) -> None:
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        *,
+        prepare: Callable[[], Awaitable[None]] | None = None,
+        max_backoff: float = 10.0,
+    ) -> None:
         self.broker = broker
+        self._prepare = prepare
         self.connected = asyncio.Event()
         self._max_backoff = max_backoff
         self._task: asyncio.Task[None] | None = None
@@ -51,6 +59,8 @@ class BrokerConnector:
         backoff = 0.5
         while True:
             try:
+                if self._prepare is not None:
+                    await self._prepare()
                 await self.broker.start()
             except Exception as exc:
                 log.warning("broker not reachable (%s); retrying in %.1fs", exc, backoff)

@@ -52,6 +52,7 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.retention = retention
         self._wake = asyncio.Event()
+        self.listening = asyncio.Event()
         self._service = outbox.producer
         self._last_housekeeping = 0.0
 
@@ -183,10 +184,12 @@ class OutboxRelay:
                 connection = await asyncpg.connect(self.dsn)
                 try:
                     await connection.add_listener(self.outbox.channel, self._notified)
+                    self.listening.set()
                     self._wake.set()  # catch up on anything committed before we listened
                     while not connection.is_closed():
                         await asyncio.sleep(5.0)
                 finally:
+                    self.listening.clear()
                     with contextlib.suppress(Exception):
                         await connection.close()
             except asyncio.CancelledError:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Annotated
 
+from clinic_contracts.registry import TOPICS
 from fastapi import Depends, Request
 from faststream.kafka import KafkaBroker
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from servicekit.auth import JwksVerifier
 from servicekit.broker import BrokerConnector, make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.db import asyncpg_dsn, create_engine, session_factory
+from servicekit.kafka_admin import ensure_topics
 from servicekit.outbox import Outbox
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
@@ -37,7 +39,7 @@ class ServiceRuntime:
         self.engine: AsyncEngine = create_engine(settings.database_url.get_secret_value())
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.broker: KafkaBroker = make_broker(settings, client_id=self.name)
-        self.connector = BrokerConnector(self.broker)
+        self.connector = BrokerConnector(self.broker, prepare=self._ensure_topics)
         self.verifier = JwksVerifier(
             settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         )
@@ -64,6 +66,14 @@ class ServiceRuntime:
             topic_prefix=self.settings.kafka_topic_prefix,
             max_attempts=self.settings.consumer_max_attempts,
             backoff=self.settings.consumer_retry_backoff_seconds,
+        )
+
+    async def _ensure_topics(self) -> None:
+        # Subscribing to a missing topic would let the broker auto-create it with 1 partition.
+        await ensure_topics(
+            self.settings.kafka_bootstrap_servers,
+            [(self.settings.topic(spec.name), spec.partitions) for spec in TOPICS],
+            timeout=10.0,
         )
 
     async def start(self) -> None:

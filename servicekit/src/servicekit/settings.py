@@ -19,7 +19,7 @@ PLACEHOLDER_SECRETS = frozenset(
 class CommonSettings(BaseSettings):
     """Settings every process reads, without a service prefix (KAFKA_BOOTSTRAP_SERVERS, ...)."""
 
-    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True, populate_by_name=True)
 
     environment: Environment = Field("development", validation_alias="ENVIRONMENT")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")

@@ -1,0 +1,167 @@
+"""Idempotent consumers: once per event, bounded retries, dead letters, no lost messages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from clinic_contracts.deadletter import decode_dead_letter
+from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
+from faststream.kafka import KafkaBroker
+from servicekit.broker import make_broker
+from servicekit.consumer import IdempotentConsumer
+from sqlalchemy import func, insert, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .conftest import clinic_event, ledger, outbox, read_topic, wait_for
+
+TOPIC = "clinic.identity.v1"
+
+
+@pytest.fixture
+async def broker(settings) -> AsyncIterator[KafkaBroker]:  # type: ignore[no-untyped-def]
+    broker = make_broker(settings, client_id="kittest")
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+async def producer(settings) -> AsyncIterator[AIOKafkaProducer]:  # type: ignore[no-untyped-def]
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+def consumer_for(broker, sessions, settings) -> IdempotentConsumer:  # type: ignore[no-untyped-def]
+    return IdempotentConsumer(
+        broker, sessions, outbox, group=f"kittest-{uuid.uuid4().hex[:6]}",
+        topic_prefix=settings.kafka_topic_prefix, max_attempts=3, backoff=0.01,
+    )
+
+
+async def record(session: AsyncSession, envelope: EventEnvelope) -> None:
+    await session.execute(insert(ledger).values(event_id=envelope.event_id, note="applied"))
+
+
+def envelope_of(name: str = "Kibera") -> EventEnvelope:
+    return new_envelope(clinic_event(name), producer="kittest")
+
+
+async def ledger_rows(sessions) -> list[tuple[uuid.UUID, str]]:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        rows = await session.execute(select(ledger.c.event_id, ledger.c.note))
+        return [tuple(row) for row in rows]
+
+
+async def send(producer, settings, payload: bytes, key: bytes = b"k") -> None:  # type: ignore[no-untyped-def]
+    await producer.send_and_wait(settings.topic(TOPIC), payload, key=key)
+
+
+async def test_a_redelivered_event_is_applied_once(broker, producer, sessions, settings):
+    consumer_for(broker, sessions, settings).subscribe(TOPIC, record)
+    await broker.start()
+    first, second = envelope_of("a"), envelope_of("b")
+    for payload in (encode(first), encode(first), encode(second), encode(first)):
+        await send(producer, settings, payload)
+
+    async def both_applied() -> bool:
+        return len(await ledger_rows(sessions)) >= 2
+
+    assert await wait_for(both_applied)
+    assert await wait_for(lambda: _processed(sessions, 2))
+    assert sorted(e for e, _ in await ledger_rows(sessions)) == sorted(
+        [first.event_id, second.event_id]
+    )
+
+
+async def _processed(sessions, count: int) -> bool:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        value = await session.scalar(select(func.count()).select_from(outbox.processed))
+    return value == count
+
+
+async def test_a_failing_handler_is_retried_then_applied_once(broker, producer, sessions, settings):
+    failures = {"left": 2}
+
+    async def flaky(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await record(session, envelope)
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ValueError("not yet")
+
+    consumer_for(broker, sessions, settings).subscribe(TOPIC, flaky)
+    await broker.start()
+    envelope = envelope_of()
+    await send(producer, settings, encode(envelope))
+
+    async def applied() -> bool:
+        return len(await ledger_rows(sessions)) == 1
+
+    assert await wait_for(applied)
+    assert failures["left"] == 0
+    # The failed attempts rolled back their effect: exactly one row.
+    assert await ledger_rows(sessions) == [(envelope.event_id, "applied")]
+
+
+async def test_a_poison_event_goes_to_the_dead_letter_topic_and_the_next_is_applied(
+    broker, producer, sessions, settings
+):
+    poison = envelope_of("poison")
+
+    async def picky(session: AsyncSession, envelope: EventEnvelope) -> None:
+        if envelope.event_id == poison.event_id:
+            raise ValueError("this clinic cannot be projected")
+        await record(session, envelope)
+
+    consumer_for(broker, sessions, settings).subscribe(TOPIC, picky)
+    await broker.start()
+    healthy = envelope_of("healthy")
+    await send(producer, settings, encode(poison))
+    await send(producer, settings, b"{not json", key=b"garbage")
+    await send(producer, settings, encode(healthy))
+
+    async def healthy_applied() -> bool:
+        return len(await ledger_rows(sessions)) == 1
+
+    assert await wait_for(healthy_applied)
+    letters = [
+        decode_dead_letter(r.value)
+        for r in await read_topic(
+            settings.kafka_bootstrap_servers, settings.topic("clinic.deadletter.v1"), 2
+        )
+    ]
+    by_type = {letter.error_type: letter for letter in letters}
+    assert by_type["ValueError"].event_id == poison.event_id
+    assert by_type["ValueError"].attempts == 3
+    assert "cannot be projected" in by_type["ValueError"].error_message
+    assert by_type["ValueError"].source_topic == TOPIC
+    assert by_type["ValidationError"].attempts == 1
+    assert by_type["ValidationError"].original_value == "{not json"
+
+
+async def test_a_transient_failure_is_redelivered_not_dead_lettered(
+    broker, producer, sessions, settings
+):
+    outages = {"left": 3}
+
+    async def during_outage(session: AsyncSession, envelope: EventEnvelope) -> None:
+        if outages["left"]:
+            outages["left"] -= 1
+            raise sa_exc.OperationalError("SELECT 1", {}, ConnectionRefusedError())
+        await record(session, envelope)
+
+    # max_attempts=3 would dead-letter a 3-times failing handler; transient ones never are.
+    consumer_for(broker, sessions, settings).subscribe(TOPIC, during_outage)
+    await broker.start()
+    envelope = envelope_of()
+    await send(producer, settings, encode(envelope))
+
+    async def applied() -> bool:
+        return len(await ledger_rows(sessions)) == 1
+
+    assert await wait_for(applied)
+    assert await ledger_rows(sessions) == [(envelope.event_id, "applied")]

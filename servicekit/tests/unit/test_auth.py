@@ -1,0 +1,135 @@
+"""Token verification against a JWKS served over HTTP by a real ASGI app."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from servicekit.auth import JwksVerifier, Membership, Principal
+from servicekit.problems import Unauthorized
+
+ISSUER, AUDIENCE = "clinic-identity", "clinic-api"
+
+
+class KeyServer:
+    """Serves a JWKS whose keys the test can rotate, and counts fetches."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Ed25519PrivateKey] = {}
+        self.fetches = 0
+        self.app = FastAPI()
+
+        @self.app.get("/.well-known/jwks.json")
+        async def jwks() -> dict[str, Any]:
+            self.fetches += 1
+            return {"keys": [self._jwk(kid, key) for kid, key in self.keys.items()]}
+
+    @staticmethod
+    def _jwk(kid: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+        jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
+        return {**jwk, "kid": kid, "alg": "EdDSA", "use": "sig"}
+
+    def add_key(self, kid: str) -> Ed25519PrivateKey:
+        self.keys[kid] = Ed25519PrivateKey.generate()
+        return self.keys[kid]
+
+
+def token(key: Any, kid: str, **overrides: Any) -> str:
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": ISSUER, "aud": AUDIENCE, "sub": str(uuid.uuid4()), "iat": now, "nbf": now,
+        "exp": now + timedelta(minutes=15), "jti": uuid.uuid4().hex,
+        "roles": [{"role": "clinic_admin", "clinic_id": str(uuid.UUID(int=7))}],
+    }
+    claims.update(overrides)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    algorithm = "HS256" if isinstance(key, bytes) else "EdDSA"
+    return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid})
+
+
+@pytest.fixture
+def server() -> KeyServer:
+    return KeyServer()
+
+
+@pytest.fixture
+def verifier(server: KeyServer) -> JwksVerifier:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
+    return JwksVerifier(
+        "http://id/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE, client=client,
+        min_refresh_interval=0.0,
+    )
+
+
+async def test_a_valid_token_gives_the_principal_and_its_roles(server, verifier):
+    key = server.add_key("k1")
+    principal = await verifier.verify(token(key, "k1"))
+    assert isinstance(principal, Principal)
+    assert principal.memberships == (Membership("clinic_admin", uuid.UUID(int=7)),)
+    assert principal.has_role(uuid.UUID(int=7), "clinic_admin")
+    assert not principal.has_role(uuid.UUID(int=8), "clinic_admin")
+    assert not principal.is_org_admin
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"exp": datetime.now(UTC) - timedelta(minutes=5)}, "expired"),
+        ({"aud": "someone-else"}, "not valid"),
+        ({"iss": "evil"}, "not valid"),
+        ({"jti": None}, "not valid"),
+        ({"nbf": datetime.now(UTC) + timedelta(hours=1)}, "not valid"),
+    ],
+)
+async def test_bad_claims_are_refused(server, verifier, overrides, message):
+    key = server.add_key("k1")
+    with pytest.raises(Unauthorized, match=message):
+        await verifier.verify(token(key, "k1", **overrides))
+
+
+async def test_a_symmetric_token_is_refused_even_with_a_known_kid(server, verifier):
+    server.add_key("k1")
+    # The algorithm-confusion attack: an HMAC token naming a real key id.
+    with pytest.raises(Unauthorized):
+        await verifier.verify(token(b"guessable-shared-secret-0123456789", "k1"))
+
+
+async def test_a_token_signed_by_an_unpublished_key_is_refused(server, verifier):
+    server.add_key("k1")
+    with pytest.raises(Unauthorized, match="unknown key"):
+        await verifier.verify(token(Ed25519PrivateKey.generate(), "k1-forged"))
+
+
+async def test_rotation_refetches_the_jwks_on_an_unknown_kid(server, verifier):
+    old = server.add_key("old")
+    await verifier.verify(token(old, "old"))
+    assert server.fetches == 1
+    new = server.add_key("new")
+    await verifier.verify(token(new, "new"))
+    await verifier.verify(token(old, "old"))
+    assert server.fetches == 2
+
+
+async def test_unknown_kids_do_not_hammer_the_key_server(server):
+    server.add_key("k1")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
+    verifier = JwksVerifier(
+        "http://id/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE, client=client,
+        min_refresh_interval=60.0,
+    )
+    for n in range(20):
+        with pytest.raises(Unauthorized):
+            await verifier.verify(token(Ed25519PrivateKey.generate(), f"forged-{n}"))
+    assert server.fetches == 1
+
+
+async def test_malformed_token_is_refused(verifier):
+    with pytest.raises(Unauthorized, match="malformed"):
+        await verifier.verify("not-a-jwt")

@@ -1,0 +1,47 @@
+"""Settings refuse placeholder secrets outside development."""
+
+import pytest
+from pydantic import ValidationError
+from servicekit.settings import ServiceSettings
+
+
+
+class DemoSettings(ServiceSettings):
+    service_name = "demo"
+    default_port = 9999
+
+
+def test_placeholder_database_password_is_refused_in_production():
+    with pytest.raises(ValidationError, match="placeholder"):
+        DemoSettings(
+            environment="production",
+            database_url="postgresql+asyncpg://demo_svc:changeme@db/clinic",
+        )
+
+
+def test_placeholder_is_accepted_in_development():
+    settings = DemoSettings(database_url="postgresql+asyncpg://demo_svc:changeme@db/clinic")
+    assert settings.port == 9999
+
+
+def test_a_real_secret_passes_in_production():
+    settings = DemoSettings(
+        environment="production",
+        database_url="postgresql+asyncpg://demo_svc:Xk3-long-random-9q@db/clinic",
+    )
+    assert "Xk3" not in repr(settings)
+
+
+def test_env_prefix_and_shared_names(monkeypatch):
+    class Booking(ServiceSettings):
+        model_config = {"env_prefix": "BOOKING_"}
+        service_name = "booking"
+        default_port = 8002
+
+    monkeypatch.setenv("BOOKING_PORT", "9100")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    monkeypatch.setenv("KAFKA_TOPIC_PREFIX", "staging.")
+    settings = Booking()
+    assert settings.port == 9100
+    assert settings.kafka_bootstrap_servers == "kafka:9092"
+    assert settings.topic("clinic.booking.v1") == "staging.clinic.booking.v1"
