@@ -31,12 +31,12 @@ from servicekit.consumer import IdempotentConsumer
 from servicekit.db import asyncpg_dsn, create_engine, service_metadata, session_factory
 from servicekit.kafka_admin import ensure_topics
 from servicekit.local.postgres import EmbeddedPostgres
+from servicekit.local.processes import free_port
 from servicekit.local.tansu import TansuBroker
 from servicekit.outbox import Outbox
 from servicekit.provision import provision
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
-from servicekit.local.processes import free_port
 from sqlalchemy import Column, DateTime, Table, Uuid, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 

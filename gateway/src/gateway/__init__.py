@@ -1,0 +1,1 @@
+"""The gateway: the single public entry; checks tokens, limits rates, routes to services."""
