@@ -1,0 +1,66 @@
+"""The identity app on the real PostgreSQL and broker, its JWKS fetched over ASGI."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from identity.app import create_app
+from identity.keys import KeyRing
+from identity.settings import Settings
+from identity.tokens import issue_access_token
+from servicekit.auth import JwksVerifier, Membership
+
+BASE = "http://identity.test"
+
+
+@pytest.fixture
+async def settings(
+    clean_service_database, kafka_bootstrap_servers: str, kafka_topic_prefix: str,
+    tmp_path: Path,
+) -> Settings:
+    return Settings(
+        database_url=await clean_service_database("identity"),
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        kafka_topic_prefix=kafka_topic_prefix,
+        keys_dir=tmp_path / "keys",
+        jwks_url=f"{BASE}/.well-known/jwks.json",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        app.state.verifier = JwksVerifier(
+            settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+            client=httpx.AsyncClient(transport=transport, base_url=BASE),
+        )
+        yield app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        yield client
+
+
+@pytest.fixture
+def mint(settings: Settings):  # type: ignore[no-untyped-def]
+    """Sign a token as identity would, for a caller holding `memberships`."""
+
+    def mint(*memberships: Membership) -> dict[str, str]:
+        ring = KeyRing(settings.keys_dir, create_if_missing=False)
+        token = issue_access_token(
+            ring.current, subject=uuid.uuid4(), memberships=memberships,
+            issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return mint

@@ -1,0 +1,89 @@
+"""Creating clinics: authorization, validation, and the event committed with the row."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from clinic_contracts.envelope import decode
+from servicekit.auth import Membership
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ORG_ADMIN = Membership("org_admin")
+NEW_CLINIC = {"name": "Kibera Health Centre", "time_zone": "Africa/Nairobi"}
+
+
+async def rows(settings, sql: str) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
+    engine = create_async_engine(settings.database_url.get_secret_value())
+    async with engine.connect() as connection:
+        result = [tuple(r) for r in await connection.execute(text(sql))]
+    await engine.dispose()
+    return result
+
+
+async def test_an_org_admin_creates_a_clinic_and_its_event_in_one_transaction(
+    client, mint, settings
+):
+    response = await client.post("/v1/clinics", json=NEW_CLINIC, headers=mint(ORG_ADMIN))
+    assert response.status_code == 201, response.text
+    clinic = response.json()
+    assert response.headers["location"] == f"/v1/clinics/{clinic['id']}"
+    assert clinic["time_zone"] == "Africa/Nairobi"
+
+    [(event_type, envelope)] = await rows(
+        settings, "SELECT event_type, envelope FROM identity.outbox"
+    )
+    assert event_type == "ClinicCreated"
+    assert envelope["aggregate_id"] == clinic["id"]
+    assert envelope["payload"]["name"] == "Kibera Health Centre"
+    assert envelope["correlation_id"] == response.headers["x-request-id"]
+
+    fetched = await client.get(f"/v1/clinics/{clinic['id']}", headers=mint(ORG_ADMIN))
+    assert fetched.json() == clinic
+
+
+async def test_the_relay_publishes_the_event(client, mint, settings):
+    from aiokafka import AIOKafkaConsumer
+
+    response = await client.post("/v1/clinics", json=NEW_CLINIC, headers=mint(ORG_ADMIN))
+    consumer = AIOKafkaConsumer(
+        settings.topic("clinic.identity.v1"), bootstrap_servers=settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest", group_id=None,
+    )
+    await consumer.start()
+    try:
+        record = await asyncio.wait_for(consumer.getone(), timeout=30)
+    finally:
+        await consumer.stop()
+    assert decode(record.value).aggregate_id == response.json()["id"]
+
+
+async def test_without_a_token_it_is_401(client, settings):
+    response = await client.post("/v1/clinics", json=NEW_CLINIC)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await rows(settings, "SELECT * FROM identity.clinics") == []
+
+
+async def test_a_clinic_admin_may_not_create_clinics(client, mint, settings):
+    headers = mint(Membership("clinic_admin", uuid.uuid4()))
+    response = await client.post("/v1/clinics", json=NEW_CLINIC, headers=headers)
+    assert response.status_code == 403
+    assert await rows(settings, "SELECT * FROM identity.outbox") == []
+
+
+async def test_an_unknown_time_zone_is_a_field_error_and_writes_nothing(client, mint, settings):
+    response = await client.post(
+        "/v1/clinics", json={"name": "X", "time_zone": "Mars/Olympus"}, headers=mint(ORG_ADMIN)
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.time_zone"
+    assert await rows(settings, "SELECT * FROM identity.outbox") == []
+
+
+async def test_an_unknown_clinic_is_404(client, mint):
+    response = await client.get(f"/v1/clinics/{uuid.uuid4()}", headers=mint(ORG_ADMIN))
+    assert response.status_code == 404
+    assert response.json()["type"] == "urn:clinic:problem:not-found"
