@@ -25,6 +25,8 @@ def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
         request_timeout_ms=10_000,
+        # Notice recreated topics (a restarted broker) within seconds, not Kafka's 5 minutes.
+        metadata_max_age_ms=15_000,
         graceful_timeout=10.0,
         logger=logging.getLogger(f"faststream.{client_id}"),
         log_level=logging.DEBUG,

@@ -48,3 +48,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # aiokafka logs every reconnect attempt at ERROR while a broker is down; the
     # readiness probe and the relay already report that state.
     logging.getLogger("aiokafka").setLevel(max(root.level, logging.WARNING))
+    # One line per outgoing request (JWKS, gateway upstreams) drowns the useful ones.
+    logging.getLogger("httpx").setLevel(max(root.level, logging.WARNING))

@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -42,6 +43,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         retention: timedelta = timedelta(days=3),
+        recover: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.outbox = outbox
         self.sessions = sessions
@@ -51,6 +53,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.retention = retention
+        self._recover = recover
         self._wake = asyncio.Event()
         self.listening = asyncio.Event()
         self._service = outbox.producer
@@ -72,6 +75,7 @@ class OutboxRelay:
                     log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
                     published = 0
                     backoff = min(backoff * 2, 30.0)
+                    await self._try_recover()
                 if published == 0:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=backoff)
@@ -79,6 +83,15 @@ class OutboxRelay:
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
+
+    async def _try_recover(self) -> None:
+        # A broker that restarted empty has lost its topics; recreate them before retrying.
+        if self._recover is None:
+            return
+        try:
+            await self._recover()
+        except Exception as exc:
+            log.info("broker recovery step failed (%s)", exc)
 
     async def publish_pending(self) -> int:
         """Publish everything pending now; returns how many events were published."""

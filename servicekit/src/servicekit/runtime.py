@@ -52,6 +52,7 @@ class ServiceRuntime:
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval_seconds,
             retention=timedelta(hours=72),
+            recover=self._ensure_topics,
         )
         self._tasks: list[asyncio.Task[None]] = []
 

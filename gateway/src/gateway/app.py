@@ -1,0 +1,79 @@
+"""The gateway app: rate limits, token check, routing to the owning service, ops endpoints."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import StreamingResponse
+from servicekit.app import OPS_PATHS, install_common
+from servicekit.logs import configure_logging
+from servicekit.problems import NotFound
+from servicekit.telemetry import configure_tracing
+
+from gateway import ops
+from gateway.proxy import forward
+from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter
+from gateway.resources import GatewayResources, Resources
+from gateway.routes import find_route
+from gateway.settings import Settings
+from gateway.tokens import check_bearer_token
+
+PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+proxy_router = APIRouter()
+
+
+@proxy_router.api_route("/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
+async def proxy(request: Request, resources: Resources) -> StreamingResponse:
+    """Check the caller's token, then hand the request to the service that owns its path."""
+    route = find_route(request.scope["path"])
+    if route is None:
+        raise NotFound(f"No service serves {request.scope['path']}.")
+    await check_bearer_token(request, resources.verifier)
+    return await forward(request, route.service, resources.upstreams, resources.settings)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The gateway, configured from the environment unless `settings` is given."""
+    settings = settings or Settings()
+    configure_logging("gateway", settings.log_level)
+    # httpx logs every proxied request at INFO; the metrics and traces already record them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_tracing("gateway", settings.otel_exporter_otlp_endpoint)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = GatewayResources.open(settings)
+        app.state.resources = resources
+        try:
+            yield
+        finally:
+            await resources.aclose()
+
+    # The gateway's own schema would shadow the merged one, so FastAPI's is switched off.
+    app = FastAPI(
+        title="clinic gateway",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    limiter = TokenBucketLimiter(
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        max_clients=settings.rate_limit_max_clients,
+    )
+    # Added before install_common, so request ids and metrics wrap the 429 answers too.
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=limiter,
+        exempt_paths=OPS_PATHS,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )
+    app.include_router(ops.router)
+    install_common(app)
+    app.include_router(proxy_router)  # the catch-all goes last, after every ops route
+    return app

@@ -1,0 +1,44 @@
+"""The gateway's own endpoints: readiness, the merged OpenAPI and its Swagger UI."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from servicekit.problems import problem_response
+
+from gateway.openapi_merge import INFO
+from gateway.resources import Resources
+
+router = APIRouter()
+
+
+@router.get("/readyz", include_in_schema=False)
+async def readyz(resources: Resources) -> Response:
+    """Ready when tokens can be verified; each service's health is reported, not required."""
+    can_verify, upstreams = await asyncio.gather(
+        resources.verifier.can_verify(), resources.upstreams.health()
+    )
+    checks = {"jwks": "ok" if can_verify else "unreachable", "upstreams": upstreams}
+    if can_verify:
+        return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+    return problem_response(
+        503,
+        slug="not-ready",
+        detail="The gateway cannot verify access tokens: the JWKS is unreachable.",
+        checks=checks,
+    )
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def merged_openapi(resources: Resources) -> JSONResponse:
+    """Every service's API in one document."""
+    return JSONResponse(await resources.openapi.document())
+
+
+@router.get("/docs", include_in_schema=False)
+async def swagger_ui() -> HTMLResponse:
+    """Swagger UI over the merged document."""
+    return get_swagger_ui_html(openapi_url="/openapi.json", title=str(INFO["title"]))

@@ -1,0 +1,133 @@
+"""Per-client token buckets; in memory, so every gateway replica counts on its own."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from prometheus_client import Counter
+from servicekit.problems import problem_response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.headers import client_address
+
+RATE_LIMITED = Counter("gateway_rate_limited_total", "Requests refused by the rate limit")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one request may pass, and what to tell the client about its bucket."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after_seconds: int
+
+    def headers(self) -> dict[str, str]:
+        """RateLimit-* headers (IETF draft), plus Retry-After when refused."""
+        headers = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(self.remaining)}
+        if not self.allowed:
+            headers["Retry-After"] = str(self.retry_after_seconds)
+        return headers
+
+
+@dataclass(frozen=True)
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBucketLimiter:
+    """`burst` requests at once, refilled at `per_minute`; at most `max_clients` buckets kept."""
+
+    def __init__(
+        self,
+        *,
+        per_minute: float,
+        burst: int,
+        max_clients: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self.max_clients = max_clients
+        self._clock = clock
+        self._full_after = burst / self.rate
+        # Least recently seen first, so pruning only ever looks at the front.
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def take(self, client: str) -> Decision:
+        """Spend one token of the client's bucket if it has one."""
+        now = self._clock()
+        bucket = self._buckets.pop(client, None) or _Bucket(self.burst, now)
+        self._prune(now)  # after the pop, so a known client never evicts itself
+        tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+        allowed = tokens >= 1
+        if allowed:
+            tokens -= 1
+        self._buckets[client] = _Bucket(tokens, now)
+        wait = 0 if allowed else max(1, math.ceil((1 - tokens) / self.rate))
+        return Decision(allowed, self.burst, math.floor(tokens), wait)
+
+    def _prune(self, now: float) -> None:
+        while self._buckets:
+            client, oldest = next(iter(self._buckets.items()))
+            # A bucket idle long enough to refill is the same as no bucket; beyond the cap the
+            # least recently seen client is forgotten (it gets a full bucket back).
+            if len(self._buckets) < self.max_clients and now - oldest.updated < self._full_after:
+                return
+            del self._buckets[client]
+
+
+class RateLimitMiddleware:
+    """Refuses requests over the caller's budget with 429 problem+json; ops paths are exempt."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: TokenBucketLimiter,
+        exempt_paths: Iterable[str],
+        trust_forwarded_for: bool,
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.exempt_paths = frozenset(exempt_paths)
+        self.trust_forwarded_for = trust_forwarded_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt_paths:
+            await self.app(scope, receive, send)
+            return
+        peer = scope["client"][0] if scope.get("client") else "unknown"
+        client = client_address(
+            peer, list(scope["headers"]), trust_forwarded_for=self.trust_forwarded_for
+        )
+        decision = self.limiter.take(client)
+        if not decision.allowed:
+            RATE_LIMITED.inc()
+            response = problem_response(
+                429,
+                slug="rate-limited",
+                detail=f"Too many requests; retry in {decision.retry_after_seconds} s.",
+                instance=scope["path"],
+                headers=decision.headers(),
+            )
+            await response(scope, receive, send)
+            return
+
+        async def send_with_budget(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in decision.headers().items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_budget)

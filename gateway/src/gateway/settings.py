@@ -1,0 +1,41 @@
+"""Gateway settings: GATEWAY_* plus the common ones (JWKS_URL, LOG_LEVEL, ...)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import CommonSettings
+
+
+class Settings(CommonSettings):
+    """Where the gateway listens, where each service is, and the limits it enforces."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", env_ignore_empty=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    identity_url: str = "http://127.0.0.1:8001"
+    booking_url: str = "http://127.0.0.1:8002"
+    shifts_url: str = "http://127.0.0.1:8003"
+    notify_url: str = "http://127.0.0.1:8004"
+    reporting_url: str = "http://127.0.0.1:8005"
+    upstream_timeout_seconds: float = Field(30.0, gt=0)
+    upstream_connect_timeout_seconds: float = Field(5.0, gt=0)
+    upstream_max_connections: int = Field(100, ge=1)
+    rate_limit_per_minute: float = Field(600.0, gt=0)
+    rate_limit_burst: int = Field(100, ge=1)
+    rate_limit_max_clients: int = Field(100_000, ge=1)
+    max_body_bytes: int = Field(1024 * 1024, ge=0)
+    # Off unless a proxy we run sits in front: otherwise any client could pick its own address.
+    trust_forwarded_for: bool = False
+    openapi_cache_seconds: float = Field(60.0, ge=0)
+
+    def upstreams(self) -> dict[str, str]:
+        """Base URL of every service, by service name."""
+        return {
+            "identity": self.identity_url,
+            "booking": self.booking_url,
+            "shifts": self.shifts_url,
+            "notify": self.notify_url,
+            "reporting": self.reporting_url,
+        }

@@ -1,0 +1,76 @@
+"""The routing table: every prefix reaches its owner; the most specific match wins."""
+
+from __future__ import annotations
+
+import pytest
+from gateway.routes import ROUTES, Route, find_route, owning_service, services
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/v1/auth/login", "identity"),
+        ("/v1/me", "identity"),
+        ("/v1/users/42", "identity"),
+        ("/v1/clinics", "identity"),
+        ("/v1/clinics/7", "identity"),
+        ("/v1/clinics/7/members", "identity"),
+        ("/.well-known/jwks.json", "identity"),
+        ("/v1/clinics/7/coverage", "shifts"),
+        ("/v1/clinics/7/coverage/2025-01-01", "shifts"),
+        ("/v1/shift-templates", "shifts"),
+        ("/v1/shifts/3", "shifts"),
+        ("/v1/leave", "shifts"),
+        ("/v1/slots", "booking"),
+        ("/v1/slot-holds/9", "booking"),
+        ("/v1/appointments/1/cancel", "booking"),
+        ("/v1/appointment-types", "booking"),
+        ("/v1/rooms", "booking"),
+        ("/v1/waitlist", "booking"),
+        ("/v1/sync", "booking"),
+        ("/v1/notifications", "notify"),
+        ("/v1/webhooks/twilio", "notify"),
+        ("/v1/message-templates", "notify"),
+        ("/v1/reports/daily", "reporting"),
+        ("/v1/users/", "identity"),
+    ],
+)
+def test_each_prefix_reaches_its_owner(path: str, service: str) -> None:
+    assert owning_service(path) == service
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/v1",
+        "/v1/unknown",
+        "/v1/usersx",  # prefixes match whole segments, not characters
+        "/v2/users",
+        "/v1/clinics/coverage",  # the clinic id is missing, so this is clinic "coverage"
+        "/v1/reports/../users",
+        "/v1/./users",
+        "/.well-known/other",
+    ],
+)
+def test_paths_no_service_owns(path: str) -> None:
+    if path == "/v1/clinics/coverage":
+        assert owning_service(path) == "identity"
+    else:
+        assert owning_service(path) is None
+
+
+def test_literal_segments_beat_wildcards_at_equal_length() -> None:
+    routes = (Route("/v1/things/{id}", "a"), Route("/v1/things/special", "b"))
+    assert owning_service("/v1/things/special/x", routes) == "b"
+    assert owning_service("/v1/things/other/x", routes) == "a"
+
+
+def test_longest_prefix_wins_whatever_the_table_order() -> None:
+    assert find_route("/v1/clinics/7/coverage", tuple(reversed(ROUTES))) == Route(
+        "/v1/clinics/{id}/coverage", "shifts"
+    )
+
+
+def test_every_service_has_routes() -> None:
+    assert sorted(services()) == ["booking", "identity", "notify", "reporting", "shifts"]

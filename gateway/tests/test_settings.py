@@ -1,0 +1,31 @@
+"""Settings come from GATEWAY_* and the common unprefixed variables."""
+
+from __future__ import annotations
+
+import pytest
+from gateway.settings import Settings
+
+
+def test_defaults_match_the_local_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GATEWAY_PORT", "GATEWAY_BOOKING_URL", "GATEWAY_MAX_BODY_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert settings.upstreams()["booking"] == "http://127.0.0.1:8002"
+    assert settings.upstreams()["reporting"] == "http://127.0.0.1:8005"
+    assert settings.max_body_bytes == 1024 * 1024
+    assert not settings.trust_forwarded_for
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PORT", "9000")
+    monkeypatch.setenv("GATEWAY_BOOKING_URL", "http://booking:8000")
+    monkeypatch.setenv("GATEWAY_RATE_LIMIT_BURST", "5")
+    monkeypatch.setenv("GATEWAY_TRUST_FORWARDED_FOR", "true")
+    monkeypatch.setenv("JWKS_URL", "http://identity:8000/.well-known/jwks.json")
+    settings = Settings()
+    assert settings.port == 9000
+    assert settings.upstreams()["booking"] == "http://booking:8000"
+    assert settings.rate_limit_burst == 5
+    assert settings.trust_forwarded_for
+    assert settings.jwks_url == "http://identity:8000/.well-known/jwks.json"

@@ -1,0 +1,163 @@
+"""Least privilege: each service role reaches its own schema and nothing else."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from servicekit.provision import (
+    asyncpg_dsn,
+    drop_database,
+    provision,
+    reset_schema,
+    scram_sha256_verifier,
+)
+
+PASSWORDS = {"identity": "identity-pw-1", "booking": "booking-pw-1"}
+
+
+@pytest.fixture
+async def database(postgres_admin_url: str) -> AsyncIterator[str]:
+    name = f"prov_{uuid.uuid4().hex[:8]}"
+    yield name
+    await drop_database(postgres_admin_url, name)
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(asyncpg_dsn(url))
+
+
+async def test_a_service_role_can_touch_only_its_own_schema(
+    postgres_admin_url: str, database: str
+) -> None:
+    urls = await provision(postgres_admin_url, database, PASSWORDS)
+    admin = await asyncpg.connect(asyncpg_dsn(postgres_admin_url, database))
+    await admin.execute("CREATE TABLE public.notes (body text)")
+    await admin.close()
+    identity = await _connect(urls["identity"])
+    await identity.execute("CREATE TABLE people (name text)")  # lands in schema identity
+    await identity.close()
+
+    booking = await _connect(urls["booking"])
+    try:
+        assert await booking.fetchval("SELECT current_user") == "booking_svc"
+        assert await booking.fetchval("SHOW search_path") == "booking, extensions"
+        for statement in (
+            "SELECT * FROM identity.people",
+            "CREATE TABLE identity.stolen (id int)",
+            "SELECT * FROM public.notes",
+            "CREATE TABLE public.stray (id int)",
+            "CREATE SCHEMA mine",
+            "CREATE TABLE extensions.stray (id int)",
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+                await booking.execute(statement)
+        # Its own schema is its to migrate, btree_gist included (for exclusion constraints).
+        await booking.execute(
+            "CREATE TABLE appointments (provider int, during tstzrange,"
+            " EXCLUDE USING gist (provider WITH =, during WITH &&))"
+        )
+        schema = "SELECT schemaname FROM pg_tables WHERE tablename = 'appointments'"
+        assert await booking.fetchval(schema) == "booking"
+    finally:
+        await booking.close()
+
+
+async def test_other_roles_cannot_even_connect(postgres_admin_url: str, database: str) -> None:
+    await provision(postgres_admin_url, database, PASSWORDS)
+    other = f"prov_{uuid.uuid4().hex[:8]}"
+    try:
+        urls = await provision(postgres_admin_url, other, {"reporting": "reporting-pw-1"})
+        stranger = asyncpg_dsn(urls["reporting"], database)
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await asyncpg.connect(stranger)
+    finally:
+        await drop_database(postgres_admin_url, other)
+
+
+async def test_provision_is_idempotent_and_rotates_passwords(
+    postgres_admin_url: str, database: str
+) -> None:
+    first = await provision(postgres_admin_url, database, PASSWORDS)
+    booking = await _connect(first["booking"])
+    await booking.execute("CREATE TABLE kept (id int)")
+    await booking.close()
+
+    second = await provision(postgres_admin_url, database, {**PASSWORDS, "booking": "rotated-2"})
+
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        await _connect(first["booking"])
+    booking = await _connect(second["booking"])
+    assert await booking.fetchval("SELECT count(*) FROM kept") == 0
+    await booking.close()
+    assert second["identity"] == first["identity"]
+
+
+async def test_urls_name_the_role_database_and_server(
+    postgres_admin_url: str, database: str
+) -> None:
+    urls = await provision(postgres_admin_url, database, {"shifts": "shifts-pw-1"})
+
+    assert urls["shifts"].startswith("postgresql+asyncpg://shifts_svc:shifts-pw-1@")
+    assert urls["shifts"].endswith(f"/{database}")
+
+
+async def test_reset_schema_empties_it_and_gives_it_back_to_the_role(
+    postgres_admin_url: str, database: str
+) -> None:
+    urls = await provision(postgres_admin_url, database, PASSWORDS)
+    booking = await _connect(urls["booking"])
+    await booking.execute("CREATE TABLE doomed (id int)")
+    await booking.close()
+
+    await reset_schema(postgres_admin_url, database, "booking")
+
+    booking = await _connect(urls["booking"])
+    try:
+        assert await booking.fetchval("SELECT to_regclass('booking.doomed')") is None
+        await booking.execute("CREATE TABLE reborn (id int)")
+    finally:
+        await booking.close()
+
+
+async def test_passwords_are_never_logged(
+    postgres_admin_url: str, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    await provision(postgres_admin_url, database, PASSWORDS)
+
+    assert caplog.records  # something was logged, just not the secrets
+    for password in PASSWORDS.values():
+        assert password not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("database", "services"),
+    [
+        ("Clinic", {"booking": "pw"}),
+        ("clinic", {"booking; DROP": "pw"}),
+        ("clinic", {"public": "pw"}),
+        ("postgres", {"booking": "pw"}),
+        ("clinic", {"booking": ""}),
+        ("clinic", {"booking": "pässword"}),
+    ],
+)
+async def test_bad_names_and_passwords_are_refused_before_any_sql(
+    database: str, services: dict[str, str]
+) -> None:
+    with pytest.raises(ValueError, match=r"name|password|system database"):
+        await provision("postgresql://nobody@127.0.0.1:1/postgres", database, services)
+
+
+def test_the_verifier_has_postgres_scram_format() -> None:
+    verifier = scram_sha256_verifier("secret-pw", salt=b"0123456789abcdef")
+
+    method, rest = verifier.split("$", 1)
+    iterations_salt, keys = rest.split("$")
+    assert method == "SCRAM-SHA-256"
+    assert iterations_salt == "4096:MDEyMzQ1Njc4OWFiY2RlZg=="
+    assert len(keys.split(":")) == 2

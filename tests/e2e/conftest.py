@@ -1,0 +1,175 @@
+"""The whole system started as a user starts it (`clinic-stack`), driven over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import psutil
+import pytest
+from identity.keys import KeyRing
+from identity.tokens import issue_access_token
+from servicekit.auth import Membership
+from servicekit.local.processes import free_port
+
+SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
+
+
+class Stack:
+    """A running `clinic-stack` in its own state folder and ports."""
+
+    def __init__(self, state_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.state_dir = state_dir
+        self.gateway_port = free_port()
+        # the services take the five ports after the gateway's
+        while not all(_port_free(self.gateway_port + n) for n in range(1, 6)):
+            self.gateway_port = free_port()
+        self.postgres_port = free_port()
+        self.kafka_port = free_port()
+        self.env = {**os.environ, **(extra_env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.gateway = f"http://127.0.0.1:{self.gateway_port}"
+
+    def start(self, ready_within: float = 120.0) -> None:
+        command = [
+            shutil.which("clinic-stack") or "clinic-stack", "--state-dir", str(self.state_dir),
+            "--gateway-port", str(self.gateway_port), "--postgres-port", str(self.postgres_port),
+            "--kafka-port", str(self.kafka_port),
+        ]
+        self.output = open(self.state_dir.parent / "clinic-stack.out", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command, stdout=self.output, stderr=subprocess.STDOUT, env=self.env
+        )
+        deadline = time.monotonic() + ready_within
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"clinic-stack exited early:\n{self.log_tail()}")
+            if self.all_ready():
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"the stack was not ready in {ready_within}s:\n{self.log_tail()}")
+
+    def all_ready(self) -> bool:
+        ports = [self.gateway_port + n for n in range(6)]
+        try:
+            return all(
+                httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+                for port in ports
+            )
+        except httpx.HTTPError:
+            return False
+
+    def log_tail(self) -> str:
+        text = (self.state_dir.parent / "clinic-stack.out").read_text(errors="replace")
+        return "\n".join(text.splitlines()[-40:])
+
+    def info(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.state_dir / "stack.json").read_text())
+        return data
+
+    def pid(self, name: str) -> int:
+        return int(self.info()[name]["pid"])
+
+    def stop(self) -> list[int]:
+        """Ctrl-C the supervisor; returns the pids of children still alive afterwards."""
+        children = [int(entry["pid"]) for entry in self.info().values() if entry.get("pid")]
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+        self.output.close()
+        return [pid for pid in children if psutil.pid_exists(pid) and not _zombie(pid)]
+
+    def admin_dsn(self) -> str:
+        password = (self.state_dir / "postgres.password").read_text().strip()
+        return f"postgresql://postgres:{password}@127.0.0.1:{self.postgres_port}/clinic"
+
+    def token(self, *memberships: Membership) -> dict[str, str]:
+        ring = KeyRing(self.state_dir / "keys", create_if_missing=False)
+        token = issue_access_token(
+            ring.current, subject=uuid.uuid4(), memberships=memberships or (Membership("org_admin"),),
+            issuer="clinic-identity", audience="clinic-api",
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+
+def _port_free(port: int) -> bool:
+    return all(conn.laddr.port != port for conn in psutil.net_connections("tcp"))
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    stack = Stack(tmp_path_factory.mktemp("stack") / "state")
+    stack.start()
+    yield stack
+    if stack.process and stack.process.poll() is None:
+        stack.stop()
+
+
+@pytest.fixture
+async def gateway(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
+        yield client
+
+
+async def create_clinics(
+    client: httpx.AsyncClient, stack: Stack, count: int, label: str
+) -> list[str]:
+    """Create `count` clinics through the gateway; returns their ids."""
+    headers = stack.token()
+    ids = []
+    for n in range(count):
+        response = await client.post(
+            "/v1/clinics", json={"name": f"{label} {n}", "time_zone": "Europe/London"},
+            headers=headers,
+        )
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    return ids
+
+
+async def query(stack: Stack, sql: str, *args: Any) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(stack.admin_dsn())
+    try:
+        return await connection.fetch(sql, *args)
+    finally:
+        await connection.close()
+
+
+async def facts_for(stack: Stack, ids: list[str]) -> list[str]:
+    """aggregate ids of reporting's facts among `ids`, with repeats if any."""
+    rows = await query(
+        stack, "SELECT aggregate_id FROM reporting.event_facts WHERE aggregate_id = ANY($1)", ids
+    )
+    return [row["aggregate_id"] for row in rows]
+
+
+async def wait_for_facts(stack: Stack, ids: list[str], deadline: float = 90.0) -> list[str]:
+    end = time.monotonic() + deadline
+    while True:
+        found = await facts_for(stack, ids)
+        if len(set(found)) >= len(set(ids)) or time.monotonic() > end:
+            return found
+        await asyncio.sleep(0.25)
+
+
+def python() -> str:
+    return sys.executable
