@@ -17,6 +17,28 @@ from servicekit.telemetry import configure_tracing
 log = logging.getLogger(__name__)
 
 
+def _never_auto_create_topics() -> None:
+    """Make aiokafka's metadata lookups stop asking the broker to create missing topics.
+
+    Topics are created explicitly with their declared partition counts. A lookup that
+    auto-creates them (aiokafka always asks) races that after a broker restarts empty and
+    leaves topics with the broker's default partition count, which Tansu then mishandles.
+    """
+    import aiokafka.client
+
+    if getattr(aiokafka.client.MetadataRequest, "__name__", "") == "lookup_only":
+        return
+    original = aiokafka.client.MetadataRequest
+
+    def lookup_only(topics: list[str] | None = None) -> object:
+        return original(topics, allow_auto_topic_creation=False)
+
+    aiokafka.client.MetadataRequest = lookup_only
+
+
+_never_auto_create_topics()
+
+
 def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
     """A broker whose producer idempotence follows the setting (off for Tansu, on for Kafka)."""
     return KafkaBroker(
@@ -25,6 +47,7 @@ def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
         request_timeout_ms=10_000,
+        allow_auto_create_topics=False,
         # Notice recreated topics (a restarted broker) within seconds, not Kafka's 5 minutes.
         metadata_max_age_ms=15_000,
         graceful_timeout=10.0,

@@ -63,19 +63,25 @@ class OutboxRelay:
         """Relay until cancelled; database or broker outages only delay publishing."""
         listener = asyncio.create_task(self._listen(), name=f"{self._service}-outbox-listen")
         backoff = self.poll_interval
+        recovering = False
         try:
             await self._ensure_lanes()
             while True:
                 try:
+                    if recovering and self._recover is not None:
+                        # A broker that restarted empty has lost its topics, and Tansu
+                        # acknowledges writes to missing topics: recreate them first.
+                        await self._recover()
+                    recovering = False
                     published = await self.publish_pending()
                     await self._housekeeping()
                     backoff = self.poll_interval
                 except Exception as exc:
                     OUTBOX_PUBLISH_FAILURES.labels(self._service).inc()
                     log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
+                    recovering = True
                     published = 0
                     backoff = min(backoff * 2, 30.0)
-                    await self._try_recover()
                 if published == 0:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=backoff)
@@ -83,15 +89,6 @@ class OutboxRelay:
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
-
-    async def _try_recover(self) -> None:
-        # A broker that restarted empty has lost its topics; recreate them before retrying.
-        if self._recover is None:
-            return
-        try:
-            await self._recover()
-        except Exception as exc:
-            log.info("broker recovery step failed (%s)", exc)
 
     async def publish_pending(self) -> int:
         """Publish everything pending now; returns how many events were published."""
