@@ -44,9 +44,15 @@ class Stack:
 
     def start(self, ready_within: float = 120.0) -> None:
         command = [
-            shutil.which("clinic-stack") or "clinic-stack", "--state-dir", str(self.state_dir),
-            "--gateway-port", str(self.gateway_port), "--postgres-port", str(self.postgres_port),
-            "--kafka-port", str(self.kafka_port),
+            shutil.which("clinic-stack") or "clinic-stack",
+            "--state-dir",
+            str(self.state_dir),
+            "--gateway-port",
+            str(self.gateway_port),
+            "--postgres-port",
+            str(self.postgres_port),
+            "--kafka-port",
+            str(self.kafka_port),
         ]
         self.output = open(self.state_dir.parent / "clinic-stack.out", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -98,8 +104,11 @@ class Stack:
     def token(self, *memberships: Membership) -> dict[str, str]:
         ring = KeyRing(self.state_dir / "keys", create_if_missing=False)
         token = issue_access_token(
-            ring.current, subject=uuid.uuid4(), memberships=memberships or (Membership("org_admin"),),
-            issuer="clinic-identity", audience="clinic-api",
+            ring.current,
+            subject=uuid.uuid4(),
+            memberships=memberships or (Membership("org_admin"),),
+            issuer="clinic-identity",
+            audience="clinic-api",
         )
         return {"Authorization": f"Bearer {token}"}
 
@@ -138,7 +147,8 @@ async def create_clinics(
     ids = []
     for n in range(count):
         response = await client.post(
-            "/v1/clinics", json={"name": f"{label} {n}", "time_zone": "Europe/London"},
+            "/v1/clinics",
+            json={"name": f"{label} {n}", "time_zone": "Europe/London"},
             headers=headers,
         )
         assert response.status_code == 201, response.text

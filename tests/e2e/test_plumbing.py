@@ -27,7 +27,8 @@ async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(stack
     found = await wait_for_facts(stack, ids)
     assert sorted(found) == sorted(ids)
     [row] = await query(
-        stack, "SELECT count(*) AS n FROM reporting.processed_events WHERE consumer_group = $1",
+        stack,
+        "SELECT count(*) AS n FROM reporting.processed_events WHERE consumer_group = $1",
         "reporting",
     )
     assert row["n"] >= 10
@@ -36,7 +37,8 @@ async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(stack
 async def test_rejected_requests_publish_nothing(stack, gateway):
     before = await query(stack, "SELECT count(*) AS n FROM identity.outbox")
     forbidden = await gateway.post(
-        "/v1/clinics", json={"name": "No", "time_zone": "UTC"},
+        "/v1/clinics",
+        json={"name": "No", "time_zone": "UTC"},
         headers=stack.token(Membership("receptionist")),
     )
     invalid = await gateway.post(
