@@ -1,0 +1,32 @@
+"""Run a service app in-process (lifespan included) and talk to it over ASGI."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def running_app(
+    app: FastAPI, base_url: str = "http://test"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan started (database, broker, relay, consumers) and a client."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+async def wait_ready(client: httpx.AsyncClient, deadline: float = 60.0) -> httpx.Response:
+    """Poll /readyz until it answers 200 (the broker connects in the background)."""
+    end = time.monotonic() + deadline
+    while True:
+        response = await client.get("/readyz")
+        if response.status_code == 200 or time.monotonic() > end:
+            return response
+        await asyncio.sleep(0.2)
