@@ -20,7 +20,9 @@ BASE = "http://identity.test"
 
 @pytest.fixture
 async def settings(
-    clean_service_database, kafka_bootstrap_servers: str, kafka_topic_prefix: str,
+    clean_service_database,
+    kafka_bootstrap_servers: str,
+    kafka_topic_prefix: str,
     tmp_path: Path,
 ) -> Settings:
     return Settings(
@@ -38,7 +40,9 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         app.state.verifier = JwksVerifier(
-            settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+            settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
             client=httpx.AsyncClient(transport=transport, base_url=BASE),
         )
         yield app
@@ -58,8 +62,11 @@ def mint(settings: Settings):  # type: ignore[no-untyped-def]
     def mint(*memberships: Membership) -> dict[str, str]:
         ring = KeyRing(settings.keys_dir, create_if_missing=False)
         token = issue_access_token(
-            ring.current, subject=uuid.uuid4(), memberships=memberships,
-            issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+            ring.current,
+            subject=uuid.uuid4(),
+            memberships=memberships,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
         )
         return {"Authorization": f"Bearer {token}"}
 

@@ -48,8 +48,10 @@ async def test_the_relay_publishes_the_event(client, mint, settings):
 
     response = await client.post("/v1/clinics", json=NEW_CLINIC, headers=mint(ORG_ADMIN))
     consumer = AIOKafkaConsumer(
-        settings.topic("clinic.identity.v1"), bootstrap_servers=settings.kafka_bootstrap_servers,
-        auto_offset_reset="earliest", group_id=None,
+        settings.topic("clinic.identity.v1"),
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest",
+        group_id=None,
     )
     await consumer.start()
     try:
