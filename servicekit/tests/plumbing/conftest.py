@@ -55,8 +55,10 @@ async def engine(kit_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(kit_database_url)
     async with engine.begin() as connection:
         await connection.execute(
-            text(f"TRUNCATE {SCHEMA}.outbox, {SCHEMA}.processed_events, {SCHEMA}.ledger, "
-                 f"{SCHEMA}.outbox_lanes RESTART IDENTITY")
+            text(
+                f"TRUNCATE {SCHEMA}.outbox, {SCHEMA}.processed_events, {SCHEMA}.ledger, "
+                f"{SCHEMA}.outbox_lanes RESTART IDENTITY"
+            )
         )
         await connection.execute(
             text(f"INSERT INTO {SCHEMA}.outbox_lanes SELECT generate_series(0, 15)")
@@ -98,8 +100,11 @@ async def read_topic(
 ) -> list[ConsumerRecord[bytes, bytes]]:
     """Read `count` records from the start of `topic`, or fail after `deadline` seconds."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-        enable_auto_commit=False, group_id=None,
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
     )
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []

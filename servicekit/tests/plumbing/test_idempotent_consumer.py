@@ -12,8 +12,8 @@ from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
 from faststream.kafka import KafkaBroker
 from servicekit.broker import make_broker
 from servicekit.consumer import IdempotentConsumer
-from sqlalchemy import func, insert, select
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .conftest import clinic_event, ledger, outbox, read_topic, wait_for
@@ -38,8 +38,13 @@ async def producer(settings) -> AsyncIterator[AIOKafkaProducer]:  # type: ignore
 
 def consumer_for(broker, sessions, settings) -> IdempotentConsumer:  # type: ignore[no-untyped-def]
     return IdempotentConsumer(
-        broker, sessions, outbox, group=f"kittest-{uuid.uuid4().hex[:6]}",
-        topic_prefix=settings.kafka_topic_prefix, max_attempts=3, backoff=0.01,
+        broker,
+        sessions,
+        outbox,
+        group=f"kittest-{uuid.uuid4().hex[:6]}",
+        topic_prefix=settings.kafka_topic_prefix,
+        max_attempts=3,
+        backoff=0.01,
     )
 
 

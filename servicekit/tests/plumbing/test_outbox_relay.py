@@ -19,17 +19,19 @@ def make_relay(settings, sessions, broker, **kwargs) -> OutboxRelay:  # type: ig
     from servicekit.db import asyncpg_dsn
 
     return OutboxRelay(
-        outbox, sessions, broker, dsn=asyncpg_dsn(settings.database_url.get_secret_value()),
-        topic_prefix=settings.kafka_topic_prefix, **kwargs,
+        outbox,
+        sessions,
+        broker,
+        dsn=asyncpg_dsn(settings.database_url.get_secret_value()),
+        topic_prefix=settings.kafka_topic_prefix,
+        **kwargs,
     )
 
 
 async def pending(sessions) -> int:  # type: ignore[no-untyped-def]
     async with sessions() as session:
         return int(
-            await session.scalar(
-                select(func.count()).where(outbox.table.c.published_at.is_(None))
-            )
+            await session.scalar(select(func.count()).where(outbox.table.c.published_at.is_(None)))
             or 0
         )
 
@@ -55,10 +57,13 @@ async def test_committed_event_is_published_with_trace_and_type_headers(settings
 
 
 async def test_rolled_back_change_publishes_nothing(settings, sessions):
-    with pytest.raises(RuntimeError):
+    async def failing_use_case() -> None:
         async with sessions() as session, session.begin():
             await outbox.stage(session, clinic_event())
             raise RuntimeError("the use case failed after staging")
+
+    with pytest.raises(RuntimeError):
+        await failing_use_case()
     broker = make_broker(settings, client_id="kittest")
     await broker.start()
     try:

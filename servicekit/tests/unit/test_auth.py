@@ -44,8 +44,13 @@ class KeyServer:
 def token(key: Any, kid: str, **overrides: Any) -> str:
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
-        "iss": ISSUER, "aud": AUDIENCE, "sub": str(uuid.uuid4()), "iat": now, "nbf": now,
-        "exp": now + timedelta(minutes=15), "jti": uuid.uuid4().hex,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": str(uuid.uuid4()),
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(minutes=15),
+        "jti": uuid.uuid4().hex,
         "roles": [{"role": "clinic_admin", "clinic_id": str(uuid.UUID(int=7))}],
     }
     claims.update(overrides)
@@ -63,7 +68,10 @@ def server() -> KeyServer:
 def verifier(server: KeyServer) -> JwksVerifier:
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
     return JwksVerifier(
-        "http://id/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE, client=client,
+        "http://id/.well-known/jwks.json",
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=client,
         min_refresh_interval=0.0,
     )
 
@@ -121,7 +129,10 @@ async def test_unknown_kids_do_not_hammer_the_key_server(server):
     server.add_key("k1")
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
     verifier = JwksVerifier(
-        "http://id/.well-known/jwks.json", issuer=ISSUER, audience=AUDIENCE, client=client,
+        "http://id/.well-known/jwks.json",
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=client,
         min_refresh_interval=60.0,
     )
     for n in range(20):

@@ -47,8 +47,12 @@ async def test_domain_problem_carries_status_type_and_extensions(client):
     response = await client.get("/conflict")
     assert response.status_code == 409
     assert response.json() == {
-        "type": "urn:clinic:problem:conflict", "title": "Conflict", "status": 409,
-        "detail": "The slot is taken.", "instance": "/conflict", "clash": {"start": "09:00"},
+        "type": "urn:clinic:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "The slot is taken.",
+        "instance": "/conflict",
+        "clash": {"start": "09:00"},
     }
 
 

@@ -5,7 +5,6 @@ from pydantic import ValidationError
 from servicekit.settings import ServiceSettings
 
 
-
 class DemoSettings(ServiceSettings):
     service_name = "demo"
     default_port = 9999
