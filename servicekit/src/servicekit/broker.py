@@ -53,6 +53,9 @@ def make_broker(settings: CommonSettings, *, client_id: str) -> KafkaBroker:
         graceful_timeout=10.0,
         logger=logging.getLogger(f"faststream.{client_id}"),
         log_level=logging.DEBUG,
+        # Handlers take the message explicitly; FastStream's dependency injection would
+        # resolve it in a worker thread for every message.
+        apply_types=False,
         middlewares=(
             KafkaTelemetryMiddleware(tracer_provider=configure_tracing(client_id, None)),
             KafkaPrometheusMiddleware(registry=REGISTRY, app_name=client_id),

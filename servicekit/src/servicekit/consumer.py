@@ -18,13 +18,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit.metrics import CONSUMER_MESSAGES, CONSUMER_RETRIES, DEAD_LETTERS
+from servicekit.offsets import OffsetCommitter
 from servicekit.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 # How long the broker may hold a fetch open waiting for data; this bounds the latency an
-# idle partition adds. Kafka's own default (500 ms) favours throughput over freshness.
-FETCH_MAX_WAIT_MS = 100
+# idle partition adds (Tansu holds fetches that long). Kafka's default is 500 ms.
+FETCH_MAX_WAIT_MS = 20
 
 Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
 
@@ -51,7 +52,7 @@ class IdempotentConsumer:
         topic_prefix: str = "",
         max_attempts: int = 5,
         backoff: float = 0.2,
-        workers: int = 3,
+        workers: int = 6,
     ) -> None:
         self.broker = broker
         self.sessions = sessions
@@ -62,6 +63,7 @@ class IdempotentConsumer:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.workers = workers
+        self.offsets = OffsetCommitter()
 
     def subscribe(self, topic: str, handler: Handler) -> None:
         """Apply `handler` to every event on `topic`, once, in order per aggregate."""
@@ -76,7 +78,8 @@ class IdempotentConsumer:
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         )
 
-        async def on_message(message: KafkaMessage) -> None:
+        async def on_message(_: object) -> None:
+            message: KafkaMessage = self.broker.context.get_local("message")
             await self._handle(topic, handler, message)
 
         subscriber(on_message)
@@ -95,7 +98,7 @@ class IdempotentConsumer:
             envelope = decode(message.body)
         except Exception as exc:  # undecodable now means undecodable forever
             await self._dead_letter(topic, message, exc, attempts=1, event_id=None)
-            await message.ack()
+            self.offsets.handled(message)
             return
         attempt = 0
         while True:
@@ -118,7 +121,7 @@ class IdempotentConsumer:
                 await self._dead_letter(topic, message, exc, attempt, envelope.event_id)
                 outcome = "dead_lettered"
             CONSUMER_MESSAGES.labels(self.service, self.group, topic, outcome).inc()
-            await message.ack()
+            self.offsets.handled(message)
             return
 
     async def _apply(self, handler: Handler, envelope: EventEnvelope) -> str:

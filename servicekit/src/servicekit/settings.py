@@ -80,7 +80,7 @@ class ServiceSettings(CommonSettings):
     outbox_batch_size: int = 500
     consumer_max_attempts: int = 5
     consumer_retry_backoff_seconds: float = 0.2
-    consumer_workers: int = 3
+    consumer_workers: int = 6
 
     @model_validator(mode="after")
     def _default_port(self) -> ServiceSettings:
