@@ -1,6 +1,7 @@
 """Outbox latency (commit to consumer effect, p50/p99) at a steady rate, and relay throughput.
 
-    uv run --frozen python bench/outbox_latency.py [--rate 200] [--seconds 15] [--bulk 10000]
+    uv run --frozen python bench/outbox_latency.py [--rate 200] [--seconds 15] [--warmup 3]
+        [--bulk 10000]
 
 Uses BENCH_DATABASE_URL / BENCH_KAFKA_BOOTSTRAP_SERVERS when set, otherwise starts the
 embedded PostgreSQL and Tansu. The consumer runs in its own process, as the consuming service would;
@@ -98,11 +99,24 @@ def run_consumer(url: str, kafka: str, prefix: str, ready: Any) -> None:
     asyncio.run(consume(url, kafka, prefix, ready))
 
 
+async def percentiles(engine: Any, interval: str, ids: list[uuid.UUID]) -> tuple[float, float]:
+    """p50 and p99 in ms of an interval between outbox and effect timestamps of `ids`."""
+    sql = text(
+        "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY "
+        f"extract(epoch FROM {interval}) * 1000) "
+        "FROM bench.outbox o JOIN bench.effects e ON e.event_id = o.event_id "
+        "WHERE o.event_id = ANY(:ids)"
+    )
+    async with engine.connect() as connection:
+        p50, p99 = (await connection.execute(sql, {"ids": ids})).scalar_one()
+    return float(p50), float(p99)
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 1000) - 1]
 
 
-async def main(rate: int, seconds: int, bulk: int) -> None:
+async def main(rate: int, seconds: int, warmup: int, bulk: int) -> None:
     async with servers() as (admin_url, kafka):
         url = (await provision(admin_url, "bench", {SCHEMA: secrets.token_urlsafe(16)}))[SCHEMA]
         engine = create_engine(url, pool_size=20)
@@ -143,25 +157,29 @@ async def main(rate: int, seconds: int, bulk: int) -> None:
         relay_task = asyncio.create_task(relay.run())
         await asyncio.wait_for(relay.listening.wait(), 30)
 
-        async def stage_one() -> None:
+        warming: dict[uuid.UUID, float] = {}
+
+        async def stage_one(measured: bool) -> None:
             event = ClinicCreated(clinic_id=uuid.uuid4(), name="Bench", time_zone="UTC")
             async with sessions() as session, session.begin():
                 envelope = await outbox.stage(session, event)
-            committed[envelope.event_id] = time.time()
+            (committed if measured else warming)[envelope.event_id] = time.time()
 
+        # The first seconds warm connection pools and caches; they are not measured.
+        warm = rate * warmup
         total = rate * seconds
         start = time.perf_counter()
         pending: set[asyncio.Task[None]] = set()
-        for n in range(total):
+        for n in range(warm + total):
             await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-            task = asyncio.create_task(stage_one())
+            task = asyncio.create_task(stage_one(n >= warm))
             pending.add(task)
             task.add_done_callback(pending.discard)
         await asyncio.gather(*pending)
-        offered = total / (time.perf_counter() - start)
+        offered = (warm + total) / (time.perf_counter() - start)
         applied: dict[uuid.UUID, float] = {}
         deadline = time.monotonic() + 120
-        while len(applied) < total and time.monotonic() < deadline:
+        while len(applied) < warm + total and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             async with engine.connect() as connection:
                 rows = await connection.execute(
@@ -170,22 +188,21 @@ async def main(rate: int, seconds: int, bulk: int) -> None:
                 applied = {row[0]: float(row[1]) for row in rows}
         latencies = [(applied[k] - committed[k]) * 1000 for k in committed if k in applied]
         print(
-            f"latency commit -> consumer effect at {offered:.0f} events/s offered, "
+            f"latency commit -> consumer effect at {offered:.0f} events/s offered "
+            f"(after a {warmup} s warm-up), "
             f"{len(latencies)}/{total} applied: p50 {percentile(latencies, 0.5):.1f} ms, "
             f"p99 {percentile(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms"
         )
-        async with engine.connect() as connection:
-            relay_ms = (
-                await connection.execute(
-                    text(
-                        "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY "
-                        "extract(epoch FROM published_at - created_at) * 1000) FROM bench.outbox"
-                    )
-                )
-            ).scalar_one()
+        ids = list(committed)
+        relay_ms = await percentiles(engine, "o.published_at - o.created_at", ids)
+        consumer_ms = await percentiles(engine, "e.applied_at - o.published_at", ids)
         print(
-            f"  of which commit -> published by the relay: p50 {relay_ms[0]:.1f} ms, "
+            f"  commit -> published by the relay: p50 {relay_ms[0]:.1f} ms, "
             f"p99 {relay_ms[1]:.1f} ms"
+        )
+        print(
+            f"  published -> applied by the consumer: p50 {consumer_ms[0]:.1f} ms, "
+            f"p99 {consumer_ms[1]:.1f} ms"
         )
         relay_task.cancel()
         await asyncio.gather(relay_task, return_exceptions=True)
@@ -212,6 +229,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--bulk", type=int, default=10_000)
     args = parser.parse_args()
-    asyncio.run(main(args.rate, args.seconds, args.bulk))
+    asyncio.run(main(args.rate, args.seconds, args.warmup, args.bulk))
