@@ -49,7 +49,9 @@ async def transaction(
         yield session
 
 
-def asyncpg_dsn(url: str | URL) -> str:
-    """The plain libpq-style DSN that asyncpg.connect() wants, from a SQLAlchemy URL."""
-    parsed = make_url(url) if isinstance(url, str) else url
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+def asyncpg_dsn(url: str | URL, database: str | None = None) -> str:
+    """The `postgresql://` DSN asyncpg.connect() wants, from any SQLAlchemy-style URL."""
+    parsed = (make_url(url) if isinstance(url, str) else url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from servicekit.db import asyncpg_dsn
+
 logger = logging.getLogger(__name__)
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -63,14 +65,6 @@ def service_url(admin_url: str, database: str, service: str, password: str) -> s
         database=database,
     )
     return url.render_as_string(hide_password=False)
-
-
-def asyncpg_dsn(url: str, database: str | None = None) -> str:
-    """A `postgresql://` DSN asyncpg accepts, from any SQLAlchemy-style PostgreSQL URL."""
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
 
 
 async def provision(admin_url: str, database: str, services: Mapping[str, str]) -> dict[str, str]:

@@ -58,6 +58,9 @@ class OutboxRelay:
         self.listening = asyncio.Event()
         self._service = outbox.producer
         self._last_housekeeping = 0.0
+        # Export the series from the start, so dashboards and alerts see 0, not "no data".
+        for metric in (OUTBOX_PENDING, OUTBOX_OLDEST_AGE, OUTBOX_PUBLISH_FAILURES):
+            metric.labels(self._service)
 
     async def run(self) -> None:
         """Relay until cancelled; database or broker outages only delay publishing."""

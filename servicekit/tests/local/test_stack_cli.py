@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from servicekit.provision import asyncpg_dsn
+from servicekit.db import asyncpg_dsn
 
 from .conftest import STANDINS, ExternalServers, StartStack, alive, eventually
 

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
-from servicekit.provision import asyncpg_dsn
+from servicekit.db import asyncpg_dsn
 from servicekit.testing import CleanServiceDatabase, ServiceDatabases, free_port
 from servicekit.testing.databases import MigrationError
 from servicekit.testing.plugin import CreateTopics

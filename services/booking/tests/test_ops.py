@@ -2,36 +2,16 @@
 
 from booking.app import create_app
 from booking.settings import Settings
-from servicekit.testing.apps import running_app, wait_ready
+from servicekit.testing.apps import check_not_ready_without_database, check_ready_with_real_servers
 
 
-async def test_ready_against_real_database_and_broker(
-    clean_service_database, kafka_bootstrap_servers, kafka_topic_prefix
-):
-    settings = Settings(
-        database_url=await clean_service_database("booking"),
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=kafka_topic_prefix,
-    )
-    async with running_app(create_app(settings)) as client:
-        assert (await client.get("/healthz")).json() == {"status": "ok"}
-        ready = await wait_ready(client)
-        assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
-        metrics = (await client.get("/metrics")).text
-        assert "outbox_published_events_total" in metrics or "outbox_pending_events" in metrics
+async def test_ready_against_real_servers(clean_service_database, kafka_bootstrap_servers):
+    url = await clean_service_database("booking")
+    settings = Settings(database_url=url, kafka_bootstrap_servers=kafka_bootstrap_servers)
+    await check_ready_with_real_servers(create_app(settings))
 
 
-async def test_not_ready_when_the_database_is_unreachable(
-    kafka_bootstrap_servers, kafka_topic_prefix
-):
-    settings = Settings(
-        database_url="postgresql+asyncpg://booking_svc:x@127.0.0.1:1/clinic",
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=kafka_topic_prefix,
-    )
-    async with running_app(create_app(settings)) as client:
-        response = await client.get("/readyz")
-        assert response.status_code == 503
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["checks"]["database"] == "unreachable"
+async def test_not_ready_when_the_database_is_unreachable(kafka_bootstrap_servers):
+    url = "postgresql+asyncpg://booking_svc:x@127.0.0.1:1/clinic"
+    settings = Settings(database_url=url, kafka_bootstrap_servers=kafka_bootstrap_servers)
+    await check_not_ready_without_database(create_app(settings))

@@ -30,3 +30,22 @@ async def wait_ready(client: httpx.AsyncClient, deadline: float = 60.0) -> httpx
         if response.status_code == 200 or time.monotonic() > end:
             return response
         await asyncio.sleep(0.2)
+
+
+async def check_ready_with_real_servers(app: FastAPI) -> None:
+    """The app is alive, becomes ready against real servers, and exports plumbing metrics."""
+    async with running_app(app) as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        ready = await wait_ready(client)
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+        assert "outbox_pending_events" in (await client.get("/metrics")).text
+
+
+async def check_not_ready_without_database(app: FastAPI) -> None:
+    """An unreachable database makes /readyz a 503 problem naming it."""
+    async with running_app(app) as client:
+        response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["checks"]["database"] == "unreachable"

@@ -82,7 +82,8 @@ class ServiceDatabases:
         """Empty every table of the service's schema but `keep`, restarting identities."""
         import asyncpg
 
-        from servicekit.provision import asyncpg_dsn, quote_ident
+        from servicekit.db import asyncpg_dsn
+        from servicekit.provision import quote_ident
 
         connection = await asyncpg.connect(asyncpg_dsn(self.admin_url, self.database))
         try:

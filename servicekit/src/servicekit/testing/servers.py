@@ -70,7 +70,7 @@ def docker_available(timeout: float = 3.0) -> bool:
 
 async def start_postgres() -> PostgresServer:
     """A PostgreSQL server for this test session."""
-    from servicekit.provision import asyncpg_dsn
+    from servicekit.db import asyncpg_dsn
 
     if url := os.environ.get("TEST_DATABASE_URL"):
         return PostgresServer(asyncpg_dsn(url), "env")
