@@ -60,11 +60,13 @@ class Stack:
         )
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"clinic-stack exited early:\n{self.log_tail()}")
             if self.all_ready():
                 return
-            time.sleep(0.5)
+            try:  # waiting on the supervisor doubles as the poll interval
+                self.process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"clinic-stack exited early:\n{self.log_tail()}")
         raise RuntimeError(f"the stack was not ready in {ready_within}s:\n{self.log_tail()}")
 
     def all_ready(self) -> bool:

@@ -14,11 +14,11 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 
 import asyncpg
 
 from servicekit.local.processes import (
+    ChildProcess,
     RunAs,
     connect_host,
     describe_exit,
@@ -77,7 +77,7 @@ def _run_as_for_root(data_dir: Path) -> RunAs | None:
     return RunAs(uid=entry.pw_uid, gid=entry.pw_gid)
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(ChildProcess):
     """PostgreSQL on host:port with data in `data_dir`; the superuser password lives beside it.
 
     The first start runs initdb (superuser `postgres`, scram-sha-256 over TCP, trust only on
@@ -117,17 +117,9 @@ class EmbeddedPostgres:
         password = self.password_file.read_text().strip()
         return f"postgresql://{SUPERUSER}:{password}@{connect_host(self.host)}:{self.port}/postgres"
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    def poll(self) -> int | None:
-        """The exit code once the server has exited, None while it runs (or never started)."""
-        return self._process.poll() if self._process else None
-
     async def start(self) -> None:
         """Initialise the data dir on first use, start the server, wait until it accepts logins."""
-        if self._process is not None and self._process.poll() is None:
+        if self.running():
             return
         if not port_is_free(self.host, self.port):
             raise PostgresStartError(f"port {self.port} on {self.host} is already in use")
@@ -163,18 +155,6 @@ class EmbeddedPostgres:
         if self._private_socket_dir and self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._private_socket_dir = False
-
-    async def __aenter__(self) -> EmbeddedPostgres:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def _password(self) -> tuple[str, bool]:
         """The saved superuser password, or a new one saved with mode 0600."""

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 _PR_SET_PDEATHSIG = 1
 _WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "*"})
@@ -162,3 +163,34 @@ def free_port(host: str = "127.0.0.1") -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+class ChildProcess:
+    """A server or service this stack runs as a child process; subclasses start and stop it."""
+
+    _process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def poll(self) -> int | None:
+        """The exit code once the process has exited, None while it runs (or never started)."""
+        return self._process.poll() if self._process else None
+
+    def running(self) -> bool:
+        """Whether the process was started and has not exited."""
+        return self._process is not None and self._process.poll() is None
+
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import httpx
 
-from servicekit.local.processes import describe_exit, log_tail, spawn, terminate
+from servicekit.local.processes import ChildProcess, describe_exit, log_tail, spawn, terminate
 
 Report = Callable[[str], None]
 
@@ -37,7 +37,7 @@ class Supervised(Protocol):
     async def stop(self) -> None: ...
 
 
-class ServiceProcess:
+class ServiceProcess(ChildProcess):
     """A service or the gateway: a command with its environment and a log file."""
 
     def __init__(
@@ -56,15 +56,8 @@ class ServiceProcess:
         self.stop_timeout = stop_timeout
         self._process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    def poll(self) -> int | None:
-        return self._process.poll() if self._process else None
-
     async def start(self) -> None:
-        if self._process is None or self._process.poll() is not None:
+        if not self.running():
             self._process = spawn(self.argv, log_path=self.log_path, env=self.env)
 
     async def stop(self) -> None:

@@ -11,9 +11,9 @@ import os
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 
 from servicekit.local.processes import (
+    ChildProcess,
     connect_host,
     describe_exit,
     log_tail,
@@ -57,7 +57,7 @@ async def answers_metadata(bootstrap_servers: str, timeout: float = 5.0) -> bool
         await client.close()
 
 
-class TansuBroker:
+class TansuBroker(ChildProcess):
     """Tansu listening on host:port, memory storage."""
 
     name = "kafka"
@@ -80,17 +80,9 @@ class TansuBroker:
     def bootstrap_servers(self) -> str:
         return f"{connect_host(self.host)}:{self.port}"
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    def poll(self) -> int | None:
-        """The exit code once the broker has exited, None while it runs (or never started)."""
-        return self._process.poll() if self._process else None
-
     async def start(self) -> None:
         """Start the broker and wait until it answers a metadata request."""
-        if self._process is not None and self._process.poll() is None:
+        if self.running():
             return
         if not port_is_free(self.host, self.port):
             raise BrokerStartError(f"port {self.port} on {self.host} is already in use")
@@ -119,18 +111,6 @@ class TansuBroker:
         """SIGTERM, then SIGKILL after `timeout` seconds."""
         if self._process is not None:
             await terminate(self._process, timeout=timeout)
-
-    async def __aenter__(self) -> TansuBroker:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def _wait_ready(self) -> None:
         assert self._process is not None
