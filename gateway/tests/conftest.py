@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,6 +22,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, create_model
+from servicekit.testing.tokens import access_claims
 
 
 def _unshadow_gateway_package() -> None:
@@ -233,18 +233,7 @@ def mint_token(signing_key: SigningKey) -> TokenFactory:
     """Sign an access token as identity would; keyword arguments override claims."""
 
     def mint(key: SigningKey | None = None, **overrides: Any) -> str:
-        now = datetime.now(UTC)
-        claims: dict[str, Any] = {
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "sub": str(uuid.uuid4()),
-            "iat": now,
-            "nbf": now,
-            "exp": now + timedelta(minutes=15),
-            "jti": uuid.uuid4().hex,
-            "roles": [{"role": "patient", "clinic_id": None}],
-            **overrides,
-        }
+        claims = access_claims(**{"iss": ISSUER, "aud": AUDIENCE, **overrides})
         signer = key or signing_key
         return jwt.encode(
             claims, signer.private_key, algorithm="EdDSA", headers={"kid": signer.kid}

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import uvicorn
+from servicekit.cli import serve
 
 from gateway.app import create_app
 from gateway.settings import Settings
 
 
 def main() -> None:
-    """Serve the gateway with uvicorn; logging is configured by the app, not by uvicorn."""
+    """Serve the gateway."""
     settings = Settings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        # X-Forwarded-For is interpreted by the gateway itself (GATEWAY_TRUST_FORWARDED_FOR).
-        proxy_headers=False,
-        timeout_graceful_shutdown=10,
-    )
+    # X-Forwarded-For is interpreted by the gateway itself (GATEWAY_TRUST_FORWARDED_FOR).
+    serve(create_app(settings), settings.host, settings.port, proxy_headers=False)
 
 
 if __name__ == "__main__":

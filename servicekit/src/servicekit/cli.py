@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -31,12 +32,18 @@ def run_service(
     if action != "serve":
         print(USAGE.format(name=settings.service_name), file=sys.stderr)
         return 2
+    serve(create_app(settings), settings.host, settings.port)
+    return 0
+
+
+def serve(app: FastAPI, host: str, port: int, **options: Any) -> None:
+    """Serve with uvicorn; logging is the app's own JSON logging, not uvicorn's."""
     uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
+        app,
+        host=host,
+        port=port,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        **options,
     )
-    return 0

@@ -14,8 +14,7 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from servicekit.auth import JwksVerifier, Membership, Principal
 from servicekit.problems import Unauthorized
-
-ISSUER, AUDIENCE = "clinic-identity", "clinic-api"
+from servicekit.testing.tokens import AUDIENCE, ISSUER, access_claims
 
 
 class KeyServer:
@@ -42,19 +41,8 @@ class KeyServer:
 
 
 def token(key: Any, kid: str, **overrides: Any) -> str:
-    now = datetime.now(UTC)
-    claims: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": str(uuid.uuid4()),
-        "iat": now,
-        "nbf": now,
-        "exp": now + timedelta(minutes=15),
-        "jti": uuid.uuid4().hex,
-        "roles": [{"role": "clinic_admin", "clinic_id": str(uuid.UUID(int=7))}],
-    }
-    claims.update(overrides)
-    claims = {k: v for k, v in claims.items() if v is not None}
+    overrides.setdefault("roles", [{"role": "clinic_admin", "clinic_id": str(uuid.UUID(int=7))}])
+    claims = access_claims(**overrides)
     algorithm = "HS256" if isinstance(key, bytes) else "EdDSA"
     return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid})
 
