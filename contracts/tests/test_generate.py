@@ -52,11 +52,15 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 def test_schemas_have_sorted_keys_and_one_file_per_event_version() -> None:
     files = render_files()
 
-    assert sorted(files) == [
-        "asyncapi.yaml",
-        "schemas/clinic.deadletter.v1/DeadLetter.json",
-        "schemas/clinic.identity.v1/ClinicCreated.v1.json",
+    expected = [
+        f"schemas/{spec.name}/{event.__name__}.v{event.schema_version}.json"
+        for spec in TOPICS
+        for event in spec.events
     ]
+    assert sorted(files) == sorted(
+        ["asyncapi.yaml", "schemas/clinic.deadletter.v1/DeadLetter.json", *expected]
+    )
+    assert "schemas/clinic.identity.v1/ClinicCreated.v1.json" in files
     for path, content in files.items():
         if path.endswith(".json"):
             expected = json.dumps(json.loads(content), indent=2, sort_keys=True, ensure_ascii=False)

@@ -50,7 +50,7 @@ def test_topics_are_the_services_and_the_dead_letter_topic() -> None:
 def test_lookups_of_a_registered_event() -> None:
     assert event_model("ClinicCreated", 1) is ClinicCreated
     assert topic_of(ClinicCreated) == IDENTITY_TOPIC
-    assert events_of(IDENTITY_TOPIC) == (ClinicCreated,)
+    assert ClinicCreated in events_of(IDENTITY_TOPIC)
     assert events_of(SHIFTS_TOPIC) == ()
 
 

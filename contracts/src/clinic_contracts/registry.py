@@ -11,7 +11,16 @@ from pydantic import BaseModel
 from clinic_contracts.booking import BOOKING_TOPIC
 from clinic_contracts.deadletter import DEAD_LETTER_TOPIC, DeadLetter
 from clinic_contracts.envelope import Event, EventEnvelope
-from clinic_contracts.identity import IDENTITY_TOPIC, ClinicCreated
+from clinic_contracts.identity import (
+    IDENTITY_TOPIC,
+    ClinicCreated,
+    ClinicUpdated,
+    MembershipGranted,
+    MembershipRevoked,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+)
 from clinic_contracts.notify import NOTIFY_TOPIC
 from clinic_contracts.shifts import SHIFTS_TOPIC
 
@@ -97,7 +106,15 @@ TOPICS: tuple[TopicSpec, ...] = (
         name=IDENTITY_TOPIC,
         owner="identity",
         description="Clinics, users and memberships, keyed by the id of the changed entity.",
-        events=(ClinicCreated,),
+        events=(
+            ClinicCreated,
+            ClinicUpdated,
+            UserRegistered,
+            UserUpdated,
+            UserDeactivated,
+            MembershipGranted,
+            MembershipRevoked,
+        ),
     ),
     TopicSpec(
         name=SHIFTS_TOPIC,
