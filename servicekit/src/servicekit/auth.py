@@ -12,6 +12,7 @@ from uuid import UUID
 import httpx
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from servicekit.problems import Forbidden, Unauthorized
 
@@ -20,6 +21,15 @@ log = logging.getLogger(__name__)
 # RFC 8725: accept exactly the algorithm identity signs with, never what a token claims.
 ALGORITHMS = ["EdDSA"]
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]
+
+ORG_ADMIN, CLINIC_ADMIN, PROVIDER, RECEPTIONIST, PATIENT = (
+    "org_admin",
+    "clinic_admin",
+    "provider",
+    "receptionist",
+    "patient",
+)
+STAFF_ROLES = (CLINIC_ADMIN, PROVIDER, RECEPTIONIST)
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,17 @@ class Principal:
     @property
     def is_org_admin(self) -> bool:
         """Organisation admins may act in every clinic."""
-        return any(m.role == "org_admin" for m in self.memberships)
+        return any(m.role == ORG_ADMIN for m in self.memberships)
+
+    @property
+    def is_patient(self) -> bool:
+        """A patient account, which sees only its own records."""
+        return any(m.role == PATIENT for m in self.memberships)
+
+    def clinics(self, *roles: str) -> frozenset[UUID]:
+        """The clinics where the caller holds one of `roles` (any staff role when none given)."""
+        wanted = roles or STAFF_ROLES
+        return frozenset(m.clinic_id for m in self.memberships if m.clinic_id and m.role in wanted)
 
     def has_role(self, clinic_id: UUID, *roles: str) -> bool:
         """Whether the caller holds one of `roles` in the clinic (org admins hold all)."""
@@ -138,18 +158,21 @@ class JwksVerifier:
         await self._client.aclose()
 
 
-def _bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+# auto_error=False: a missing token is our own 401 problem+json, not FastAPI's 403.
+bearer_scheme = HTTPBearer(
+    auto_error=False, bearerFormat="JWT", description="An access token from POST /v1/auth/token"
+)
 
 
-async def optional_principal(request: Request) -> Principal | None:
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal | None:
     """The caller when a bearer token is sent, else None (public endpoints)."""
-    token = _bearer_token(request)
-    if token is None:
+    if credentials is None or not credentials.credentials.strip():
         return None
     verifier: JwksVerifier = request.app.state.verifier
-    return await verifier.verify(token)
+    return await verifier.verify(credentials.credentials.strip())
 
 
 async def current_principal(

@@ -55,3 +55,9 @@ def asyncpg_dsn(url: str | URL, database: str | None = None) -> str:
     if database is not None:
         parsed = parsed.set(database=database)
     return parsed.render_as_string(hide_password=False)
+
+
+def contains_pattern(fragment: str) -> str:
+    """An ILIKE pattern matching text that contains `fragment` literally (% and _ escaped)."""
+    escaped = fragment.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"

@@ -86,6 +86,19 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def render_problem(exc: Problem, instance: str | None = None) -> JSONResponse:
+    """The problem+json response of a domain error."""
+    return problem_response(
+        exc.status,
+        slug=exc.slug,
+        title=exc.title,
+        detail=exc.detail,
+        instance=instance,
+        headers=exc.headers,
+        **exc.extensions,
+    )
+
+
 def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     # Echoing the rejected input could leak secrets (passwords), so only where and why.
     return [
@@ -99,15 +112,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _domain(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(
-            exc.status,
-            slug=exc.slug,
-            title=exc.title,
-            detail=exc.detail,
-            instance=request.url.path,
-            headers=exc.headers,
-            **exc.extensions,
-        )
+        return render_problem(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

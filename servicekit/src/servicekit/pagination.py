@@ -1,0 +1,55 @@
+"""Keyset pagination: an opaque cursor naming the last row seen, and one page shape for lists."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from servicekit.problems import Problem
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (at most 200).")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=500, description="`next_cursor` of the previous page; omit for the first."),
+]
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, newest or alphabetical first as the endpoint documents."""
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+class BadCursor(Problem):
+    status, slug = 400, "bad-cursor"
+
+
+def encode_cursor(*values: Any) -> str:
+    """An opaque cursor holding the sort key of the last item of a page."""
+    raw = json.dumps([str(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, parts: int) -> list[str]:
+    """The sort key a cursor holds; 400 problem+json when it was not made by encode_cursor."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != parts:
+        raise BadCursor("The cursor is not one this endpoint returned.")
+    return [str(v) for v in values]
