@@ -71,3 +71,51 @@ def mint(settings: Settings):  # type: ignore[no-untyped-def]
         return {"Authorization": f"Bearer {token}"}
 
     return mint
+
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def register(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    """Register a patient through the API; returns the created user."""
+
+    async def register(phone: str = "+254712345678", **fields: object) -> dict[str, object]:
+        body = {"full_name": "Amina Odhiambo", "phone": phone, "password": PASSWORD, **fields}
+        response = await client.post("/v1/auth/register", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    return register
+
+
+@pytest.fixture
+def sign_in(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    """Sign in through the API; returns the token pair."""
+
+    async def sign_in(username: str, password: str = PASSWORD) -> dict[str, str]:
+        response = await client.post(
+            "/v1/auth/token", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    return sign_in
+
+
+@pytest.fixture
+def mint_for(settings: Settings):  # type: ignore[no-untyped-def]
+    """Sign a token for a given subject and memberships."""
+
+    def mint_for(subject: uuid.UUID, *memberships: Membership) -> dict[str, str]:
+        ring = KeyRing(settings.keys_dir, create_if_missing=False)
+        token = issue_access_token(
+            ring.current,
+            subject=subject,
+            memberships=memberships,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return mint_for

@@ -89,3 +89,78 @@ async def test_an_unknown_clinic_is_404(client, mint):
     response = await client.get(f"/v1/clinics/{uuid.uuid4()}", headers=mint(ORG_ADMIN))
     assert response.status_code == 404
     assert response.json()["type"] == "urn:clinic:problem:not-found"
+
+
+FULL_CLINIC = {
+    "name": "Mathare Clinic",
+    "time_zone": "Africa/Nairobi",
+    "address": "Juja Road, Nairobi",
+    "phone": "+254 20 1234567",
+    "opening_hours": [
+        {"day": "mon", "opens": "08:00", "closes": "13:00"},
+        {"day": "mon", "opens": "14:00", "closes": "17:00"},
+    ],
+    "booking_policy": {"min_notice_minutes": 120, "cancellation_cutoff_hours": 12},
+}
+
+
+async def test_clinic_details_hours_and_policy_are_kept(client, mint):
+    response = await client.post("/v1/clinics", json=FULL_CLINIC, headers=mint(ORG_ADMIN))
+    assert response.status_code == 201, response.text
+    clinic = response.json()
+    assert clinic["phone"] == "+254201234567"
+    assert clinic["opening_hours"][1] == {"day": "mon", "opens": "14:00:00", "closes": "17:00:00"}
+    assert clinic["booking_policy"]["min_notice_minutes"] == 120
+    assert clinic["booking_policy"]["max_advance_days"] == 90  # defaults fill the rest
+
+
+async def test_overlapping_or_inverted_hours_are_refused(client, mint):
+    for hours in (
+        [
+            {"day": "tue", "opens": "08:00", "closes": "12:00"},
+            {"day": "tue", "opens": "11:00", "closes": "15:00"},
+        ],
+        [{"day": "tue", "opens": "12:00", "closes": "08:00"}],
+    ):
+        body = {**NEW_CLINIC, "opening_hours": hours}
+        response = await client.post("/v1/clinics", json=body, headers=mint(ORG_ADMIN))
+        assert response.status_code == 422
+
+
+async def test_clinic_admins_update_their_clinic_and_clinic_updated_follows(client, mint, settings):
+    clinic = (await client.post("/v1/clinics", json=NEW_CLINIC, headers=mint(ORG_ADMIN))).json()
+    own_admin = mint(Membership("clinic_admin", uuid.UUID(clinic["id"])))
+    other_admin = mint(Membership("clinic_admin", uuid.uuid4()))
+    change = {"address": "Ngong Road", "booking_policy": {"patient_self_booking": False}}
+
+    refused = await client.patch(f"/v1/clinics/{clinic['id']}", json=change, headers=other_admin)
+    assert refused.status_code == 403
+    response = await client.patch(f"/v1/clinics/{clinic['id']}", json=change, headers=own_admin)
+    assert response.status_code == 200
+    assert response.json()["address"] == "Ngong Road"
+    assert response.json()["booking_policy"]["patient_self_booking"] is False
+    null_name = await client.patch(
+        f"/v1/clinics/{clinic['id']}", json={"name": None}, headers=own_admin
+    )
+    assert null_name.status_code == 422
+
+    [(payload,)] = await rows(
+        settings, "SELECT envelope->'payload' FROM identity.outbox WHERE event_type='ClinicUpdated'"
+    )
+    assert payload["address"] == "Ngong Road"
+    assert payload["name"] == NEW_CLINIC["name"]  # a full snapshot, not a diff
+
+
+async def test_clinics_are_listed_by_name_a_page_at_a_time(client, mint):
+    for name in ("Cedar", "Acacia", "Baobab"):
+        await client.post("/v1/clinics", json={**NEW_CLINIC, "name": name}, headers=mint(ORG_ADMIN))
+    patient = mint(Membership("patient"))
+    first = (await client.get("/v1/clinics", params={"limit": 2}, headers=patient)).json()
+    assert [c["name"] for c in first["items"]] == ["Acacia", "Baobab"]
+    second = await client.get(
+        "/v1/clinics", params={"limit": 2, "cursor": first["next_cursor"]}, headers=patient
+    )
+    assert [c["name"] for c in second.json()["items"]] == ["Cedar"]
+    assert second.json()["next_cursor"] is None
+    found = await client.get("/v1/clinics", params={"name": "bao"}, headers=patient)
+    assert [c["name"] for c in found.json()["items"]] == ["Baobab"]

@@ -1,6 +1,9 @@
 """Run the identity service: `python -m identity` serves the API, `migrate` applies migrations.
 
-`python -m identity dev-token [--role R --clinic ID]` prints a token for the local stack.
+`python -m identity dev-token [--role R --clinic ID]` prints a token for the local stack;
+`python -m identity verify-audit` checks the audit log's hash chain;
+`python -m identity create-admin --email E` creates an organisation admin;
+`python -m identity rotate-keys` rotates the signing keys.
 """
 
 import sys
@@ -11,8 +14,15 @@ from servicekit.cli import run_service
 from identity.app import create_app
 from identity.settings import Settings
 
-if sys.argv[1:2] == ["dev-token"]:
-    from identity.devtoken import main
+COMMANDS = {
+    "dev-token": "identity.devtoken",
+    "verify-audit": "identity.audit.verify",
+    "create-admin": "identity.users.bootstrap",
+    "rotate-keys": "identity.keys",
+}
 
-    sys.exit(main(sys.argv[2:]))
+if sys.argv[1:2] and sys.argv[1] in COMMANDS:
+    import importlib
+
+    sys.exit(importlib.import_module(COMMANDS[sys.argv[1]]).main(sys.argv[2:]))
 sys.exit(run_service(Settings, create_app, Path(__file__).parent / "migrations"))  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,21 +62,82 @@ def _generate(path: Path) -> None:
         handle.write(pem)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_ino
+
+
 class KeyRing:
-    """The keys in a folder: current.pem signs; current and previous.pem are published."""
+    """The keys in a folder: current.pem signs; current and previous.pem are published.
+
+    The files are re-read when they change, so `rotate-keys` (or a new secret mounted by the
+    orchestrator) takes effect in running processes without a restart.
+    """
 
     def __init__(self, keys_dir: Path, *, create_if_missing: bool) -> None:
+        self.keys_dir = keys_dir
         current = keys_dir / CURRENT
         if not current.exists():
             if not create_if_missing:
                 raise FileNotFoundError(f"no signing key at {current}")
             log.info("generating a development signing key in %s", keys_dir)
             _generate(current)
-        self.current = _load(current)
-        previous = keys_dir / PREVIOUS
-        self.previous = _load(previous) if previous.exists() else None
+        self._stamps: tuple[tuple[int, int] | None, ...] = ()
+        self._load()
+
+    def _load(self) -> None:
+        current, previous = self.keys_dir / CURRENT, self.keys_dir / PREVIOUS
+        self._stamps = (_stamp(current), _stamp(previous))
+        self._current = _load(current)
+        self._previous = _load(previous) if previous.exists() else None
+
+    def _reload_if_changed(self) -> None:
+        stamps = (_stamp(self.keys_dir / CURRENT), _stamp(self.keys_dir / PREVIOUS))
+        if stamps != self._stamps and stamps[0] is not None:
+            log.info("signing keys changed; reloading them")
+            self._load()
+
+    @property
+    def current(self) -> SigningKey:
+        """The key new tokens are signed with."""
+        self._reload_if_changed()
+        return self._current
+
+    @property
+    def previous(self) -> SigningKey | None:
+        """The key before the last rotation, still published so its tokens verify."""
+        self._reload_if_changed()
+        return self._previous
 
     def jwks(self) -> dict[str, Any]:
         """The JSON Web Key Set of every key that may have signed a live token."""
-        keys = [self.current] + ([self.previous] if self.previous else [])
+        current, previous = self.current, self.previous
+        keys = [current] + ([previous] if previous else [])
         return {"keys": [key.public_jwk() for key in keys]}
+
+
+def rotate(keys_dir: Path) -> SigningKey:
+    """current.pem becomes previous.pem and a new current.pem is generated; returns it."""
+    current, previous = keys_dir / CURRENT, keys_dir / PREVIOUS
+    staged = keys_dir / "next.pem"
+    staged.unlink(missing_ok=True)
+    _generate(staged)
+    if current.exists():
+        current.replace(previous)
+    staged.replace(current)  # atomic, so a reader never sees a missing current.pem for long
+    return _load(current)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m identity rotate-keys`: rotate the signing keys in IDENTITY_KEYS_DIR."""
+    from identity.settings import Settings
+
+    if argv:
+        print("usage: python -m identity rotate-keys", file=sys.stderr)
+        return 2
+    key = rotate(Settings().keys_dir)
+    print(f"new signing key {key.kid}; the previous key stays published until the next rotation")
+    return 0

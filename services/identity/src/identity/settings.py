@@ -17,3 +17,10 @@ class Settings(ServiceSettings):
 
     keys_dir: Path = Path(".state/keys")
     access_token_ttl_seconds: int = Field(900, le=900, gt=0)
+    refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    # OWASP: at least 8 characters, at least 64 allowed, no composition rules.
+    password_min_length: int = Field(12, ge=8, le=64)
+    login_account_max_failures: int = Field(5, ge=1)
+    login_address_max_failures: int = Field(30, ge=1)
+    login_failure_window_seconds: int = Field(900, ge=1)
+    login_lockout_seconds: int = Field(900, ge=1)

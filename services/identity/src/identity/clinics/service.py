@@ -1,35 +1,106 @@
-"""Clinic use cases: state change and event in one transaction, never committed here."""
+"""Clinic use cases: state change, event and audit entry in one transaction, never committed."""
+
+from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from uuid import UUID
 
-from clinic_contracts.identity import ClinicCreated
-from servicekit.problems import NotFound
+from clinic_contracts.identity import ClinicCreated, ClinicUpdated
+from servicekit.auth import CLINIC_ADMIN, Principal
+from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.problems import Forbidden, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity.audit import service as audit
 from identity.clinics import repository
 from identity.clinics.models import Clinic
-from identity.clinics.schemas import ClinicCreate
+from identity.clinics.schemas import ClinicCreate, ClinicRead, ClinicUpdate
 from identity.db import outbox
 
 
-async def create_clinic(*, session: AsyncSession, data: ClinicCreate) -> Clinic:
+def _details(clinic: Clinic) -> dict[str, object]:
+    return {
+        "clinic_id": clinic.id,
+        "name": clinic.name,
+        "time_zone": clinic.time_zone,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "opening_hours": clinic.opening_hours,
+        "booking_policy": clinic.booking_policy,
+    }
+
+
+async def create_clinic(
+    *, session: AsyncSession, actor: Principal, data: ClinicCreate, client: str
+) -> ClinicRead:
     """Create a clinic and stage ClinicCreated in the same transaction."""
-    clinic = await repository.add(
-        session, Clinic(id=uuid.uuid4(), name=data.name, time_zone=data.time_zone)
-    )
+    fields = data.model_dump(mode="json")
+    clinic = await repository.add(session, Clinic(id=uuid.uuid4(), **fields))
     await outbox.stage(
-        session,
-        ClinicCreated(clinic_id=clinic.id, name=clinic.name, time_zone=clinic.time_zone),
-        aggregate_id=clinic.id,
-        clinic_id=clinic.id,
+        session, ClinicCreated(**_details(clinic)), aggregate_id=clinic.id, clinic_id=clinic.id
     )
-    return clinic
+    await audit.record(
+        session,
+        action="clinic.created",
+        actor_id=actor.user_id,
+        clinic_id=clinic.id,
+        client_address=client,
+    )
+    return ClinicRead.model_validate(clinic)
 
 
-async def get_clinic(*, session: AsyncSession, clinic_id: UUID) -> Clinic:
+async def get_clinic(*, session: AsyncSession, clinic_id: UUID) -> ClinicRead:
     """A clinic, or 404."""
     clinic = await repository.get(session, clinic_id)
     if clinic is None:
         raise NotFound(f"No clinic has id {clinic_id}.")
-    return clinic
+    return ClinicRead.model_validate(clinic)
+
+
+async def list_clinics(
+    *, session: AsyncSession, name_contains: str | None, cursor: str | None, limit: int
+) -> Page[ClinicRead]:
+    """Clinics by name, a page at a time."""
+    after = None
+    if cursor:
+        name, clinic_id = decode_cursor(cursor, 2)
+        after = (name, UUID(clinic_id))
+    rows = await repository.list_clinics(
+        session, name_contains=name_contains, after=after, limit=limit + 1
+    )
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1].name, page[-1].id) if len(rows) > limit else None
+    return Page[ClinicRead](
+        items=[ClinicRead.model_validate(c) for c in page], next_cursor=next_cursor
+    )
+
+
+async def update_clinic(
+    *, session: AsyncSession, actor: Principal, clinic_id: UUID, data: ClinicUpdate, client: str
+) -> ClinicRead:
+    """Change a clinic (org admins, or its clinic admins); ClinicUpdated when anything changed."""
+    if not actor.has_role(clinic_id, CLINIC_ADMIN):
+        raise Forbidden("Only organisation admins and this clinic's admins may change it.")
+    clinic = await repository.get(session, clinic_id, for_update=True)
+    if clinic is None:
+        raise NotFound(f"No clinic has id {clinic_id}.")
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    changed = sorted(name for name, value in changes.items() if getattr(clinic, name) != value)
+    if changed:
+        for name in changed:
+            setattr(clinic, name, changes[name])
+        clinic.updated_at = datetime.now(UTC)
+        await session.flush()
+        await outbox.stage(
+            session, ClinicUpdated(**_details(clinic)), aggregate_id=clinic.id, clinic_id=clinic.id
+        )
+        await audit.record(
+            session,
+            action="clinic.updated",
+            actor_id=actor.user_id,
+            clinic_id=clinic.id,
+            client_address=client,
+            details={"fields": changed},
+        )
+    return ClinicRead.model_validate(clinic)

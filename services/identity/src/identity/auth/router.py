@@ -1,0 +1,83 @@
+"""Registration, sign-in, refresh and sign-out routes (the public face of identity)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
+from servicekit.auth import CurrentUser
+from servicekit.problems import render_problem
+from servicekit.runtime import SessionDep
+
+from identity.auth import service
+from identity.auth.schemas import (
+    LogoutRequest,
+    PatientRegister,
+    RefreshRequest,
+    TokenPair,
+    TokenRequest,
+)
+from identity.deps import ClientAddress, Config
+from identity.users.schemas import UserRead
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
+async def register(
+    data: PatientRegister,
+    session: SessionDep,
+    config: Config,
+    client: ClientAddress,
+    response: Response,
+) -> UserRead:
+    """Register as a patient; sign in afterwards with the phone number and password."""
+    user = await service.register_patient(session=session, data=data, config=config, client=client)
+    response.headers["Location"] = "/v1/me"
+    return user
+
+
+@router.post("/token", response_model=TokenPair)
+async def sign_in(
+    data: TokenRequest, session: SessionDep, config: Config, client: ClientAddress, request: Request
+) -> TokenPair | JSONResponse:
+    """Sign in with a phone number or email and a password; 401 or 429 with Retry-After."""
+    try:
+        pair = await service.sign_in(session=session, data=data, config=config, client=client)
+    except service.Refused as refused:
+        return render_problem(refused, request.url.path)  # returned, so the failure is recorded
+    return _no_store(pair)
+
+
+@router.post("/refresh", response_model=TokenPair)
+async def refresh(
+    data: RefreshRequest,
+    session: SessionDep,
+    config: Config,
+    client: ClientAddress,
+    request: Request,
+) -> TokenPair | JSONResponse:
+    """Exchange a refresh token for a new pair; each refresh token works once."""
+    try:
+        pair = await service.refresh(
+            session=session,
+            refresh_token=data.refresh_token.get_secret_value(),
+            config=config,
+            client=client,
+        )
+    except service.Refused as refused:
+        return render_problem(refused, request.url.path)  # a reused token's revocation commits
+    return _no_store(pair)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def sign_out(
+    data: LogoutRequest, session: SessionDep, caller: CurrentUser, client: ClientAddress
+) -> Response:
+    """Revoke a refresh token's session, or every session with `everywhere`."""
+    await service.sign_out(session=session, actor=caller, data=data, client=client)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _no_store(pair: TokenPair) -> JSONResponse:
+    return JSONResponse(pair.model_dump(mode="json"), headers=NO_STORE)

@@ -1,0 +1,75 @@
+"""Registration, sign-in and token request and response bodies."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from identity.fields import (
+    BirthDate,
+    Email,
+    FullName,
+    LanguageTag,
+    NotificationConsent,
+    Password,
+    Phone,
+)
+
+
+class PatientRegister(BaseModel):
+    """A patient signing themselves up; the phone number is also their sign-in name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: FullName
+    phone: Phone
+    email: Email | None = None
+    date_of_birth: BirthDate | None = None
+    preferred_language: LanguageTag = "en"
+    consent: NotificationConsent = Field(
+        default_factory=NotificationConsent,
+        description="Channels the patient agrees to get confirmations and reminders on.",
+    )
+    password: Password
+
+
+class TokenRequest(BaseModel):
+    """Sign-in with a phone number or email address and a password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(
+        min_length=1,
+        max_length=254,
+        description="Phone number (E.164) or email address.",
+        examples=["+254712345678"],
+    )
+    password: SecretStr = Field(max_length=1024)
+
+
+class RefreshRequest(BaseModel):
+    """A refresh token to exchange; it is spent by the exchange."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: SecretStr = Field(max_length=200)
+
+
+class LogoutRequest(BaseModel):
+    """End one session (the refresh token's family), or every session of the caller."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: SecretStr | None = Field(default=None, max_length=200)
+    everywhere: bool = Field(default=False, description="Revoke every refresh token you hold.")
+
+
+class TokenPair(BaseModel):
+    """An access token (a JWT, at most 15 minutes) and the refresh token that renews it."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - RFC 6749 token type
+    expires_in: int = Field(description="Seconds the access token is valid for.")
+    refresh_token: str = Field(description="Opaque; single use: each refresh returns a new one.")
+    refresh_expires_in: int = Field(description="Seconds the refresh token is valid for.")

@@ -1,0 +1,235 @@
+"""Registration, sign-in, refresh-token rotation and sign-out; never committed here.
+
+Refusals that must leave a trace (throttling counters, audit entries, a revoked token family)
+raise `Refused`, which routes return as a response so that the request still commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from uuid import UUID
+
+import phonenumbers
+from clinic_contracts.identity import UserRegistered
+from servicekit.auth import PATIENT, Membership, Principal
+from servicekit.problems import Problem
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity import passwords
+from identity.audit import service as audit
+from identity.auth import repository as tokens
+from identity.auth.schemas import LogoutRequest, PatientRegister, TokenPair, TokenRequest
+from identity.auth.throttle import retry_after_seconds
+from identity.db import outbox
+from identity.deps import IdentityConfig
+from identity.tokens import issue_access_token
+from identity.users import repository as users
+from identity.users.models import User
+from identity.users.schemas import UserRead
+from identity.users.service import check_new_password, contact_event, ensure_contact_free, to_read
+
+SIGN_IN_REFUSED = "The username or password is wrong."
+
+
+class Refused(Problem):
+    """A refusal whose side effects (counters, audit, revocations) must still commit."""
+
+    status, slug = 401, "invalid-credentials"
+
+
+async def register_patient(
+    *, session: AsyncSession, data: PatientRegister, config: IdentityConfig, client: str
+) -> UserRead:
+    """Create a patient account; UserRegistered goes out with it."""
+    await ensure_contact_free(session, phone=data.phone, email=data.email)
+    password_hash = await check_new_password(
+        data.password.get_secret_value(),
+        min_length=config.password_min_length,
+        personal=(data.full_name, data.phone, data.email or ""),
+    )
+    user = await users.add(
+        session,
+        User(
+            id=uuid.uuid4(),
+            kind="patient",
+            full_name=data.full_name,
+            phone=data.phone,
+            email=data.email,
+            date_of_birth=data.date_of_birth,
+            preferred_language=data.preferred_language,
+            consent_sms=data.consent.sms,
+            consent_whatsapp=data.consent.whatsapp,
+            password_hash=password_hash,
+        ),
+    )
+    await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
+    await audit.record(
+        session,
+        action="user.registered",
+        actor_id=user.id,
+        subject_id=user.id,
+        client_address=client,
+    )
+    return to_read(user, [])
+
+
+async def sign_in(
+    *, session: AsyncSession, data: TokenRequest, config: IdentityConfig, client: str
+) -> TokenPair:
+    """Tokens for a correct username and password; the same 401 for every other case."""
+    now = datetime.now(UTC)
+    canonical = _canonical_login(data.username)
+    keys = (f"account:{canonical or data.username.strip().lower()}", f"address:{client}")
+    states = await tokens.throttle_states(session, keys)
+    wait = max((retry_after_seconds(s, now) for s in states), default=0)
+    if wait:
+        await audit.record(
+            session,
+            action="auth.sign_in",
+            outcome="failure",
+            client_address=client,
+            details={"reason": "throttled"},
+        )
+        raise Refused(
+            f"Too many failed sign-ins; try again in {wait} s.",
+            status=429,
+            slug="sign-in-throttled",
+            headers={"Retry-After": str(wait)},
+        )
+    user = await _find_by_login(session, canonical)
+    # Verified even for unknown or deactivated accounts, so the time taken gives nothing away.
+    matches = await passwords.verify_password(
+        data.password.get_secret_value(), user.password_hash if user else None
+    )
+    if user is None or not matches or not user.active:
+        for key, policy in zip(keys, (config.per_account, config.per_address), strict=True):
+            await tokens.record_failure(session, key, policy, now)
+        reason = (
+            "unknown_account"
+            if user is None
+            else ("wrong_password" if not matches else "deactivated")
+        )
+        await audit.record(
+            session,
+            action="auth.sign_in",
+            outcome="failure",
+            subject_id=user.id if user else None,
+            client_address=client,
+            details={"reason": reason},
+        )
+        raise Refused(SIGN_IN_REFUSED)
+    await tokens.clear_throttle(session, keys[0])
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash_password(data.password.get_secret_value())
+    await audit.record(
+        session,
+        action="auth.sign_in",
+        actor_id=user.id,
+        subject_id=user.id,
+        client_address=client,
+    )
+    return await _token_pair(session, user, family_id=uuid.uuid4(), config=config, now=now)
+
+
+async def refresh(
+    *, session: AsyncSession, refresh_token: str, config: IdentityConfig, client: str
+) -> TokenPair:
+    """Spend a refresh token for a new pair; a spent token coming back revokes its family."""
+    now = datetime.now(UTC)
+    stored = await tokens.by_token_for_update(session, refresh_token)
+    refused = Refused("The refresh token is not valid.", slug="invalid-refresh-token")
+    if stored is None or stored.revoked_at is not None:
+        raise refused
+    if stored.used_at is not None:
+        # Someone holds a copy of a token that was already rotated: end the whole session.
+        await tokens.revoke_family(session, stored.family_id, now)
+        await audit.record(
+            session,
+            action="auth.refresh_reuse",
+            outcome="failure",
+            subject_id=stored.user_id,
+            client_address=client,
+            details={"family_id": str(stored.family_id)},
+        )
+        raise refused
+    user = await users.get(session, stored.user_id)
+    if stored.expires_at <= now or user is None or not user.active:
+        raise refused
+    stored.used_at = now
+    return await _token_pair(session, user, family_id=stored.family_id, config=config, now=now)
+
+
+async def sign_out(
+    *, session: AsyncSession, actor: Principal, data: LogoutRequest, client: str
+) -> None:
+    """Revoke the refresh token's family, or every refresh token of the caller."""
+    now = datetime.now(UTC)
+    if data.everywhere:
+        await tokens.revoke_all_of(session, actor.user_id)
+    elif data.refresh_token is not None:
+        stored = await tokens.by_token_for_update(session, data.refresh_token.get_secret_value())
+        # Someone else's token is left alone, and the answer does not say whose it is.
+        if stored is not None and stored.user_id == actor.user_id:
+            await tokens.revoke_family(session, stored.family_id, now)
+    else:
+        raise Problem(
+            "Send a refresh_token, or everywhere=true.", status=422, slug="nothing-to-revoke"
+        )
+    await audit.record(
+        session,
+        action="auth.logout",
+        actor_id=actor.user_id,
+        subject_id=actor.user_id,
+        client_address=client,
+        details={"everywhere": data.everywhere},
+    )
+
+
+async def _token_pair(
+    session: AsyncSession, user: User, *, family_id: UUID, config: IdentityConfig, now: datetime
+) -> TokenPair:
+    if user.kind == "patient":
+        roles = [Membership(PATIENT)]
+    else:
+        roles = [
+            Membership(m.role, m.clinic_id) for m in await users.memberships_of(session, [user.id])
+        ]
+    access = issue_access_token(
+        config.keys.current,
+        subject=user.id,
+        memberships=roles,
+        issuer=config.issuer,
+        audience=config.audience,
+        ttl=config.access_ttl,
+        now=now,
+    )
+    refresh_token = await tokens.issue(
+        session, user_id=user.id, family_id=family_id, ttl=config.refresh_ttl, now=now
+    )
+    return TokenPair(
+        access_token=access,
+        expires_in=int(config.access_ttl.total_seconds()),
+        refresh_token=refresh_token,
+        refresh_expires_in=int(config.refresh_ttl.total_seconds()),
+    )
+
+
+def _canonical_login(username: str) -> str | None:
+    """The email (lower case) or E.164 phone a username names, whatever its spelling."""
+    username = username.strip()
+    if "@" in username:
+        return username.lower()
+    try:
+        number = phonenumbers.parse(username, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+async def _find_by_login(session: AsyncSession, login: str | None) -> User | None:
+    if login is None:
+        return None
+    if "@" in login:
+        return await users.by_email(session, login)
+    return await users.by_phone(session, login)

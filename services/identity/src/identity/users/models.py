@@ -1,0 +1,80 @@
+"""User and membership tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.db import Base
+
+NO_CLINIC = "'00000000-0000-0000-0000-000000000000'::uuid"
+
+
+class User(Base):
+    """A patient or staff account; only its own rows say whether it may sign in."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("kind IN ('patient', 'staff')", name="kind"),
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
+        Index("ix_users_email_lower", text("lower(email)"), unique=True),
+        Index("ix_users_phone", "phone", unique=True),
+        Index("ix_users_created", "created_at", "id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    preferred_language: Mapped[str] = mapped_column(Text, server_default="en")
+    consent_sms: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    consent_whatsapp: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Membership(Base):
+    """A role a staff member holds in one clinic, or organisation-wide (no clinic)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('org_admin', 'clinic_admin', 'provider', 'receptionist')", name="role"
+        ),
+        CheckConstraint("(role = 'org_admin') = (clinic_id IS NULL)", name="clinic_for_role"),
+        CheckConstraint("specialty IS NULL OR role = 'provider'", name="specialty_for_providers"),
+        Index(
+            "ix_memberships_unique",
+            "user_id",
+            text(f"coalesce(clinic_id, {NO_CLINIC})"),
+            "role",
+            unique=True,
+        ),
+        Index("ix_memberships_clinic", "clinic_id", "role"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinic_id: Mapped[UUID | None] = mapped_column(ForeignKey("clinics.id"))
+    role: Mapped[str] = mapped_column(Text)
+    specialty: Mapped[str | None] = mapped_column(Text)
+    granted_by: Mapped[UUID | None] = mapped_column()
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

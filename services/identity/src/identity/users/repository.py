@@ -1,0 +1,147 @@
+"""User and membership queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from servicekit.db import contains_pattern
+from servicekit.problems import Conflict
+from sqlalchemy import Exists, Select, delete, exists, func, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity.users.models import Membership, User
+from identity.users.schemas import UserFilters
+
+
+async def get(session: AsyncSession, user_id: UUID, *, for_update: bool = False) -> User | None:
+    """A user by id, or None."""
+    return await session.get(User, user_id, with_for_update=for_update)
+
+
+async def by_email(session: AsyncSession, email: str) -> User | None:
+    """The user with this email (case-insensitive), or None."""
+    query = select(User).where(func.lower(User.email) == email.lower())
+    return (await session.scalars(query)).one_or_none()
+
+
+async def by_phone(session: AsyncSession, phone: str) -> User | None:
+    """The user with this E.164 phone, or None."""
+    return (await session.scalars(select(User).where(User.phone == phone))).one_or_none()
+
+
+async def add(session: AsyncSession, user: User) -> User:
+    """Insert a user and load its server-side defaults; 409 if the phone or email is taken."""
+    await _insert(session, user, "Another account already uses this phone number or email.")
+    await session.refresh(user)
+    return user
+
+
+async def _insert(session: AsyncSession, row: User | Membership, conflict: str) -> None:
+    # A concurrent insert can pass the caller's check; the unique index then decides.
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError as exc:
+        raise Conflict(conflict) from exc
+
+
+async def memberships_of(session: AsyncSession, user_ids: Sequence[UUID]) -> list[Membership]:
+    """Every membership of these users, oldest first."""
+    query = (
+        select(Membership)
+        .where(Membership.user_id.in_(user_ids))
+        .order_by(Membership.granted_at, Membership.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def add_membership(session: AsyncSession, membership: Membership) -> Membership:
+    """Insert a membership; 409 if the user already holds it."""
+    await _insert(session, membership, "The user already holds this role there.")
+    await session.refresh(membership)
+    return membership
+
+
+async def find_membership(
+    session: AsyncSession, user_id: UUID, clinic_id: UUID | None, role: str
+) -> Membership | None:
+    """The user's membership with this role in this clinic, or None."""
+    query = select(Membership).where(
+        Membership.user_id == user_id,
+        Membership.role == role,
+        Membership.clinic_id.is_(None) if clinic_id is None else Membership.clinic_id == clinic_id,
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
+async def get_membership(
+    session: AsyncSession, user_id: UUID, membership_id: UUID
+) -> Membership | None:
+    """One membership of a user, or None."""
+    membership = await session.get(Membership, membership_id)
+    return membership if membership and membership.user_id == user_id else None
+
+
+async def remove_membership(session: AsyncSession, membership: Membership) -> None:
+    """Delete a membership."""
+    await session.execute(delete(Membership).where(Membership.id == membership.id))
+
+
+async def list_users(
+    session: AsyncSession,
+    filters: UserFilters,
+    *,
+    visible_clinics: frozenset[UUID] | None,
+    patients_visible: bool,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[User]:
+    """Users matching the filters, oldest first, limited to what the caller may see."""
+    query = _filtered(select(User), filters)
+    query = _visible(query, visible_clinics, patients_visible=patients_visible)
+    if after is not None:
+        query = query.where(tuple_(User.created_at, User.id) > tuple_(*after))
+    query = query.order_by(User.created_at, User.id).limit(limit)
+    return list(await session.scalars(query))
+
+
+def _member(clinic_id: UUID | None = None, role: str | None = None) -> Exists:
+    condition = Membership.user_id == User.id
+    if clinic_id is not None:
+        condition &= Membership.clinic_id == clinic_id
+    if role is not None:
+        condition &= Membership.role == role
+    return exists().where(condition)
+
+
+def _filtered(query: Select[tuple[User]], filters: UserFilters) -> Select[tuple[User]]:
+    if filters.kind is not None:
+        query = query.where(User.kind == filters.kind)
+    if filters.active is not None:
+        query = query.where(User.active.is_(filters.active))
+    if filters.clinic_id is not None or filters.role is not None:
+        query = query.where(_member(filters.clinic_id, filters.role))
+    if filters.q:
+        pattern = contains_pattern(filters.q)
+        query = query.where(
+            or_(
+                User.full_name.ilike(pattern),
+                User.email.ilike(pattern),
+                User.phone.ilike(pattern),
+            )
+        )
+    return query
+
+
+def _visible(
+    query: Select[tuple[User]], clinics: frozenset[UUID] | None, *, patients_visible: bool
+) -> Select[tuple[User]]:
+    if clinics is None:
+        return query  # organisation admins see everyone
+    in_clinics = exists().where(Membership.user_id == User.id, Membership.clinic_id.in_(clinics))
+    if patients_visible:
+        return query.where(or_(User.kind == "patient", in_clinics))
+    return query.where(in_clinics)

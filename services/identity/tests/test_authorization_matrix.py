@@ -1,0 +1,200 @@
+"""Walks every identity route of the OpenAPI document against docs/authorization.yaml.
+
+For each route and role: a caller of that role (a real account, with a token from sign-in)
+calls the route on a record in its scope and expects to pass authorization; where the scope is
+`own` or `clinic`, it also calls on a record outside it and expects 403 or 404; roles the
+matrix leaves out expect 401 (anonymous) or 403/404.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from servicekit.auth import Membership
+
+MATRIX = yaml.safe_load((Path(__file__).parents[3] / "docs" / "authorization.yaml").read_text())
+PASSWORD = "a long enough passphrase"
+DENIED = {401, 403, 404}
+_numbers = itertools.count(1)
+
+
+@dataclass
+class Caller:
+    role: str
+    user_id: str | None
+    username: str | None
+    headers: dict[str, str]
+
+
+@dataclass
+class Target:
+    """What one request is aimed at."""
+
+    user_id: str
+    clinic_id: str
+    membership_id: str | None = None
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    admin: dict[str, str]
+    clinic_a: str
+    clinic_b: str
+    patient_phone: str
+    callers: dict[str, Caller]
+
+    async def staff_in(self, clinic_id: str) -> Target:
+        email = f"walk{next(_numbers)}@example.org"
+        body = {
+            "full_name": "Walked Staff",
+            "email": email,
+            "password": PASSWORD,
+            "memberships": [{"role": "receptionist", "clinic_id": clinic_id}],
+        }
+        user = (await self.client.post("/v1/users", json=body, headers=self.admin)).json()
+        return Target(user["id"], clinic_id, user["memberships"][0]["id"])
+
+    async def patient(self) -> Target:
+        body = {"full_name": "Walked Patient", "phone": phone(), "password": PASSWORD}
+        user = (await self.client.post("/v1/auth/register", json=body)).json()
+        return Target(user["id"], self.clinic_a)
+
+
+def phone() -> str:
+    return f"+2547{next(_numbers):08d}"
+
+
+Request = tuple[str, str, dict[str, Any] | None, dict[str, str]]
+Builder = Callable[[World, Caller, Target], Awaitable[Request]]
+
+
+def _path(template: str, target: Target) -> str:
+    return template.format(
+        user_id=target.user_id, clinic_id=target.clinic_id, membership_id=target.membership_id
+    )
+
+
+async def _body(world: World, route: str, target: Target) -> dict[str, Any] | None:
+    bodies: dict[str, dict[str, Any]] = {
+        "POST /v1/auth/register": {"full_name": "New", "phone": phone(), "password": PASSWORD},
+        "POST /v1/auth/token": {"username": world.patient_phone, "password": PASSWORD},
+        "POST /v1/auth/logout": {"refresh_token": "rt_not-a-real-one"},
+        "PATCH /v1/me": {"preferred_language": "en"},
+        "POST /v1/me/password": {"current_password": PASSWORD, "new_password": PASSWORD},
+        "POST /v1/users": {
+            "full_name": "New Staff",
+            "email": f"new{next(_numbers)}@example.org",
+            "password": PASSWORD,
+            "memberships": [{"role": "receptionist", "clinic_id": target.clinic_id}],
+        },
+        "POST /v1/users/{user_id}/memberships": {"role": "provider", "clinic_id": target.clinic_id},
+        "POST /v1/clinics": {"name": "Walked Clinic", "time_zone": "UTC"},
+        "PATCH /v1/clinics/{clinic_id}": {"address": "1 Walk Street"},
+    }
+    if route == "POST /v1/auth/refresh":
+        pair = await world.client.post(
+            "/v1/auth/token", json={"username": world.patient_phone, "password": PASSWORD}
+        )
+        return {"refresh_token": pair.json()["refresh_token"]}
+    return bodies.get(route)
+
+
+async def _target(world: World, caller: Caller, scope: str | None, inside: bool) -> Target:
+    if scope == "own":
+        if inside:
+            assert caller.user_id is not None
+            return Target(caller.user_id, world.clinic_a)
+        return await world.patient()
+    # `any` reaches beyond the caller's clinic; a refused role is tried on its own clinic,
+    # where a wrong grant would show.
+    outside_clinic = scope == "any" or (scope == "clinic" and not inside)
+    return await world.staff_in(world.clinic_b if outside_clinic else world.clinic_a)
+
+
+async def call(world: World, route: str, caller: Caller, target: Target) -> int:
+    method, template = route.split(" ", 1)
+    query = {"clinic_id": target.clinic_id} if template == "/v1/audit-events" else {}
+    response = await world.client.request(
+        method,
+        _path(template, target),
+        json=await _body(world, route, target),
+        params=query,
+        headers=caller.headers,
+    )
+    return response.status_code
+
+
+def _scoped(route: str) -> bool:
+    """Whether a call can aim outside the caller's scope: a record in the path or body."""
+    if route == "GET /v1/users":
+        return False  # a list: records outside the scope are left out, not refused
+    template = route.split(" ", 1)[1]
+    return "{" in template or template in ("/v1/audit-events", "/v1/users")
+
+
+@pytest.fixture
+async def world(client, mint, register, sign_in) -> World:  # type: ignore[no-untyped-def]
+    admin = mint(Membership("org_admin"))
+    clinics = []
+    for name in ("Walk A", "Walk B"):
+        response = await client.post(
+            "/v1/clinics", json={"name": name, "time_zone": "Africa/Nairobi"}, headers=admin
+        )
+        clinics.append(response.json()["id"])
+    patient_phone = phone()
+    patient = await register(phone=patient_phone)
+    callers = {"anonymous": Caller("anonymous", None, None, {})}
+    callers["patient"] = await _signed_in(sign_in, "patient", patient["id"], patient_phone)
+    for role in ("provider", "receptionist", "clinic_admin", "org_admin"):
+        grant = {"role": role} | ({} if role == "org_admin" else {"clinic_id": clinics[0]})
+        body = {
+            "full_name": f"The {role}",
+            "email": f"{role}@example.org",
+            "password": PASSWORD,
+            "memberships": [grant],
+        }
+        user = (await client.post("/v1/users", json=body, headers=admin)).json()
+        callers[role] = await _signed_in(sign_in, role, user["id"], f"{role}@example.org")
+    return World(client, admin, clinics[0], clinics[1], patient_phone, callers)
+
+
+async def _signed_in(sign_in, role: str, user_id: str, username: str) -> Caller:  # type: ignore[no-untyped-def]
+    pair = await sign_in(username)
+    return Caller(role, user_id, username, {"Authorization": f"Bearer {pair['access_token']}"})
+
+
+async def test_every_identity_route_follows_the_matrix(app, world: World) -> None:
+    operations = [
+        f"{method.upper()} {path}"
+        for path, methods in app.openapi()["paths"].items()
+        if path.startswith(("/v1/", "/.well-known/"))
+        for method in methods
+    ]
+    assert operations, "the identity app documents no routes"
+    failures = []
+    for route in operations:
+        grants = MATRIX["routes"][route]
+        for role in MATRIX["roles"]:
+            caller, scope = world.callers[role], grants.get(role)
+            inside = await call(world, route, caller, await _target(world, caller, scope, True))
+            if scope is None:
+                expected = {401} if role == "anonymous" else DENIED - {401}
+                if inside not in expected:
+                    failures.append(f"{route} as {role}: {inside}, expected refusal")
+                continue
+            if inside in DENIED:
+                failures.append(f"{route} as {role} ({scope}): refused with {inside}")
+            if scope in ("own", "clinic") and _scoped(route):
+                target = await _target(world, caller, scope, False)
+                outside = await call(world, route, caller, target)
+                if outside not in DENIED:
+                    failures.append(f"{route} as {role} outside its {scope}: {outside}")
+    assert failures == []
