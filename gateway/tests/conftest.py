@@ -18,10 +18,11 @@ import jwt
 import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, create_model
+from servicekit.auth import bearer_scheme
 from servicekit.testing.tokens import access_claims
 
 
@@ -175,7 +176,10 @@ def identity_routes(upstream: Upstream, jwks: dict[str, Any]) -> APIRouter:
         upstream.jwks_fetches += 1
         return jwks
 
-    @router.get("/v1/users/{user_id}", response_model=IdentityThing)
+    # The services' real bearer scheme, so the merged document has something to authorize with.
+    @router.get(
+        "/v1/users/{user_id}", response_model=IdentityThing, dependencies=[Depends(bearer_scheme)]
+    )
     async def read_user(user_id: str) -> Any:
         return {"user_id": user_id}
 
@@ -283,6 +287,7 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
             "ENVIRONMENT": "test",
             "OTEL_EXPORTER_OTLP_ENDPOINT": None,
             "rate_limit_burst": 10_000,
+            "rate_limit_user_burst": 10_000,
             "max_body_bytes": 1024,
             **overrides,
         }
@@ -302,13 +307,22 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
 
 @pytest.fixture(scope="session")
 def gateway_url(start_gateway: GatewayFactory) -> str:
-    """The gateway most tests use: generous rate limit, 1 KiB body limit."""
+    """The gateway most tests use: generous rate limits, 1 KiB body limit, CORS off."""
     return start_gateway()
 
 
 @pytest.fixture
 def client(gateway_url: str) -> Iterator[httpx.Client]:
+    """A caller without a token: only public paths get through."""
     with httpx.Client(base_url=gateway_url, trust_env=False, timeout=20) as http:
+        yield http
+
+
+@pytest.fixture
+def user_client(gateway_url: str, mint_token: TokenFactory) -> Iterator[httpx.Client]:
+    """A caller signed in as a fresh user; a per-request Authorization header overrides it."""
+    headers = {"Authorization": f"Bearer {mint_token()}"}
+    with httpx.Client(base_url=gateway_url, trust_env=False, timeout=20, headers=headers) as http:
         yield http
 
 

@@ -62,26 +62,29 @@ def test_invalid_tokens_are_refused_before_any_service_sees_them(
     assert upstreams["booking"].requests_marked(marker) == []
 
 
-def test_a_service_that_is_down_is_a_503_with_retry_after(client: httpx.Client) -> None:
-    response = client.get("/v1/notifications")
+def test_a_service_that_is_down_is_a_503_with_retry_after(user_client: httpx.Client) -> None:
+    response = user_client.get("/v1/notifications")
     body = assert_problem(response, 503, "upstream-unavailable")
     assert response.headers["retry-after"] == "5"
     assert body["service"] == "notify"
     assert "notify" in body["detail"]
 
 
-def test_a_service_too_slow_to_answer_is_a_504(start_gateway: GatewayFactory) -> None:
+def test_a_service_too_slow_to_answer_is_a_504(
+    start_gateway: GatewayFactory, mint_token: TokenFactory
+) -> None:
     url = start_gateway(upstream_timeout_seconds=0.5)
-    with httpx.Client(base_url=url, trust_env=False, timeout=20) as impatient:
+    auth = {"Authorization": f"Bearer {mint_token()}"}
+    with httpx.Client(base_url=url, trust_env=False, timeout=20, headers=auth) as impatient:
         response = impatient.get("/v1/reports/monthly/slow")
     body = assert_problem(response, 504, "upstream-timeout")
     assert body["service"] == "reporting"
 
 
 def test_a_declared_body_over_the_limit_is_refused_unsent(
-    client: httpx.Client, upstreams: dict[str, Upstream], marker: str
+    user_client: httpx.Client, upstreams: dict[str, Upstream], marker: str
 ) -> None:
-    response = client.post(
+    response = user_client.post(
         "/v1/appointments", content=b"x" * 2048, headers={"X-Test-Marker": marker}
     )
     body = assert_problem(response, 413, "payload-too-large")
@@ -89,22 +92,25 @@ def test_a_declared_body_over_the_limit_is_refused_unsent(
     assert upstreams["booking"].requests_marked(marker) == []
 
 
-def test_a_chunked_body_over_the_limit_is_refused(client: httpx.Client) -> None:
+def test_a_chunked_body_over_the_limit_is_refused(user_client: httpx.Client) -> None:
     def chunks() -> Iterator[bytes]:
         yield from (b"x" * 1000 for _ in range(3))
 
-    assert_problem(client.post("/v1/appointments", content=chunks()), 413, "payload-too-large")
+    assert_problem(user_client.post("/v1/appointments", content=chunks()), 413, "payload-too-large")
 
 
-def test_a_body_at_the_limit_passes(client: httpx.Client) -> None:
-    response = client.post("/v1/appointments", content=b"x" * 1024)
+def test_a_body_at_the_limit_passes(user_client: httpx.Client) -> None:
+    response = user_client.post("/v1/appointments", content=b"x" * 1024)
     assert response.status_code == 200
     assert response.json()["body"] == "x" * 1024
 
 
-def test_a_client_over_its_rate_is_a_429_with_retry_after(start_gateway: GatewayFactory) -> None:
+def test_a_client_over_its_rate_is_a_429_with_retry_after(
+    start_gateway: GatewayFactory, mint_token: TokenFactory
+) -> None:
     url = start_gateway(rate_limit_burst=3, rate_limit_per_minute=1, trust_forwarded_for=True)
-    with httpx.Client(base_url=url, trust_env=False, timeout=20) as http:
+    auth = {"Authorization": f"Bearer {mint_token()}"}
+    with httpx.Client(base_url=url, trust_env=False, timeout=20, headers=auth) as http:
         flood = {"X-Forwarded-For": "203.0.113.7"}
         passed = [http.get("/v1/slots", headers=flood) for _ in range(3)]
         assert [r.status_code for r in passed] == [200, 200, 200]
@@ -120,3 +126,4 @@ def test_a_client_over_its_rate_is_a_429_with_retry_after(start_gateway: Gateway
         other_client = http.get("/v1/slots", headers={"X-Forwarded-For": "203.0.113.8"})
         assert other_client.status_code == 200
         assert all(http.get("/healthz", headers=flood).status_code == 200 for _ in range(5))
+        assert 'gateway_rate_limited_total{scope="client"}' in http.get("/metrics").text

@@ -81,3 +81,61 @@ def test_unavailable_services_are_listed_and_tags_deduplicated() -> None:
     assert merged["x-unavailable-services"] == ["identity", "notify"]
     assert merged["tags"] == [{"name": "users"}, {"name": "appointments"}]
     assert merged["openapi"] == "3.1.0"
+
+
+BEARER = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+def secured(doc: dict[str, Any], schemes: dict[str, Any], **top_level: Any) -> dict[str, Any]:
+    """The document with security schemes, each operation requiring HTTPBearer."""
+    paths = {
+        path: {method: {**op, "security": [{"HTTPBearer": []}]} for method, op in item.items()}
+        for path, item in doc["paths"].items()
+    }
+    components = {**doc["components"], "securitySchemes": schemes}
+    return {**doc, "paths": paths, "components": components, **top_level}
+
+
+def test_identical_security_schemes_are_kept_once_for_swagger_authorize() -> None:
+    merged = merge_openapi(
+        {
+            "identity": secured(IDENTITY, {"HTTPBearer": BEARER}),
+            "booking": secured(BOOKING, {"HTTPBearer": BEARER}),
+        }
+    )
+    assert merged["components"]["securitySchemes"] == {"HTTPBearer": BEARER}
+    for path in ("/v1/appointments", "/v1/users/{user_id}"):
+        assert merged["paths"][path]["get"]["security"] == [{"HTTPBearer": []}]
+
+
+def test_clashing_security_schemes_are_prefixed_and_operations_follow() -> None:
+    described = {**BEARER, "description": "booking's own words"}
+    merged = merge_openapi(
+        {
+            "identity": secured(IDENTITY, {"HTTPBearer": BEARER}),
+            "booking": secured(BOOKING, {"HTTPBearer": described}),
+        }
+    )
+    assert merged["components"]["securitySchemes"] == {
+        "booking_HTTPBearer": described,
+        "identity_HTTPBearer": BEARER,
+    }
+    appointments = merged["paths"]["/v1/appointments"]["get"]
+    assert appointments["security"] == [{"booking_HTTPBearer": []}]
+
+
+def test_a_documents_default_security_moves_into_its_own_operations() -> None:
+    identity = {
+        **IDENTITY,
+        "components": {**IDENTITY["components"], "securitySchemes": {"HTTPBearer": BEARER}},
+        "security": [{"HTTPBearer": []}],
+    }
+    merged = merge_openapi({"identity": identity, "booking": BOOKING})
+    assert "security" not in merged
+    assert merged["paths"]["/v1/users/{user_id}"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in merged["paths"]["/v1/appointments"]["get"]
+
+
+def test_documents_without_security_schemes_merge_without_any() -> None:
+    merged = merge_openapi({"identity": IDENTITY, "booking": BOOKING})
+    assert "securitySchemes" not in merged["components"]

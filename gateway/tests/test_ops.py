@@ -13,10 +13,10 @@ def test_healthz(client: httpx.Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_metrics_count_requests_and_upstream_outcomes(client: httpx.Client) -> None:
-    client.get("/v1/slots")
-    client.get("/v1/notifications")  # notify is down
-    response = client.get("/metrics")
+def test_metrics_count_requests_and_upstream_outcomes(user_client: httpx.Client) -> None:
+    user_client.get("/v1/slots")
+    user_client.get("/v1/notifications")  # notify is down
+    response = user_client.get("/metrics")
     assert response.status_code == 200
     assert "http_requests_total" in response.text
     assert 'gateway_upstream_responses_total{outcome="200",service="booking"}' in response.text
@@ -65,6 +65,13 @@ def test_openapi_merges_the_services_and_lists_those_down(client: httpx.Client) 
     assert {"identity_Thing", "booking_Thing", "Coverage", "HTTPValidationError"} <= set(schemas)
     user = paths["/v1/users/{user_id}"]["get"]["responses"]["200"]["content"]
     assert user["application/json"]["schema"] == {"$ref": "#/components/schemas/identity_Thing"}
+
+
+def test_openapi_keeps_the_bearer_scheme_for_swagger_authorize(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    scheme = document["components"]["securitySchemes"]["HTTPBearer"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert document["paths"]["/v1/users/{user_id}"]["get"]["security"] == [{"HTTPBearer": []}]
 
 
 def test_docs_serve_swagger_ui_for_the_merged_document(client: httpx.Client) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.ratelimit import TokenBucketLimiter
+from gateway.ratelimit import Decision, TokenBucketLimiter, tighter
 
 
 class FakeClock:
@@ -71,3 +71,12 @@ def test_memory_stays_bounded_by_forgetting_the_least_recent_client() -> None:
     bucket.take("c")
     assert len(bucket) == 2
     assert not bucket.take("a").allowed  # still remembered: its bucket is empty
+
+
+def test_the_tighter_bucket_is_the_one_reported() -> None:
+    client = Decision(allowed=True, limit=100, remaining=90, retry_after_seconds=0)
+    user = Decision(allowed=True, limit=60, remaining=3, retry_after_seconds=0)
+    refused = Decision(allowed=False, limit=60, remaining=0, retry_after_seconds=4)
+    assert tighter(client, None) is client
+    assert tighter(client, user) is user
+    assert tighter(user, refused) is refused

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from gateway.routes import ROUTES, Route, find_route, owning_service, services
+from gateway.routes import (
+    ROUTES,
+    PublicRoute,
+    Route,
+    find_route,
+    is_public,
+    owning_service,
+    services,
+)
 
 
 @pytest.mark.parametrize(
@@ -15,6 +23,7 @@ from gateway.routes import ROUTES, Route, find_route, owning_service, services
         ("/v1/clinics", "identity"),
         ("/v1/clinics/7", "identity"),
         ("/v1/clinics/7/members", "identity"),
+        ("/v1/audit-events", "identity"),
         ("/.well-known/jwks.json", "identity"),
         ("/v1/clinics/7/coverage", "shifts"),
         ("/v1/clinics/7/coverage/2025-01-01", "shifts"),
@@ -74,3 +83,49 @@ def test_longest_prefix_wins_whatever_the_table_order() -> None:
 
 def test_every_service_has_routes() -> None:
     assert sorted(services()) == ["booking", "identity", "notify", "reporting", "shifts"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v1/auth/register"),
+        ("POST", "/v1/auth/token"),
+        ("post", "/v1/auth/refresh"),
+        ("GET", "/.well-known/jwks.json"),
+        ("HEAD", "/.well-known/jwks.json"),
+        ("POST", "/v1/webhooks/twilio"),
+        ("GET", "/v1/webhooks/whatsapp/verify"),
+        ("DELETE", "/v1/webhooks"),
+        ("GET", "/healthz"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+    ],
+)
+def test_public_paths(method: str, path: str) -> None:
+    assert is_public(method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/auth/token"),  # public for POST only
+        ("POST", "/v1/auth/login"),
+        ("POST", "/v1/auth/tokens"),  # whole segments, not characters
+        ("POST", "/v1/authx/token"),
+        ("DELETE", "/.well-known/jwks.json"),
+        ("GET", "/v1/webhooksx"),
+        ("POST", "/v1/webhooks/../appointments"),  # dot segments are never public
+        ("GET", "/v1/users/42"),
+        ("GET", "/v1/audit-events"),
+        ("POST", "/healthz"),
+        ("GET", "/"),
+    ],
+)
+def test_private_paths(method: str, path: str) -> None:
+    assert not is_public(method, path)
+
+
+def test_public_routes_can_be_given() -> None:
+    public = (PublicRoute(frozenset({"GET"}), "/v1/things/{id}/public"),)
+    assert is_public("GET", "/v1/things/7/public/photo", public)
+    assert not is_public("GET", "/v1/things/7", public)

@@ -1,4 +1,4 @@
-"""The gateway app: rate limits, token check, routing to the owning service, ops endpoints."""
+"""The gateway app: CORS, rate limits, token check, routing to the owning service, ops."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from servicekit.problems import NotFound
 from servicekit.telemetry import configure_tracing
 
 from gateway import ops
+from gateway.cors import GatewayCORSMiddleware
 from gateway.proxy import forward
-from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter
+from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter, spend_user_budget
 from gateway.resources import GatewayResources, Resources
 from gateway.routes import find_route
 from gateway.settings import Settings
-from gateway.tokens import check_bearer_token
+from gateway.tokens import authenticate
 
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -28,11 +29,13 @@ proxy_router = APIRouter()
 
 @proxy_router.api_route("/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
 async def proxy(request: Request, resources: Resources) -> StreamingResponse:
-    """Check the caller's token, then hand the request to the service that owns its path."""
+    """Check the caller's token and budget, then hand the request to the owning service."""
     route = find_route(request.scope["path"])
     if route is None:
         raise NotFound(f"No service serves {request.scope['path']}.")
-    await check_bearer_token(request, resources.verifier)
+    principal = await authenticate(request, resources.verifier)
+    if principal is not None:
+        spend_user_budget(request, resources.user_limiter, str(principal.user_id))
     return await forward(request, route.service, resources.upstreams, resources.settings)
 
 
@@ -75,5 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(ops.router)
     install_common(app)
+    if settings.cors_origins:
+        # Outermost, so preflights are answered before any token check or rate limit, and
+        # every answer (401 and 429 included) carries the headers a browser needs to read it.
+        app.add_middleware(GatewayCORSMiddleware, origins=settings.cors_origins)
     app.include_router(proxy_router)  # the catch-all goes last, after every ops route
     return app

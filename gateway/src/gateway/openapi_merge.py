@@ -1,4 +1,4 @@
-"""One OpenAPI document from the services' own: owned paths only, schema names kept apart."""
+"""One OpenAPI document from the services' own: owned paths only, component names kept apart."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from gateway.routes import owning_service
 SCHEMA_REF = "#/components/schemas/"
 Document = dict[str, Any]
 Renames = dict[str, dict[str, str]]  # service -> {original schema name: merged name}
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 INFO = {
     "title": "Clinic scheduling API",
@@ -25,22 +26,22 @@ def merge_openapi(
     owner: Callable[[str], str | None] = owning_service,
 ) -> Document:
     """Merge the services' documents; `unavailable` names services whose document is missing."""
-    schemas = {service: _schemas(doc) for service, doc in documents.items()}
+    schemas = {service: _components(doc, "schemas") for service, doc in documents.items()}
     renames = collision_renames(schemas)
+    # Security schemes clash like schemas do; keeping them is what gives /docs its Authorize.
+    schemes = {service: _components(doc, "securitySchemes") for service, doc in documents.items()}
+    scheme_renames = collision_renames(schemes)
     paths: Document = {}
     merged_schemas: Document = {}
+    merged_schemes: Document = {}
     for service, doc in documents.items():
-        owned = {p: item for p, item in doc.get("paths", {}).items() if owner(p) == service}
-        paths.update(rewrite_refs(owned, renames[service]))
-        for name, schema in schemas[service].items():
-            merged_name = renames[service].get(name, name)
-            merged_schemas[merged_name] = rewrite_refs(schema, renames[service])
+        names, scheme_names = renames[service], scheme_renames[service]
+        paths.update(rewrite_refs(_owned_paths(doc, service, owner, scheme_names), names))
+        merged_schemas |= rewrite_refs(_renamed(schemas[service], names), names)
+        merged_schemes |= _renamed(schemes[service], scheme_names)
     components: Document = {"schemas": dict(sorted(merged_schemas.items()))}
-    security = _first_wins(
-        doc.get("components", {}).get("securitySchemes", {}) for doc in documents.values()
-    )
-    if security:
-        components["securitySchemes"] = security
+    if merged_schemes:
+        components["securitySchemes"] = dict(sorted(merged_schemes.items()))
     return {
         "openapi": "3.1.0",
         "info": dict(INFO),
@@ -51,12 +52,47 @@ def merge_openapi(
     }
 
 
-def _schemas(doc: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(doc.get("components", {}).get("schemas", {}))
+def _components(doc: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    return dict(doc.get("components", {}).get(kind, {}))
+
+
+def _renamed(definitions: Mapping[str, Any], renames: Mapping[str, str]) -> Document:
+    return {renames.get(name, name): body for name, body in definitions.items()}
+
+
+def _owned_paths(
+    doc: Mapping[str, Any],
+    service: str,
+    owner: Callable[[str], str | None],
+    scheme_renames: Mapping[str, str],
+) -> Document:
+    """The service's paths that the routing table gives it, security names merged."""
+    return {
+        path: _with_security(item, doc.get("security"), scheme_renames)
+        for path, item in doc.get("paths", {}).items()
+        if owner(path) == service
+    }
+
+
+def _with_security(
+    path_item: Mapping[str, Any], default: list[Any] | None, renames: Mapping[str, str]
+) -> Document:
+    """The path item with each operation's security (or the document's) under merged names."""
+    # The merged document has no top-level `security`: a service's default moves into its
+    # operations, so it cannot spill over onto another service's paths.
+    item = dict(path_item)
+    for method, operation in path_item.items():
+        if method not in HTTP_METHODS or not isinstance(operation, dict):
+            continue
+        requirements = operation.get("security", default)
+        if requirements is not None:
+            renamed = [{renames.get(k, k): v for k, v in r.items()} for r in requirements]
+            item[method] = {**operation, "security": renamed}
+    return item
 
 
 def collision_renames(schemas: Mapping[str, Mapping[str, Any]]) -> Renames:
-    """Names to give schemas that two services define differently: `<service>_<name>`."""
+    """Names to give components two services define differently: `<service>_<name>`."""
     renames: Renames = {service: {} for service in schemas}
     while True:
         # Renaming one schema changes the schemas that refer to it, which may clash in turn,

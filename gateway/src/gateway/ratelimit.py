@@ -1,4 +1,4 @@
-"""Per-client token buckets; in memory, so every gateway replica counts on its own."""
+"""Token buckets per client address and per user; in memory, so each replica counts alone."""
 
 from __future__ import annotations
 
@@ -8,14 +8,25 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from fastapi import Request
 from prometheus_client import Counter
-from servicekit.problems import problem_response
+from servicekit.problems import Problem, problem_response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.headers import client_address
 
-RATE_LIMITED = Counter("gateway_rate_limited_total", "Requests refused by the rate limit")
+RATE_LIMITED = Counter(
+    "gateway_rate_limited_total",
+    "Requests refused by the rate limit, by bucket (client address or user)",
+    ["scope"],
+)
+# Where the user bucket's decision waits in the request state for the client middleware.
+USER_DECISION = "user_rate_limit"
+
+
+class RateLimited(Problem):
+    status, slug = 429, "rate-limited"
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,13 @@ class Decision:
         if not self.allowed:
             headers["Retry-After"] = str(self.retry_after_seconds)
         return headers
+
+
+def tighter(client: Decision, user: Decision | None) -> Decision:
+    """The decision to report: a refusal first, else the bucket with fewer tokens left."""
+    if user is None:
+        return client
+    return min(client, user, key=lambda d: (d.allowed, d.remaining))
 
 
 @dataclass(frozen=True)
@@ -112,7 +130,7 @@ class RateLimitMiddleware:
         )
         decision = self.limiter.take(client)
         if not decision.allowed:
-            RATE_LIMITED.inc()
+            RATE_LIMITED.labels("client").inc()
             response = problem_response(
                 429,
                 slug="rate-limited",
@@ -123,11 +141,27 @@ class RateLimitMiddleware:
             await response(scope, receive, send)
             return
 
+        # Created here so the route's writes land in a dict this middleware still holds.
+        state = scope.setdefault("state", {})
+
         async def send_with_budget(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in decision.headers().items():
+                reported = tighter(decision, state.get(USER_DECISION))
+                for name, value in reported.headers().items():
                     headers[name] = value
             await send(message)
 
         await self.app(scope, receive, send_with_budget)
+
+
+def spend_user_budget(request: Request, limiter: TokenBucketLimiter, user_id: str) -> None:
+    """Take one token from the user's bucket; 429 when it is empty, whatever the address."""
+    decision = limiter.take(user_id)
+    setattr(request.state, USER_DECISION, decision)  # RateLimitMiddleware reports the tighter
+    if not decision.allowed:
+        RATE_LIMITED.labels("user").inc()
+        raise RateLimited(
+            f"Too many requests from this user; retry in {decision.retry_after_seconds} s.",
+            headers=decision.headers(),
+        )

@@ -1,4 +1,4 @@
-"""What the gateway's lifespan opens: service clients, the token verifier, the merged OpenAPI."""
+"""What the gateway's lifespan opens: service clients, token verifier, OpenAPI, user buckets."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from gateway.openapi import MergedOpenApi
 from gateway.proxy import Upstreams
+from gateway.ratelimit import TokenBucketLimiter
 from gateway.settings import Settings
 from gateway.tokens import EdgeVerifier
 
@@ -22,6 +23,7 @@ class GatewayResources:
     upstreams: Upstreams
     verifier: EdgeVerifier
     openapi: MergedOpenApi
+    user_limiter: TokenBucketLimiter
 
     @classmethod
     def open(cls, settings: Settings) -> GatewayResources:
@@ -34,7 +36,12 @@ class GatewayResources:
             client=httpx.AsyncClient(timeout=5.0, trust_env=False),
         )
         openapi = MergedOpenApi(upstreams, ttl=settings.openapi_cache_seconds)
-        return cls(settings, upstreams, verifier, openapi)
+        user_limiter = TokenBucketLimiter(
+            per_minute=settings.rate_limit_user_per_minute,
+            burst=settings.rate_limit_user_burst,
+            max_clients=settings.rate_limit_max_clients,
+        )
+        return cls(settings, upstreams, verifier, openapi, user_limiter)
 
     async def aclose(self) -> None:
         """Close every client."""

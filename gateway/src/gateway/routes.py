@@ -1,4 +1,4 @@
-"""The routing table: which service owns a path; the most specific prefix wins."""
+"""The routing table (which service owns a path) and the public paths that need no token."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Route:
     @property
     def segments(self) -> tuple[str, ...]:
         """The prefix split into path segments."""
-        return tuple(s for s in self.prefix.split("/") if s)
+        return prefix_segments(self.prefix)
 
     def specificity(self) -> tuple[int, int]:
         """Longer prefixes win; at equal length, literal segments beat wildcards."""
@@ -31,6 +31,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/v1/me", "identity"),
     Route("/v1/users", "identity"),
     Route("/v1/clinics", "identity"),
+    Route("/v1/audit-events", "identity"),
     Route("/v1/clinics/{id}/coverage", "shifts"),
     Route("/v1/shift-templates", "shifts"),
     Route("/v1/shifts", "shifts"),
@@ -49,6 +50,47 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+ANY_METHOD = "*"
+ANY = frozenset({ANY_METHOD})
+READ = frozenset({"GET", "HEAD"})
+POST = frozenset({"POST"})
+
+
+@dataclass(frozen=True)
+class PublicRoute:
+    """Requests that may come without a token: these methods (`*`: any) on this prefix."""
+
+    methods: frozenset[str]
+    prefix: str
+
+    def allows(self, method: str, segments: tuple[str, ...]) -> bool:
+        """Whether a request with this method and these path segments is public."""
+        method_ok = ANY_METHOD in self.methods or method.upper() in self.methods
+        return method_ok and _prefix_matches(prefix_segments(self.prefix), segments)
+
+
+# Everything else needs a valid bearer token before the gateway forwards it.
+PUBLIC_ROUTES: tuple[PublicRoute, ...] = (
+    PublicRoute(POST, "/v1/auth/register"),
+    PublicRoute(POST, "/v1/auth/token"),
+    PublicRoute(POST, "/v1/auth/refresh"),
+    PublicRoute(READ, "/.well-known/jwks.json"),
+    # SMS / WhatsApp providers call these; notify checks the provider's signature instead.
+    PublicRoute(ANY, "/v1/webhooks"),
+    # The gateway's own endpoints, listed so the table tells the whole story.
+    PublicRoute(READ, "/healthz"),
+    PublicRoute(READ, "/readyz"),
+    PublicRoute(READ, "/metrics"),
+    PublicRoute(READ, "/openapi.json"),
+    PublicRoute(READ, "/docs"),
+)
+
+
+def prefix_segments(prefix: str) -> tuple[str, ...]:
+    """A prefix split into path segments."""
+    return tuple(s for s in prefix.split("/") if s)
+
+
 def path_segments(path: str) -> tuple[str, ...] | None:
     """The segments of a path, or None when it holds `.` or `..` (never routed)."""
     segments = tuple(s for s in path.split("/") if s)
@@ -58,8 +100,7 @@ def path_segments(path: str) -> tuple[str, ...] | None:
     return segments
 
 
-def _matches(route: Route, segments: tuple[str, ...]) -> bool:
-    prefix = route.segments
+def _prefix_matches(prefix: tuple[str, ...], segments: tuple[str, ...]) -> bool:
     if len(prefix) > len(segments):
         return False
     return all(p in (WILDCARD, s) for p, s in zip(prefix, segments, strict=False))
@@ -70,7 +111,7 @@ def find_route(path: str, routes: tuple[Route, ...] = ROUTES) -> Route | None:
     segments = path_segments(path)
     if segments is None:
         return None
-    candidates = [route for route in routes if _matches(route, segments)]
+    candidates = [route for route in routes if _prefix_matches(route.segments, segments)]
     return max(candidates, key=Route.specificity, default=None)
 
 
@@ -83,3 +124,9 @@ def owning_service(path: str, routes: tuple[Route, ...] = ROUTES) -> str | None:
 def services(routes: tuple[Route, ...] = ROUTES) -> list[str]:
     """Every service named in the table, in table order."""
     return list(dict.fromkeys(route.service for route in routes))
+
+
+def is_public(method: str, path: str, public: tuple[PublicRoute, ...] = PUBLIC_ROUTES) -> bool:
+    """Whether `method path` may be sent without a token (a sent token is checked anyway)."""
+    segments = path_segments(path)
+    return segments is not None and any(route.allows(method, segments) for route in public)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+import json
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 from servicekit.settings import CommonSettings
 
 
@@ -24,11 +27,26 @@ class Settings(CommonSettings):
     upstream_max_connections: int = Field(100, ge=1)
     rate_limit_per_minute: float = Field(600.0, gt=0)
     rate_limit_burst: int = Field(100, ge=1)
+    rate_limit_user_per_minute: float = Field(300.0, gt=0)
+    rate_limit_user_burst: int = Field(60, ge=1)
     rate_limit_max_clients: int = Field(100_000, ge=1)
     max_body_bytes: int = Field(1024 * 1024, ge=0)
     # Off unless a proxy we run sits in front: otherwise any client could pick its own address.
     trust_forwarded_for: bool = False
     openapi_cache_seconds: float = Field(60.0, ge=0)
+    # NoDecode: the environment value is split below, so a JSON list and "a,b" both work.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            # A browser's Origin never ends in "/", so "https://a.example/" would never match.
+            return [str(origin).strip().rstrip("/") for origin in value if str(origin).strip()]
+        return value
 
     def upstreams(self) -> dict[str, str]:
         """Base URL of every service, by service name."""
