@@ -60,7 +60,7 @@ class Stack:
         )
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
-            if self.all_ready():
+            if self.started() and self.all_ready():
                 return
             try:  # waiting on the supervisor doubles as the poll interval
                 self.process.wait(timeout=0.5)
@@ -68,6 +68,11 @@ class Stack:
                 continue
             raise RuntimeError(f"clinic-stack exited early:\n{self.log_tail()}")
         raise RuntimeError(f"the stack was not ready in {ready_within}s:\n{self.log_tail()}")
+
+    def started(self) -> bool:
+        """The stack printed its summary: migrated, ready and the demo network seeded."""
+        output = self.state_dir.parent / "clinic-stack.out"
+        return output.exists() and "Ctrl-C stops everything" in output.read_text(errors="replace")
 
     def all_ready(self) -> bool:
         ports = [self.gateway_port + n for n in range(6)]

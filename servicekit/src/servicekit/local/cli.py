@@ -59,6 +59,9 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
     parser.add_argument(
         "--ready-timeout", type=float, default=60.0, help="seconds to wait for every /readyz"
     )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="do not seed the demo clinic network and logins"
+    )
     args = parser.parse_args(argv)
     return StackOptions(
         state_dir=args.state_dir.absolute(),
@@ -69,6 +72,7 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
         reset=args.reset,
         ready_timeout=args.ready_timeout,
         database=args.database,
+        demo=not args.no_demo,
     )
 
 

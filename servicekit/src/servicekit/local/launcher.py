@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import shutil
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import httpx
 from sqlalchemy.engine import make_url
 
 from servicekit.kafka_admin import ensure_topics
+from servicekit.local import demo
 from servicekit.local.postgres import EmbeddedPostgres
 from servicekit.local.processes import describe_exit, port_is_free, spawn, terminate, wait_exit
 from servicekit.local.stack import (
@@ -97,7 +101,20 @@ class LocalStack:
         logs = {name: self.options.log_path(name) for name in envs}
         await wait_until_ready(self.plan.urls(), timeout=self.options.ready_timeout, logs=logs)
         self._write_stack_file()
+        if self.options.demo:
+            await self._seed_demo(envs["identity"])
         self._print_summary()
+
+    async def _seed_demo(self, identity_env: dict[str, str]) -> None:
+        logins = demo.demo_logins(self.options.state_dir)
+        try:
+            await asyncio.to_thread(demo.create_admin, identity_env, logins[demo.ADMIN])
+            seeded = await demo.seed(self.plan.urls()[self.plan.gateway.name], logins)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, httpx.HTTPError) as exc:
+            raise StackError(f"seeding the demo clinic network failed: {exc}") from exc
+        if seeded:
+            self.report("seeded the demo clinic network")
+        self.report(demo.describe(logins))
 
     async def stop(self) -> None:
         """Services and gateway first, then the broker, then PostgreSQL."""

@@ -59,6 +59,7 @@ class StackOptions:
     kafka_port: int = 9092
     reset: bool = False
     ready_timeout: float = 60.0
+    demo: bool = True
     database: str = DATABASE
 
     @property

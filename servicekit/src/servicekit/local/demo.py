@@ -1,0 +1,101 @@
+"""A demo clinic network for the local stack: an org admin, two clinics, staff and a patient.
+
+Seeded once through the gateway, like any client would; the passwords are random, kept in
+<state>/demo-logins.json (mode 0600) and printed at start, so a fresh stack can be tried at once.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from servicekit.local.stack import write_private
+
+ADMIN = "admin@demo.clinic"
+CLINICS = (("Kibera Health Centre", "Africa/Nairobi"), ("Kisumu Lakeside Clinic", "Africa/Nairobi"))
+STAFF = (
+    ("clinic.admin@demo.clinic", "Grace Clinic-Admin", "clinic_admin", None),
+    ("dr.otieno@demo.clinic", "Dr Peter Otieno", "provider", "general practice"),
+    ("reception@demo.clinic", "Faith Reception", "receptionist", None),
+)
+PATIENT = "+254700000001"
+
+
+def demo_logins(state_dir: Path) -> dict[str, str]:
+    """The demo usernames and passwords, made up on first use."""
+    path = state_dir / "demo-logins.json"
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    logins = {name: secrets.token_urlsafe(12) for name in (ADMIN, *(s[0] for s in STAFF), PATIENT)}
+    write_private(path, json.dumps(logins, indent=2))
+    return logins
+
+
+def create_admin(env: Mapping[str, str], password: str) -> None:
+    """The first organisation admin, through identity's own command."""
+    command = [sys.executable, "-m", "identity", "create-admin", "--email", ADMIN]
+    subprocess.run(
+        [*command, "--name", "Demo Admin", "--if-missing"],
+        env={**env, "IDENTITY_ADMIN_PASSWORD": password},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+async def seed(gateway: str, logins: Mapping[str, str]) -> bool:
+    """Clinics, staff and a patient, unless the network has clinics already; True if seeded."""
+    async with httpx.AsyncClient(base_url=gateway, timeout=30.0, trust_env=False) as client:
+        admin = await _headers(client, ADMIN, logins[ADMIN])
+        existing = await client.get("/v1/clinics", headers=admin)
+        existing.raise_for_status()
+        if existing.json()["items"]:
+            return False
+        clinics = [
+            await _post(client, "/v1/clinics", {"name": n, "time_zone": z}, admin)
+            for n, z in CLINICS
+        ]
+        for email, name, role, specialty in STAFF:
+            grant: dict[str, Any] = {"role": role, "clinic_id": clinics[0]["id"]}
+            if specialty:
+                grant["specialty"] = specialty
+            body = {"full_name": name, "email": email, "password": logins[email]}
+            await _post(client, "/v1/users", {**body, "memberships": [grant]}, admin)
+        patient = {
+            "full_name": "Amina Demo-Patient",
+            "phone": PATIENT,
+            "password": logins[PATIENT],
+            "consent": {"sms": True, "whatsapp": False},
+        }
+        await _post(client, "/v1/auth/register", patient, {})
+    return True
+
+
+async def _headers(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
+    response = await client.post(
+        "/v1/auth/token", json={"username": username, "password": password}
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def _post(
+    client: httpx.AsyncClient, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
+) -> dict[str, Any]:
+    response = await client.post(path, json=dict(body), headers=dict(headers))
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def describe(logins: Mapping[str, str]) -> str:
+    """The demo logins, for the start-up summary."""
+    return "demo logins (POST /v1/auth/token):\n" + "\n".join(
+        f"  {name:<28} {password}" for name, password in logins.items()
+    )

@@ -1,0 +1,52 @@
+"""Accounts through the gateway, as a client would use them; their events reach reporting."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import Stack, wait_for_facts
+
+PASSWORD = "an e2e passphrase long enough"
+
+
+async def test_the_demo_logins_work_through_the_gateway(stack: Stack, gateway):
+    logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
+    assert set(logins) >= {"admin@demo.clinic", "+254700000001"}
+    pair = await gateway.post(
+        "/v1/auth/token",
+        json={"username": "admin@demo.clinic", "password": logins["admin@demo.clinic"]},
+    )
+    assert pair.status_code == 200, pair.text
+    headers = {"Authorization": f"Bearer {pair.json()['access_token']}"}
+    clinics = await gateway.get("/v1/clinics", headers=headers)
+    assert len(clinics.json()["items"]) == 2
+    staff = await gateway.get("/v1/users", params={"kind": "staff"}, headers=headers)
+    assert {u["email"] for u in staff.json()["items"]} >= {"dr.otieno@demo.clinic"}
+
+
+async def test_a_patient_registers_signs_in_and_refreshes_through_the_gateway(stack, gateway):
+    body = {"full_name": "E2E Patient", "phone": "+254733123456", "password": PASSWORD}
+    registered = await gateway.post("/v1/auth/register", json=body)
+    assert registered.status_code == 201, registered.text
+    user_id = registered.json()["id"]
+
+    login = await gateway.post(
+        "/v1/auth/token", json={"username": "+254733123456", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    me = await gateway.get("/v1/me", headers=headers)
+    assert me.json()["id"] == user_id
+    assert (await gateway.get("/v1/me")).status_code == 401  # no token, refused at the edge
+    assert (await gateway.get("/v1/users", headers=headers)).status_code == 403
+
+    refreshed = await gateway.post(
+        "/v1/auth/refresh", json={"refresh_token": login.json()["refresh_token"]}
+    )
+    assert refreshed.status_code == 200
+    reused = await gateway.post(
+        "/v1/auth/refresh", json={"refresh_token": login.json()["refresh_token"]}
+    )
+    assert reused.status_code == 401
+
+    assert await wait_for_facts(stack, [user_id]) == [user_id]  # UserRegistered, once
