@@ -101,7 +101,7 @@ class LocalStack:
         logs = {name: self.options.log_path(name) for name in envs}
         await wait_until_ready(self.plan.urls(), timeout=self.options.ready_timeout, logs=logs)
         self._write_stack_file()
-        if self.options.demo:
+        if self.options.demo and "identity" in envs:  # stacks of test services have none
             await self._seed_demo(envs["identity"])
         self._print_summary()
 
