@@ -71,13 +71,19 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
-        """Build a principal from verified claims; `roles` is [{"role", "clinic_id"}]."""
+        """Build a principal from verified claims; `roles` is [{"role", "clinic_id"}].
+
+        Raises ValueError when the claims do not have that shape.
+        """
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(item, dict) for item in roles):
+            raise ValueError("the roles claim must be a list of objects")
         memberships = tuple(
             Membership(
                 role=str(item["role"]),
                 clinic_id=UUID(item["clinic_id"]) if item.get("clinic_id") else None,
             )
-            for item in claims.get("roles", [])
+            for item in roles
         )
         return cls(user_id=UUID(claims["sub"]), memberships=memberships, token_id=claims["jti"])
 
@@ -125,7 +131,7 @@ class JwksVerifier:
             return Principal.from_claims(claims)
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired.") from exc
-        except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:
             raise Unauthorized("The access token is not valid.") from exc
 
     async def _key(self, kid: str | None) -> jwt.PyJWK:
