@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         trust_forwarded_for=settings.trust_forwarded_for,
     )
     app.include_router(ops.router)
-    install_common(app)
+    # Without an exporter the gateway's spans would go nowhere; callers' traceparent passes on.
+    install_common(app, trace=bool(settings.otel_exporter_otlp_endpoint))
     if settings.cors_origins:
         # Outermost, so preflights are answered before any token check or rate limit, and
         # every answer (401 and 429 included) carries the headers a browser needs to read it.

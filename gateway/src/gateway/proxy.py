@@ -93,7 +93,8 @@ def _pooled_client(base_url: str, settings: Settings) -> httpx.AsyncClient:
     # would bring back a compressed body it cannot read); the caller's headers go as they are.
     for name in ("accept", "accept-encoding", "user-agent"):
         del client.headers[name]
-    HTTPXClientInstrumentor().instrument_client(client)  # injects traceparent
+    if settings.otel_exporter_otlp_endpoint:
+        HTTPXClientInstrumentor().instrument_client(client)  # a span per call, and its traceparent
     return client
 
 

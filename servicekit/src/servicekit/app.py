@@ -54,7 +54,7 @@ def create_service_app(
     return app
 
 
-def install_common(app: FastAPI) -> None:
+def install_common(app: FastAPI, *, trace: bool = True) -> None:
     """Problem+json errors, request ids, HTTP metrics and traces, /healthz and /metrics."""
     install_problem_handlers(app)
 
@@ -70,7 +70,8 @@ def install_common(app: FastAPI) -> None:
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_accept_request_id
     )
     Instrumentator(excluded_handlers=OPS_PATHS).instrument(app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls=",".join(OPS_PATHS))
+    if trace:
+        FastAPIInstrumentor.instrument_app(app, excluded_urls=",".join(OPS_PATHS))
 
 
 def _add_readiness(app: FastAPI, runtime: ServiceRuntime) -> None:

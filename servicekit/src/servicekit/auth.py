@@ -47,6 +47,7 @@ class Principal:
     user_id: UUID
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
     token_id: str = ""
+    expires_at: float = 0.0  # the token's exp, seconds since the epoch
 
     @property
     def is_org_admin(self) -> bool:
@@ -85,7 +86,12 @@ class Principal:
             )
             for item in roles
         )
-        return cls(user_id=UUID(claims["sub"]), memberships=memberships, token_id=claims["jti"])
+        return cls(
+            user_id=UUID(claims["sub"]),
+            memberships=memberships,
+            token_id=claims["jti"],
+            expires_at=float(claims["exp"]),
+        )
 
 
 class JwksVerifier:

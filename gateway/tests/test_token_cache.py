@@ -1,0 +1,50 @@
+"""The edge verifier remembers tokens that verified, until they expire, and nothing else."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from gateway.tokens import EdgeVerifier
+from servicekit.auth import JwksVerifier, Principal
+from servicekit.problems import Unauthorized
+
+
+@pytest.fixture
+def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[EdgeVerifier, list[str]]:
+    checked: list[str] = []
+
+    async def full_check(self: JwksVerifier, token: str) -> Principal:
+        checked.append(token)
+        if token.startswith("bad"):
+            raise Unauthorized("The access token is not valid.")
+        lifetime = 0.0 if token.startswith("expired") else 60.0
+        return Principal(uuid.uuid4(), token_id=token, expires_at=time.time() + lifetime)
+
+    monkeypatch.setattr(JwksVerifier, "verify", full_check)
+    edge = EdgeVerifier("http://jwks.invalid/jwks.json", issuer="i", audience="a", cache_size=2)
+    return edge, checked
+
+
+async def test_a_token_is_checked_once_while_it_is_valid(verifier) -> None:  # type: ignore[no-untyped-def]
+    edge, checked = verifier
+    first = await edge.verify("token-1")
+    assert await edge.verify("token-1") is first
+    assert checked == ["token-1"]
+
+
+async def test_refused_and_expired_tokens_are_checked_every_time(verifier) -> None:  # type: ignore[no-untyped-def]
+    edge, checked = verifier
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            await edge.verify("bad-token")
+        await edge.verify("expired-token")
+    assert checked == ["bad-token", "expired-token"] * 2
+
+
+async def test_the_cache_keeps_only_the_most_recent_tokens(verifier) -> None:  # type: ignore[no-untyped-def]
+    edge, checked = verifier
+    for token in ("a", "b", "a", "c", "a", "b"):
+        await edge.verify(token)
+    assert checked == ["a", "b", "c", "b"]  # b was the least recently used when c arrived
