@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import socket
 import sys
@@ -112,6 +113,7 @@ def _record(upstream: Upstream, request: Request, body: bytes) -> dict[str, Any]
         "query": request.scope["query_string"].decode("latin-1"),
         "headers": headers,
         "body": body.decode("latin-1"),
+        "peer": f"{request.client.host}:{request.client.port}" if request.client else "",
     }
     upstream.received.append(record)
     return record
@@ -139,6 +141,16 @@ def echo_app(upstream: Upstream, extra: APIRouter | None = None) -> FastAPI:
     async def stream() -> StreamingResponse:
         chunks = (f"line {i}\n".encode() for i in range(1000))
         return StreamingResponse(chunks, media_type="text/plain")
+
+    @app.get("/{path:path}/gzip", include_in_schema=False)
+    async def gzipped(request: Request) -> Response:
+        # Compressed only when the caller asked for it, as a real service would.
+        text = b"compress me " * 100
+        seen = {"X-Seen-Accept-Encoding": request.headers.get("accept-encoding", "")}
+        if "gzip" not in request.headers.get("accept-encoding", ""):
+            return Response(text, media_type="text/plain", headers=seen)
+        headers = {**seen, "Content-Encoding": "gzip"}
+        return Response(gzip.compress(text), media_type="text/plain", headers=headers)
 
     @app.get("/{path:path}/hop-by-hop", include_in_schema=False)
     async def hop_by_hop() -> Response:

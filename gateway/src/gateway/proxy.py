@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote
 
 import httpx
@@ -24,6 +25,7 @@ from gateway.headers import (
     upstream_request_headers,
 )
 from gateway.settings import Settings
+from gateway.transport import UpstreamTransport
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,6 @@ UPSTREAM_SECONDS = Histogram(
     "Time until the upstream's response headers arrived",
     ["service"],
 )
-# Below uvicorn's 5 s keep-alive, so the gateway drops idle connections before the service does.
-KEEPALIVE_EXPIRY_SECONDS = 4.0
 RETRY_AFTER_UNAVAILABLE = "5"
 
 
@@ -82,17 +82,16 @@ def _pooled_client(base_url: str, settings: Settings) -> httpx.AsyncClient:
         timeout=httpx.Timeout(
             settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
         ),
-        limits=httpx.Limits(
-            max_connections=settings.upstream_max_connections,
-            max_keepalive_connections=settings.upstream_max_connections,
-            keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS,
-        ),
+        transport=UpstreamTransport(settings.upstream_max_connections),
         trust_env=False,  # services are internal: no HTTP(S)_PROXY detour
     )
     # httpx's own defaults would change the request (an Accept-Encoding the caller never sent
     # would bring back a compressed body it cannot read); the caller's headers go as they are.
     for name in ("accept", "accept-encoding", "user-agent"):
         del client.headers[name]
+    # A client keeps the cookies responses set and sends them with later requests: through a
+    # gateway those would be one caller's cookies replayed to the next. Keep none.
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     if settings.otel_exporter_otlp_endpoint:
         HTTPXClientInstrumentor().instrument_client(client)  # a span per call, and its traceparent
     return client

@@ -30,7 +30,7 @@ def service_metadata(schema: str) -> MetaData:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An asyncpg engine; pool sizes are modest because each service runs several replicas."""
+    """An asyncpg engine; services pass their pool sizes from settings."""
     options: dict[str, Any] = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
     options.update(kwargs)
     return create_async_engine(url, **options)

@@ -36,7 +36,11 @@ class ServiceRuntime:
         self.settings = settings
         self.name = settings.service_name
         self.outbox = outbox
-        self.engine: AsyncEngine = create_engine(settings.database_url.get_secret_value())
+        self.engine: AsyncEngine = create_engine(
+            settings.database_url.get_secret_value(),
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.broker: KafkaBroker = make_broker(settings, client_id=self.name)
         self.connector = BrokerConnector(self.broker, prepare=self._ensure_topics)

@@ -76,6 +76,10 @@ class ServiceSettings(CommonSettings):
     host: str = "127.0.0.1"
     port: int = 0
     database_url: SecretStr = SecretStr("postgresql+asyncpg://localhost/clinic")
+    # Connections beyond the pool are opened and closed per use, which costs more than the query:
+    # size the pool for the requests one replica serves at once.
+    database_pool_size: int = Field(20, ge=1)
+    database_max_overflow: int = Field(10, ge=0)
     outbox_poll_interval_seconds: float = 1.0
     outbox_batch_size: int = 500
     consumer_max_attempts: int = 5
