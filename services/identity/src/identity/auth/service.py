@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import phonenumbers
-from clinic_contracts.identity import UserRegistered
 from servicekit.auth import PATIENT, Membership, Principal
 from servicekit.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,13 +20,12 @@ from identity.audit import service as audit
 from identity.auth import repository as tokens
 from identity.auth.schemas import LogoutRequest, PatientRegister, TokenPair, TokenRequest
 from identity.auth.throttle import retry_after_seconds
-from identity.db import outbox
 from identity.deps import IdentityConfig
 from identity.tokens import issue_access_token
 from identity.users import repository as users
 from identity.users.models import User
 from identity.users.schemas import UserRead
-from identity.users.service import check_new_password, contact_event, ensure_contact_free, to_read
+from identity.users.service import open_account, to_read
 
 SIGN_IN_REFUSED = "The username or password is wrong."
 
@@ -42,34 +40,24 @@ async def register_patient(
     *, session: AsyncSession, data: PatientRegister, config: IdentityConfig, client: str
 ) -> UserRead:
     """Create a patient account; UserRegistered goes out with it."""
-    await ensure_contact_free(session, phone=data.phone, email=data.email)
-    password_hash = await check_new_password(
+    fields = data.model_dump(
+        include={"full_name", "phone", "email", "date_of_birth", "preferred_language"}
+    )
+    patient = User(
+        id=uuid.uuid4(),
+        kind="patient",
+        consent_sms=data.consent.sms,
+        consent_whatsapp=data.consent.whatsapp,
+        **fields,
+    )
+    user = await open_account(
+        session,
+        patient,
         data.password.get_secret_value(),
         min_length=config.password_min_length,
-        personal=(data.full_name, data.phone, data.email or ""),
-    )
-    user = await users.add(
-        session,
-        User(
-            id=uuid.uuid4(),
-            kind="patient",
-            full_name=data.full_name,
-            phone=data.phone,
-            email=data.email,
-            date_of_birth=data.date_of_birth,
-            preferred_language=data.preferred_language,
-            consent_sms=data.consent.sms,
-            consent_whatsapp=data.consent.whatsapp,
-            password_hash=password_hash,
-        ),
-    )
-    await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
-    await audit.record(
-        session,
+        actor_id=None,
         action="user.registered",
-        actor_id=user.id,
-        subject_id=user.id,
-        client_address=client,
+        client=client,
     )
     return to_read(user, [])
 

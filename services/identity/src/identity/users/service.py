@@ -98,6 +98,35 @@ async def ensure_contact_free(
             raise Conflict(f"Another account already uses this {what}.", slug="contact-taken")
 
 
+async def open_account(
+    session: AsyncSession,
+    user: User,
+    password: str,
+    *,
+    min_length: int,
+    actor_id: UUID | None,
+    action: str,
+    client: str,
+) -> User:
+    """Check and store a new account with its password; UserRegistered and audit with it."""
+    await ensure_contact_free(session, phone=user.phone, email=user.email)
+    user.password_hash = await check_new_password(
+        password,
+        min_length=min_length,
+        personal=(user.full_name, user.email or "", user.phone or ""),
+    )
+    user = await repository.add(session, user)
+    await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
+    await audit.record(
+        session,
+        action=action,
+        actor_id=actor_id or user.id,
+        subject_id=user.id,
+        client_address=client,
+    )
+    return user
+
+
 async def create_staff(
     *, session: AsyncSession, actor: Principal, data: StaffCreate, min_length: int, client: str
 ) -> UserRead:
@@ -105,31 +134,15 @@ async def create_staff(
     grants = [(g.role, g.clinic_id) for g in data.memberships]
     if not rules.can_create_staff(actor, grants):
         raise Forbidden("Only organisation admins, or clinic admins for their clinics, may.")
-    await ensure_contact_free(session, phone=data.phone, email=data.email)
-    password_hash = await check_new_password(
+    fields = data.model_dump(include={"full_name", "email", "phone", "preferred_language"})
+    user = await open_account(
+        session,
+        User(id=uuid.uuid4(), kind="staff", **fields),
         data.password.get_secret_value(),
         min_length=min_length,
-        personal=(data.full_name, data.email, data.phone or ""),
-    )
-    user = await repository.add(
-        session,
-        User(
-            id=uuid.uuid4(),
-            kind="staff",
-            full_name=data.full_name,
-            email=data.email,
-            phone=data.phone,
-            preferred_language=data.preferred_language,
-            password_hash=password_hash,
-        ),
-    )
-    await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
-    await audit.record(
-        session,
-        action="user.created",
         actor_id=actor.user_id,
-        subject_id=user.id,
-        client_address=client,
+        action="user.created",
+        client=client,
     )
     for grant in data.memberships:
         await _grant(session, actor, user, grant, client)
