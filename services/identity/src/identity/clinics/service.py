@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from uuid import UUID
 
 from clinic_contracts.identity import ClinicCreated, ClinicUpdated
@@ -16,7 +15,7 @@ from identity.audit import service as audit
 from identity.clinics import repository
 from identity.clinics.models import Clinic
 from identity.clinics.schemas import ClinicCreate, ClinicRead, ClinicUpdate
-from identity.db import outbox
+from identity.db import apply_changes, outbox
 
 
 def _details(clinic: Clinic) -> dict[str, object]:
@@ -86,11 +85,8 @@ async def update_clinic(
     if clinic is None:
         raise NotFound(f"No clinic has id {clinic_id}.")
     changes = data.model_dump(mode="json", exclude_unset=True)
-    changed = sorted(name for name, value in changes.items() if getattr(clinic, name) != value)
+    changed = apply_changes(clinic, changes)
     if changed:
-        for name in changed:
-            setattr(clinic, name, changes[name])
-        clinic.updated_at = datetime.now(UTC)
         await session.flush()
         await outbox.stage(
             session, ClinicUpdated(**_details(clinic)), aggregate_id=clinic.id, clinic_id=clinic.id

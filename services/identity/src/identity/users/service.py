@@ -22,7 +22,7 @@ from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
 from identity.clinics import repository as clinics
-from identity.db import outbox
+from identity.db import apply_changes, outbox
 from identity.fields import NotificationConsent
 from identity.users import repository, rules
 from identity.users.models import Membership, User
@@ -41,6 +41,11 @@ class WeakPassword(Problem):
     status, slug = 422, "weak-password"
 
 
+def consent_of(user: User) -> NotificationConsent:
+    """The channels the user agreed to be messaged on."""
+    return NotificationConsent(sms=user.consent_sms, whatsapp=user.consent_whatsapp)
+
+
 def to_read(user: User, memberships: list[Membership]) -> UserRead:
     """The API view of a user."""
     return UserRead(
@@ -51,7 +56,7 @@ def to_read(user: User, memberships: list[Membership]) -> UserRead:
         email=user.email,
         date_of_birth=user.date_of_birth,
         preferred_language=user.preferred_language,
-        consent=NotificationConsent(sms=user.consent_sms, whatsapp=user.consent_whatsapp),
+        consent=consent_of(user),
         active=user.active,
         deactivated_at=user.deactivated_at,
         created_at=user.created_at,
@@ -71,7 +76,7 @@ def contact_event(
         phone=user.phone,
         email=user.email,
         preferred_language=user.preferred_language,
-        consent=NotificationConsent(sms=user.consent_sms, whatsapp=user.consent_whatsapp),
+        consent=consent_of(user),
     )
 
 
@@ -210,11 +215,8 @@ async def update_me(
     consent = changes.pop("consent", None)
     if consent is not None:
         changes |= {"consent_sms": consent["sms"], "consent_whatsapp": consent["whatsapp"]}
-    changed = sorted(k for k, v in changes.items() if getattr(user, k) != v)
+    changed = apply_changes(user, changes)
     if changed:
-        for name in changed:
-            setattr(user, name, changes[name])
-        user.updated_at = datetime.now(UTC)
         await session.flush()
         await outbox.stage(session, contact_event(user, UserUpdated), aggregate_id=user.id)
         await audit.record(
