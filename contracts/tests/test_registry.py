@@ -51,7 +51,7 @@ def test_lookups_of_a_registered_event() -> None:
     assert event_model("ClinicCreated", 1) is ClinicCreated
     assert topic_of(ClinicCreated) == IDENTITY_TOPIC
     assert ClinicCreated in events_of(IDENTITY_TOPIC)
-    assert events_of(SHIFTS_TOPIC) == ()
+    assert events_of(BOOKING_TOPIC) == ()
 
 
 def test_dead_letter_topic_carries_dead_letters_without_envelope() -> None:

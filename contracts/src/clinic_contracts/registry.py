@@ -22,7 +22,15 @@ from clinic_contracts.identity import (
     UserUpdated,
 )
 from clinic_contracts.notify import NOTIFY_TOPIC
-from clinic_contracts.shifts import SHIFTS_TOPIC
+from clinic_contracts.shifts import (
+    SHIFTS_TOPIC,
+    LeaveApproved,
+    LeaveCancelled,
+    ShiftCancelled,
+    ShiftChanged,
+    ShiftReassigned,
+    ShiftScheduled,
+)
 
 _TOPIC_NAME = re.compile(r"^clinic\.[a-z]+\.v[1-9][0-9]*$")
 # Event type names become file names of the generated schemas, so keep them to PascalCase.
@@ -119,7 +127,15 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         name=SHIFTS_TOPIC,
         owner="shifts",
-        description="Shift templates, shifts and leave: who works where and when.",
+        description="Shifts and leave: who works where and when, keyed by shift or leave id.",
+        events=(
+            ShiftScheduled,
+            ShiftChanged,
+            ShiftReassigned,
+            ShiftCancelled,
+            LeaveApproved,
+            LeaveCancelled,
+        ),
     ),
     TopicSpec(
         name=BOOKING_TOPIC,

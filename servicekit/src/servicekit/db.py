@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -61,3 +62,24 @@ def contains_pattern(fragment: str) -> str:
     """An ILIKE pattern matching text that contains `fragment` literally (% and _ escaped)."""
     escaped = fragment.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
+
+
+def apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
+    """Set the fields whose value differs, and `updated_at` if any did; the changed names."""
+    changed = sorted(name for name, value in changes.items() if getattr(row, name) != value)
+    for name in changed:
+        setattr(row, name, changes[name])
+    if changed:
+        row.updated_at = datetime.now(UTC)
+    return changed
+
+
+def violated_constraint(error: BaseException) -> str | None:
+    """The name of the constraint a failed statement broke, from the driver's error."""
+    cause: BaseException | None = error
+    while cause is not None:
+        name = getattr(cause, "constraint_name", None)
+        if isinstance(name, str):
+            return name
+        cause = getattr(cause, "orig", None) or cause.__cause__
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from uuid import UUID
 
 from asgi_correlation_id import correlation_id
@@ -90,17 +91,31 @@ class Outbox:
             clinic_id=clinic_id,
             correlation_id=correlation_id.get(),
         )
-        await session.execute(
-            insert(self.table).values(
-                event_id=envelope.event_id,
-                topic=event.topic,
-                message_key=key,
-                lane=lane_of(key),
-                event_type=envelope.event_type,
-                envelope=envelope.model_dump(mode="json"),
-                headers=current_trace_headers(),
-            )
-        )
+        await session.execute(insert(self.table).values(self._row(envelope, event.topic)))
         # Delivered at commit, not at all on rollback: wakes the relay without polling.
         await session.execute(select(func.pg_notify(self.channel, "")))
         return envelope
+
+    async def stage_many(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        """Stage many events in one statement, each keyed by its own aggregate id."""
+        if not events:
+            return
+        request = correlation_id.get()
+        rows = [
+            self._row(new_envelope(e, producer=self.producer, correlation_id=request), e.topic)
+            for e in events
+        ]
+        await session.execute(insert(self.table), rows)
+        await session.execute(select(func.pg_notify(self.channel, "")))
+
+    @staticmethod
+    def _row(envelope: EventEnvelope, topic: str) -> dict[str, object]:
+        return {
+            "event_id": envelope.event_id,
+            "topic": topic,
+            "message_key": envelope.aggregate_id,
+            "lane": lane_of(envelope.aggregate_id),
+            "event_type": envelope.event_type,
+            "envelope": envelope.model_dump(mode="json"),
+            "headers": current_trace_headers(),
+        }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from clinic_contracts.registry import TOPICS
 from fastapi import Depends, Request
@@ -59,6 +59,11 @@ class ServiceRuntime:
             recover=self._ensure_topics,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = []
+
+    def in_background(self, job: Callable[[ServiceRuntime], Coroutine[Any, Any, None]]) -> None:
+        """Run `job(runtime)` as a task while the runtime runs (register before start)."""
+        self._background.append(job)
 
     def consumer(self, group_suffix: str = "") -> IdempotentConsumer:
         """An idempotent consumer in this service's consumer group (subscribe before start)."""
@@ -86,6 +91,8 @@ class ServiceRuntime:
         """Connect to Kafka in the background and start relaying the outbox."""
         self.connector.start()
         self._tasks.append(asyncio.create_task(self._relay(), name=f"{self.name}-relay"))
+        for job in self._background:
+            self._tasks.append(asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}"))
 
     async def _relay(self) -> None:
         await self.connector.connected.wait()

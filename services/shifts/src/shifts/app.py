@@ -1,14 +1,24 @@
-"""The shifts service app."""
+"""The shifts service: templates, shifts, leave, closures and coverage; who works when."""
 
 from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
 from shifts.db import outbox
+from shifts.projection.handlers import subscribe
+from shifts.roster.router import router as shifts_router
 from shifts.settings import Settings
+from shifts.templates.horizon import keep_horizon
+from shifts.templates.router import router as templates_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the shifts app; its business endpoints arrive with the shifts issue."""
+    """Build the shifts app: its routes, the identity projection and the rolling horizon."""
     runtime = ServiceRuntime(settings or Settings(), outbox)
-    return create_service_app(runtime, description=__doc__ or "")
+    runtime.in_background(keep_horizon)
+    return create_service_app(
+        runtime,
+        routers=[templates_router, shifts_router],
+        consumers=subscribe,
+        description=__doc__ or "",
+    )

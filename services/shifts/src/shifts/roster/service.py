@@ -1,0 +1,318 @@
+"""Shift use cases: one-off shifts, edits, cancellations, cover, lists and rosters."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+from servicekit.auth import Principal
+from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.problems import Conflict, NotFound, Problem
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shifts.access import require_admin, require_staff, visible_clinics
+from shifts.db import outbox
+from shifts.leave import repository as leave_repository
+from shifts.localtime import days_bounds, local_day, zone
+from shifts.projection import repository as projection
+from shifts.roster import events, repository
+from shifts.roster.models import CANCELLED, SCHEDULED, Shift
+from shifts.roster.schemas import (
+    Roster,
+    RosterDay,
+    RosterShift,
+    ShiftCancel,
+    ShiftCreate,
+    ShiftRead,
+    ShiftReassign,
+    ShiftUpdate,
+    check_breaks,
+)
+from shifts.schemas import Span
+
+MAX_LIST_SPAN = timedelta(days=366)
+
+
+class NotQualified(Problem):
+    status, slug = 422, "staff-not-qualified"
+
+
+def to_read(shift: Shift, time_zone: str, names: dict[UUID, str]) -> ShiftRead:
+    """A shift as the API shows it, in its clinic's zone."""
+    tz = zone(time_zone)
+    breaks = events.breaks_of(shift)
+    paused = sum(((e - s) for s, e in breaks), timedelta())
+    return ShiftRead(
+        id=shift.id,
+        clinic_id=shift.clinic_id,
+        staff_id=shift.staff_id,
+        staff_name=names.get(shift.staff_id),
+        role=shift.role,
+        local_date=shift.local_date,
+        starts_at=shift.starts_at.astimezone(tz),
+        ends_at=shift.ends_at.astimezone(tz),
+        breaks=[Span(starts_at=s.astimezone(tz), ends_at=e.astimezone(tz)) for s, e in breaks],
+        worked_hours=round((shift.ends_at - shift.starts_at - paused).total_seconds() / 3600, 2),
+        status=shift.status,
+        template_id=shift.template_id,
+        modified=shift.modified,
+        cancel_reason=shift.cancel_reason,
+        note=shift.note,
+        updated_at=shift.updated_at,
+    )
+
+
+async def reads(session: AsyncSession, shifts: Sequence[Shift]) -> list[ShiftRead]:
+    """Shifts as the API shows them, names and zones looked up once."""
+    zones = await projection.zones_of(session, {s.clinic_id for s in shifts})
+    names = await projection.names_of(session, {s.staff_id for s in shifts})
+    return [to_read(s, zones.get(s.clinic_id, "UTC"), names) for s in shifts]
+
+
+async def overlap_problem(
+    session: AsyncSession,
+    staff_id: UUID,
+    ranges: Iterable[tuple[datetime, datetime]],
+    *,
+    ignore: UUID | None = None,
+) -> Conflict:
+    """409 naming the shift the staff member already holds at that time."""
+    with session.no_autoflush:
+        clash = await repository.find_clash(session, staff_id, ranges, ignore=ignore)
+    if clash is None:  # the clashing shift went away between the write and this read
+        return Conflict("The staff member already works at that time.", slug="shift-overlap")
+    [shown] = await reads(session, [clash])
+    return Conflict(
+        f"The staff member already works from {shown.starts_at:%Y-%m-%d %H:%M} to "
+        f"{shown.ends_at:%Y-%m-%d %H:%M} ({shown.ends_at:%z}) at clinic {clash.clinic_id}.",
+        slug="shift-overlap",
+        clashing_shift=shown.model_dump(mode="json"),
+    )
+
+
+async def _qualified(session: AsyncSession, staff_id: UUID, clinic_id: UUID, role: str) -> None:
+    if not await projection.holds_role(session, staff_id, clinic_id, role):
+        raise NotQualified(
+            f"Staff member {staff_id} does not hold the {role} role at clinic {clinic_id}."
+        )
+
+
+async def create_shift(session: AsyncSession, *, caller: Principal, data: ShiftCreate) -> ShiftRead:
+    """Add a one-off shift (clinic admins); 409 when it overlaps another of theirs."""
+    require_admin(caller, data.clinic_id)
+    clinic = await projection.get_clinic(session, data.clinic_id)
+    await _qualified(session, data.staff_id, data.clinic_id, data.role)
+    shift = Shift(
+        id=uuid.uuid4(),
+        clinic_id=data.clinic_id,
+        staff_id=data.staff_id,
+        role=data.role,
+        local_date=local_day(data.starts_at, zone(clinic.time_zone)),
+        starts_at=data.starts_at.astimezone(UTC),
+        ends_at=data.ends_at.astimezone(UTC),
+        breaks=events.stored_breaks([(b.starts_at, b.ends_at) for b in data.breaks]),
+        note=data.note,
+        updated_by=caller.user_id,
+    )
+    session.add(shift)
+    await _write(session, shift)
+    await session.refresh(shift)
+    await outbox.stage(session, events.scheduled(shift, clinic.time_zone, caller.user_id))
+    return (await reads(session, [shift]))[0]
+
+
+async def _write(session: AsyncSession, shift: Shift) -> None:
+    try:
+        await repository.flush(session)
+    except repository.Overlap:
+        ranges = [(shift.starts_at, shift.ends_at)]
+        raise await overlap_problem(session, shift.staff_id, ranges, ignore=shift.id) from None
+
+
+async def _visible(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
+    shift = await repository.get(session, shift_id)
+    if shift is None:
+        raise NotFound(f"No shift has id {shift_id}.")
+    require_staff(caller, shift.clinic_id)
+    return shift
+
+
+async def _changeable(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
+    shift = await _visible(session, caller, shift_id)
+    require_admin(caller, shift.clinic_id)
+    await session.refresh(shift, with_for_update=True)
+    if shift.status != SCHEDULED:
+        raise Conflict("The shift is cancelled.", slug="shift-cancelled")
+    if shift.ends_at <= datetime.now(UTC):
+        raise Conflict("The shift is over; past shifts are kept as worked.", slug="shift-over")
+    return shift
+
+
+async def get_shift(session: AsyncSession, *, caller: Principal, shift_id: UUID) -> ShiftRead:
+    """One shift (staff of its clinic)."""
+    return (await reads(session, [await _visible(session, caller, shift_id)]))[0]
+
+
+async def update_shift(
+    session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftUpdate
+) -> ShiftRead:
+    """Change one shift's times, breaks or note (clinic admins); the template stays."""
+    shift = await _changeable(session, caller, shift_id)
+    previous = (shift.starts_at, shift.ends_at)
+    old_breaks = events.breaks_of(shift)
+    starts_at = (data.starts_at or shift.starts_at).astimezone(UTC)
+    ends_at = (data.ends_at or shift.ends_at).astimezone(UTC)
+    breaks = old_breaks if data.breaks is None else [(b.starts_at, b.ends_at) for b in data.breaks]
+    try:
+        check_breaks(starts_at, ends_at, breaks)
+    except ValueError as exc:
+        raise Problem(str(exc), status=422, slug="invalid-shift") from None
+    if "note" in data.model_fields_set:
+        shift.note = data.note
+    timing_changed = (starts_at, ends_at) != previous or breaks != old_breaks
+    if timing_changed:
+        clinic = await projection.get_clinic(session, shift.clinic_id)
+        shift.starts_at, shift.ends_at = starts_at, ends_at
+        shift.breaks = events.stored_breaks(breaks)
+        shift.local_date = local_day(starts_at, zone(clinic.time_zone))
+        shift.modified = True
+    shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
+    await _write(session, shift)
+    if timing_changed:
+        await outbox.stage(
+            session, events.changed(shift, clinic.time_zone, caller.user_id, previous)
+        )
+    return (await reads(session, [shift]))[0]
+
+
+async def cancel_shift(
+    session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftCancel
+) -> ShiftRead:
+    """Take one shift off the roster (clinic admins); its template keeps the other days."""
+    shift = await _changeable(session, caller, shift_id)
+    await cancel_all(session, [shift], reason="cancelled", actor=caller.user_id, note=data.note)
+    return (await reads(session, [shift]))[0]
+
+
+async def cancel_all(
+    session: AsyncSession,
+    shifts: Sequence[Shift],
+    *,
+    reason: str,
+    actor: UUID | None,
+    note: str | None = None,
+) -> None:
+    """Cancel shifts, keeping their rows so templates do not bring them back."""
+    now = datetime.now(UTC)
+    for shift in shifts:
+        shift.status, shift.cancel_reason, shift.updated_by, shift.updated_at = (
+            CANCELLED,
+            reason,
+            actor,
+            now,
+        )
+        if note is not None:
+            shift.note = note
+    await session.flush()
+    await outbox.stage_many(session, [events.cancelled(s, actor, reason, note) for s in shifts])
+
+
+async def reassign_shift(
+    session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftReassign
+) -> ShiftRead:
+    """Give a shift to another qualified staff member (clinic admins): cover or a swap."""
+    shift = await _changeable(session, caller, shift_id)
+    if data.staff_id == shift.staff_id:
+        raise NotQualified("The shift already belongs to that staff member.", slug="same-staff")
+    await _qualified(session, data.staff_id, shift.clinic_id, shift.role)
+    clinic = await projection.get_clinic(session, shift.clinic_id)
+    previous = shift.staff_id
+    shift.staff_id, shift.modified = data.staff_id, True
+    shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
+    if data.note is not None:
+        shift.note = data.note
+    await _write(session, shift)
+    await outbox.stage(
+        session, events.reassigned(shift, clinic.time_zone, caller.user_id, previous)
+    )
+    return (await reads(session, [shift]))[0]
+
+
+async def list_shifts(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    clinic_id: UUID | None,
+    staff_id: UUID | None,
+    start: datetime | None,
+    end: datetime | None,
+    status: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[ShiftRead]:
+    """Shifts overlapping a window (default: the next 7 days), of the caller's clinics."""
+    start = start or datetime.now(UTC)
+    end = end or start + timedelta(days=7)
+    if not timedelta() < end - start <= MAX_LIST_SPAN:
+        raise Problem("`to` must be after `from`, at most 366 days later.", slug="bad-range")
+    clinics = visible_clinics(caller)
+    if clinic_id is not None:
+        require_staff(caller, clinic_id)
+        clinics = frozenset({clinic_id})
+    after = None
+    if cursor:
+        starts, last_id = decode_cursor(cursor, 2)
+        after = (datetime.fromisoformat(starts), UUID(last_id))
+    rows = await repository.list_shifts(
+        session,
+        clinic_ids=clinics,
+        staff_id=staff_id,
+        start=start,
+        end=end,
+        status=status,
+        after=after,
+        limit=limit + 1,
+    )
+    page = rows[:limit]
+    next_cursor = (
+        encode_cursor(page[-1].starts_at.isoformat(), page[-1].id) if len(rows) > limit else None
+    )
+    return Page[ShiftRead](items=await reads(session, page), next_cursor=next_cursor)
+
+
+async def roster(
+    session: AsyncSession, *, caller: Principal, clinic_id: UUID, day: date | None, week: bool
+) -> Roster:
+    """A clinic's scheduled shifts for a local day, or the Monday-to-Sunday week holding it."""
+    require_staff(caller, clinic_id)
+    clinic = await projection.get_clinic(session, clinic_id)
+    tz = zone(clinic.time_zone)
+    day = day or local_day(datetime.now(UTC), tz)
+    first = day - timedelta(days=day.weekday()) if week else day
+    last = first + timedelta(days=6 if week else 0)
+    start, end = days_bounds(first, last, tz)
+    shifts = await repository.starting_between(session, clinic_id, start, end)
+    leave = await leave_repository.approved_during(
+        session, {s.staff_id for s in shifts}, start, end + timedelta(days=2)
+    )
+    days = {
+        first + timedelta(days=n): RosterDay(date=first + timedelta(days=n), shifts=[])
+        for n in range((last - first).days + 1)
+    }
+    for shift in await reads(session, shifts):
+        on_leave = any(
+            staff == shift.staff_id and s < shift.ends_at and shift.starts_at < e
+            for staff, s, e in leave
+        )
+        days[local_day(shift.starts_at, tz)].shifts.append(
+            RosterShift(**shift.model_dump(), on_leave=on_leave)
+        )
+    return Roster(
+        clinic_id=clinic_id,
+        time_zone=clinic.time_zone,
+        first_day=first,
+        last_day=last,
+        days=list(days.values()),
+    )

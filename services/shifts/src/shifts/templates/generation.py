@@ -1,0 +1,154 @@
+"""Turning templates into shifts, and keeping those shifts in step when anything changes.
+
+A generated shift is identified by (template, local day, local start). A template change
+reconciles the future: matching shifts stay, moved ones change, missing ones are added, and
+ones the template no longer has are removed. Shifts an admin edited or cancelled one by one
+are never touched, and nothing that has already started is rewritten.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from clinic_contracts.envelope import Event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shifts.closures.repository import closed_days
+from shifts.db import outbox
+from shifts.localtime import local_day, zone
+from shifts.roster import events, repository
+from shifts.roster.models import SCHEDULED, Shift
+from shifts.roster.service import overlap_problem
+from shifts.templates.models import ShiftTemplate
+from shifts.templates.rules import PlannedShift, expand
+from shifts.templates.schemas import SyncSummary, weekly_ranges
+
+log = logging.getLogger(__name__)
+
+Key = tuple[date | None, time | None]
+
+
+def horizon_end(now: datetime, time_zone: str, weeks: int) -> date:
+    """The last local day the roster is generated for."""
+    return local_day(now, zone(time_zone)) + timedelta(weeks=weeks)
+
+
+async def sync_template(
+    session: AsyncSession,
+    template: ShiftTemplate,
+    time_zone: str,
+    *,
+    now: datetime,
+    until: date,
+    actor: UUID | None,
+    from_day: date | None = None,
+    strict: bool = True,
+) -> SyncSummary:
+    """Make the template's future shifts from `from_day` to `until` match it.
+
+    strict: a clash with another shift raises Overlap (the caller's request fails);
+    otherwise clashing shifts are skipped, as when the horizon rolls forward unattended.
+    """
+    tz = zone(time_zone)
+    first_day = from_day or local_day(now, tz)
+    closed = await closed_days(session, template.clinic_id, first_day, until)
+    planned: dict[Key, PlannedShift] = {
+        (p.local_date, p.local_start): p
+        for p in _planned(template, time_zone, first_day, until, closed)
+        if p.starts_at > now
+    }
+    existing = await repository.template_shifts_from(session, template.id, first_day, now)
+    staged: list[Event] = []
+    summary = SyncSummary(scheduled=0, changed=0, removed=0, kept=0)
+    removed: list[UUID] = []
+    for shift in existing:
+        key = (shift.planned_day, shift.planned_start)
+        plan = planned.pop(key, None)
+        if shift.modified or shift.status != SCHEDULED:
+            summary.kept += 1
+        elif plan is None:
+            removed.append(shift.id)
+            staged.append(events.cancelled(shift, actor, "template_changed"))
+        elif _differs(shift, plan):
+            previous = (shift.starts_at, shift.ends_at)
+            _apply(shift, plan, actor)
+            staged.append(events.changed(shift, time_zone, actor, previous))
+            summary.changed += 1
+    summary.removed = len(removed)
+    await repository.remove(session, removed)
+    rows = [_row(template, plan, actor) for plan in planned.values()]
+    try:
+        await repository.flush(session)
+        added = await _add(session, rows, strict)
+    except repository.Overlap:
+        attempted = [(r["starts_at"], r["ends_at"]) for r in rows] + [
+            (s.starts_at, s.ends_at) for s in existing if s.status == SCHEDULED
+        ]
+        raise await overlap_problem(session, template.staff_id, attempted) from None
+    if len(added) < len(rows):
+        log.info(
+            "template %s: %d shifts skipped as they clash", template.id, len(rows) - len(added)
+        )
+    summary.scheduled = len(added)
+    staged.extend(events.scheduled(Shift(**row), time_zone, actor) for row in added)
+    template.generated_until = max(until, template.generated_until or until)
+    await outbox.stage_many(session, staged)
+    return summary
+
+
+async def _add(
+    session: AsyncSession, rows: list[dict[str, Any]], strict: bool
+) -> list[dict[str, Any]]:
+    if strict:
+        await repository.add_all(session, rows)
+        return rows
+    ids = await repository.add_where_free(session, rows)
+    return [row for row in rows if row["id"] in ids]
+
+
+def _planned(
+    template: ShiftTemplate, time_zone: str, first: date, until: date, closed: set[date]
+) -> list[PlannedShift]:
+    start = max(first, template.valid_from)
+    end = min(until, template.valid_until or until)
+    if end < start:
+        return []
+    return list(expand(weekly_ranges(template.weekly), zone(time_zone), start, end, closed=closed))
+
+
+def _differs(shift: Shift, plan: PlannedShift) -> bool:
+    return (
+        shift.starts_at != plan.starts_at
+        or shift.ends_at != plan.ends_at
+        or events.breaks_of(shift) != list(plan.breaks)
+    )
+
+
+def _apply(shift: Shift, plan: PlannedShift, actor: UUID | None) -> None:
+    shift.starts_at, shift.ends_at = plan.starts_at, plan.ends_at
+    shift.breaks = events.stored_breaks(list(plan.breaks))
+    shift.updated_by = actor
+    shift.updated_at = datetime.now(plan.starts_at.tzinfo)
+
+
+def _row(template: ShiftTemplate, plan: PlannedShift, actor: UUID | None) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "clinic_id": template.clinic_id,
+        "staff_id": template.staff_id,
+        "role": template.role,
+        "template_id": template.id,
+        "local_date": plan.local_date,
+        "planned_day": plan.local_date,
+        "planned_start": plan.local_start,
+        "starts_at": plan.starts_at,
+        "ends_at": plan.ends_at,
+        "breaks": events.stored_breaks(list(plan.breaks)),
+        "status": SCHEDULED,
+        "modified": False,
+        "updated_by": actor,
+    }
