@@ -4,7 +4,10 @@ from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
+from shifts.closures.router import router as closures_router
+from shifts.coverage.router import router as coverage_router
 from shifts.db import outbox
+from shifts.leave.router import router as leave_router
 from shifts.projection.handlers import subscribe
 from shifts.roster.router import router as shifts_router
 from shifts.settings import Settings
@@ -18,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime.in_background(keep_horizon)
     return create_service_app(
         runtime,
-        routers=[templates_router, shifts_router],
+        routers=[templates_router, shifts_router, leave_router, closures_router, coverage_router],
         consumers=subscribe,
         description=__doc__ or "",
     )

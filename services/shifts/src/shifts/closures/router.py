@@ -1,0 +1,5 @@
+"""Closures routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["closures"])

@@ -1,0 +1,5 @@
+"""Coverage routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["coverage"])

@@ -1,0 +1,5 @@
+"""Leave routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["leave"])
