@@ -18,6 +18,7 @@ from servicekit.testing.issuer import TokenIssuer
 from shifts.app import create_app
 from shifts.projection.handlers import on_identity_event
 from shifts.settings import Settings
+from sqlalchemy import select
 
 BASE = "http://shifts.test"
 
@@ -40,7 +41,9 @@ def issuer() -> TokenIssuer:
 
 @pytest.fixture
 async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]:
-    app = create_app(settings)
+    # Identity's events are applied by `apply` through the same handler the consumer calls;
+    # test_projection.py covers the consumer itself on the real broker.
+    app = create_app(settings, consume=False)
     async with app.router.lifespan_context(app):
         app.state.verifier = issuer.verifier()
         yield app
@@ -145,3 +148,24 @@ def week_template(clinic_id: uuid.UUID, staff_id: uuid.UUID, **overrides: Any) -
 def template_body() -> Callable[..., dict[str, Any]]:
     """Build a template request body: `template_body(clinic_id, staff_id, **overrides)`."""
     return week_template
+
+
+Outbox = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+@pytest.fixture
+def staged(runtime: ServiceRuntime) -> Outbox:
+    """Payloads of staged events, oldest first: `await staged("ShiftScheduled")`."""
+
+    async def staged(*event_types: str) -> list[dict[str, Any]]:
+        table = runtime.outbox.table
+        query = select(table.c.envelope).order_by(table.c.id)
+        if event_types:
+            query = query.where(table.c.event_type.in_(event_types))
+        async with runtime.sessions() as session:
+            return [
+                {"event_type": row["event_type"], **row["payload"]}
+                for row in (await session.scalars(query)).all()
+            ]
+
+    return staged

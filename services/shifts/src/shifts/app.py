@@ -15,13 +15,16 @@ from shifts.templates.horizon import keep_horizon
 from shifts.templates.router import router as templates_router
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the shifts app: its routes, the identity projection and the rolling horizon."""
+def create_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
+    """Build the shifts app: its routes, the identity projection and the rolling horizon.
+
+    consume=False leaves out the Kafka consumer (tests that apply identity events directly).
+    """
     runtime = ServiceRuntime(settings or Settings(), outbox)
     runtime.in_background(keep_horizon)
     return create_service_app(
         runtime,
         routers=[templates_router, shifts_router, leave_router, closures_router, coverage_router],
-        consumers=subscribe,
+        consumers=subscribe if consume else None,
         description=__doc__ or "",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,8 +12,8 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    SmallInteger,
     Text,
-    Time,
     UniqueConstraint,
     func,
     text,
@@ -31,7 +31,8 @@ NO_OVERLAP = "ex_shifts_staff_no_overlap"
 class Shift(Base):
     """One shift of one staff member, starting on `local_date` in the clinic's zone.
 
-    A generated shift stands for its template's hours on `planned_day` from `planned_start`;
+    A generated shift stands for its template's `planned_slot`-th range (by start) on
+    `planned_day`;
     once edited or reassigned it is `modified`, and template changes leave it alone.
     """
 
@@ -47,7 +48,7 @@ class Shift(Base):
             where=text("status = 'scheduled'"),
         ),
         UniqueConstraint(
-            "template_id", "planned_day", "planned_start", name="uq_shifts_template_occurrence"
+            "template_id", "planned_day", "planned_slot", name="uq_shifts_template_occurrence"
         ),
         Index("ix_shifts_clinic_during", "clinic_id", "during", postgresql_using="gist"),
         Index("ix_shifts_template", "template_id", "planned_day"),
@@ -63,7 +64,7 @@ class Shift(Base):
     )
     local_date: Mapped[date] = mapped_column(Date)
     planned_day: Mapped[date | None] = mapped_column(Date)
-    planned_start: Mapped[time | None] = mapped_column(Time)
+    planned_slot: Mapped[int | None] = mapped_column(SmallInteger)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     during: Mapped[Any] = mapped_column(

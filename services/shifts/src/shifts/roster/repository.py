@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -38,10 +38,15 @@ async def write(session: AsyncSession, statement: Any, rows: Any = None) -> Any:
         raise
 
 
-async def flush(session: AsyncSession) -> None:
-    """Write pending changes in a savepoint; Overlap when a changed shift now clashes."""
+async def save(session: AsyncSession, change: Callable[[], object]) -> None:
+    """Make in-memory changes and flush them in a savepoint; Overlap when refused.
+
+    The changes must be made here: begin_nested() flushes what is pending before its
+    SAVEPOINT, where a refusal would abort the whole transaction.
+    """
     try:
         async with session.begin_nested():
+            change()
             await session.flush()
     except IntegrityError as exc:
         if violated_constraint(exc) == NO_OVERLAP:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from shifts.roster.schemas import (
 from shifts.schemas import Span
 
 MAX_LIST_SPAN = timedelta(days=366)
+Range = tuple[datetime, datetime]
 
 
 class NotQualified(Problem):
@@ -79,11 +80,12 @@ async def overlap_problem(
     ignore: UUID | None = None,
 ) -> Conflict:
     """409 naming the shift the staff member already holds at that time."""
+    # The refused change is still pending in the session; it must not be flushed again.
     with session.no_autoflush:
         clash = await repository.find_clash(session, staff_id, ranges, ignore=ignore)
-    if clash is None:  # the clashing shift went away between the write and this read
-        return Conflict("The staff member already works at that time.", slug="shift-overlap")
-    [shown] = await reads(session, [clash])
+        if clash is None:  # the clashing shift went away between the write and this read
+            return Conflict("The staff member already works then.", slug="shift-overlap")
+        [shown] = await reads(session, [clash])
     return Conflict(
         f"The staff member already works from {shown.starts_at:%Y-%m-%d %H:%M} to "
         f"{shown.ends_at:%Y-%m-%d %H:%M} ({shown.ends_at:%z}) at clinic {clash.clinic_id}.",
@@ -116,19 +118,31 @@ async def create_shift(session: AsyncSession, *, caller: Principal, data: ShiftC
         note=data.note,
         updated_by=caller.user_id,
     )
-    session.add(shift)
-    await _write(session, shift)
+    await _save(
+        session,
+        lambda: session.add(shift),
+        staff_id=shift.staff_id,
+        span=(shift.starts_at, shift.ends_at),
+        shift_id=shift.id,
+    )
     await session.refresh(shift)
     await outbox.stage(session, events.scheduled(shift, clinic.time_zone, caller.user_id))
     return (await reads(session, [shift]))[0]
 
 
-async def _write(session: AsyncSession, shift: Shift) -> None:
+async def _save(
+    session: AsyncSession,
+    change: Callable[[], object],
+    *,
+    staff_id: UUID,
+    span: Range,
+    shift_id: UUID,
+) -> None:
+    """Apply `change`; 409 with the clashing shift when the staff member is busy during `span`."""
     try:
-        await repository.flush(session)
+        await repository.save(session, change)
     except repository.Overlap:
-        ranges = [(shift.starts_at, shift.ends_at)]
-        raise await overlap_problem(session, shift.staff_id, ranges, ignore=shift.id) from None
+        raise await overlap_problem(session, staff_id, [span], ignore=shift_id) from None
 
 
 async def _visible(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
@@ -169,17 +183,22 @@ async def update_shift(
         check_breaks(starts_at, ends_at, breaks)
     except ValueError as exc:
         raise Problem(str(exc), status=422, slug="invalid-shift") from None
-    if "note" in data.model_fields_set:
-        shift.note = data.note
     timing_changed = (starts_at, ends_at) != previous or breaks != old_breaks
-    if timing_changed:
-        clinic = await projection.get_clinic(session, shift.clinic_id)
-        shift.starts_at, shift.ends_at = starts_at, ends_at
-        shift.breaks = events.stored_breaks(breaks)
-        shift.local_date = local_day(starts_at, zone(clinic.time_zone))
-        shift.modified = True
-    shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
-    await _write(session, shift)
+    clinic = await projection.get_clinic(session, shift.clinic_id)
+
+    def change() -> None:
+        if "note" in data.model_fields_set:
+            shift.note = data.note
+        if timing_changed:
+            shift.starts_at, shift.ends_at = starts_at, ends_at
+            shift.breaks = events.stored_breaks(breaks)
+            shift.local_date = local_day(starts_at, zone(clinic.time_zone))
+            shift.modified = True
+        shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
+
+    await _save(
+        session, change, staff_id=shift.staff_id, span=(starts_at, ends_at), shift_id=shift.id
+    )
     if timing_changed:
         await outbox.stage(
             session, events.changed(shift, clinic.time_zone, caller.user_id, previous)
@@ -229,11 +248,20 @@ async def reassign_shift(
     await _qualified(session, data.staff_id, shift.clinic_id, shift.role)
     clinic = await projection.get_clinic(session, shift.clinic_id)
     previous = shift.staff_id
-    shift.staff_id, shift.modified = data.staff_id, True
-    shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
-    if data.note is not None:
-        shift.note = data.note
-    await _write(session, shift)
+
+    def change() -> None:
+        shift.staff_id, shift.modified = data.staff_id, True
+        shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
+        if data.note is not None:
+            shift.note = data.note
+
+    await _save(
+        session,
+        change,
+        staff_id=data.staff_id,
+        span=(shift.starts_at, shift.ends_at),
+        shift_id=shift.id,
+    )
     await outbox.stage(
         session, events.reassigned(shift, clinic.time_zone, caller.user_id, previous)
     )

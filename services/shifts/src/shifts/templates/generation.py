@@ -1,16 +1,17 @@
 """Turning templates into shifts, and keeping those shifts in step when anything changes.
 
-A generated shift is identified by (template, local day, local start). A template change
-reconciles the future: matching shifts stay, moved ones change, missing ones are added, and
-ones the template no longer has are removed. Shifts an admin edited or cancelled one by one
-are never touched, and nothing that has already started is rewritten.
+A generated shift is identified by (template, local day, slot: the place of its range among
+that day's ranges). A template change reconciles the future: matching shifts stay, moved
+ones change, missing ones are added, and ones the template no longer has are removed.
+Shifts an admin edited or cancelled one by one are never touched, and nothing that has
+already started is rewritten.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +30,7 @@ from shifts.templates.schemas import SyncSummary, weekly_ranges
 
 log = logging.getLogger(__name__)
 
-Key = tuple[date | None, time | None]
+Key = tuple[date | None, int | None]
 
 
 def horizon_end(now: datetime, time_zone: str, weeks: int) -> date:
@@ -57,38 +58,37 @@ async def sync_template(
     first_day = from_day or local_day(now, tz)
     closed = await closed_days(session, template.clinic_id, first_day, until)
     planned: dict[Key, PlannedShift] = {
-        (p.local_date, p.local_start): p
+        (p.local_date, p.slot): p
         for p in _planned(template, time_zone, first_day, until, closed)
         if p.starts_at > now
     }
     existing = await repository.template_shifts_from(session, template.id, first_day, now)
     staged: list[Event] = []
     summary = SyncSummary(scheduled=0, changed=0, removed=0, kept=0)
-    removed: list[UUID] = []
+    removed: list[Shift] = []
+    moves: list[tuple[Shift, PlannedShift]] = []
     for shift in existing:
-        key = (shift.planned_day, shift.planned_start)
-        plan = planned.pop(key, None)
+        plan = planned.pop((shift.planned_day, shift.planned_slot), None)
         if shift.modified or shift.status != SCHEDULED:
             summary.kept += 1
         elif plan is None:
-            removed.append(shift.id)
-            staged.append(events.cancelled(shift, actor, "template_changed"))
+            removed.append(shift)
         elif _differs(shift, plan):
-            previous = (shift.starts_at, shift.ends_at)
-            _apply(shift, plan, actor)
-            staged.append(events.changed(shift, time_zone, actor, previous))
-            summary.changed += 1
-    summary.removed = len(removed)
-    await repository.remove(session, removed)
+            moves.append((shift, plan))
+    staged += [events.cancelled(shift, actor, "template_changed") for shift in removed]
+    await repository.remove(session, [shift.id for shift in removed])
+    previous = {shift.id: (shift.starts_at, shift.ends_at) for shift, _ in moves}
     rows = [_row(template, plan, actor) for plan in planned.values()]
     try:
-        await repository.flush(session)
+        await repository.save(session, lambda: _apply_all(moves, actor))
         added = await _add(session, rows, strict)
     except repository.Overlap:
         attempted = [(r["starts_at"], r["ends_at"]) for r in rows] + [
-            (s.starts_at, s.ends_at) for s in existing if s.status == SCHEDULED
+            (p.starts_at, p.ends_at) for _, p in moves
         ]
         raise await overlap_problem(session, template.staff_id, attempted) from None
+    staged += [events.changed(s, time_zone, actor, previous[s.id]) for s, _ in moves]
+    summary.removed, summary.changed = len(removed), len(moves)
     if len(added) < len(rows):
         log.info(
             "template %s: %d shifts skipped as they clash", template.id, len(rows) - len(added)
@@ -128,11 +128,12 @@ def _differs(shift: Shift, plan: PlannedShift) -> bool:
     )
 
 
-def _apply(shift: Shift, plan: PlannedShift, actor: UUID | None) -> None:
-    shift.starts_at, shift.ends_at = plan.starts_at, plan.ends_at
-    shift.breaks = events.stored_breaks(list(plan.breaks))
-    shift.updated_by = actor
-    shift.updated_at = datetime.now(plan.starts_at.tzinfo)
+def _apply_all(moves: list[tuple[Shift, PlannedShift]], actor: UUID | None) -> None:
+    now = datetime.now(UTC)
+    for shift, plan in moves:
+        shift.starts_at, shift.ends_at = plan.starts_at, plan.ends_at
+        shift.breaks = events.stored_breaks(list(plan.breaks))
+        shift.updated_by, shift.updated_at = actor, now
 
 
 def _row(template: ShiftTemplate, plan: PlannedShift, actor: UUID | None) -> dict[str, Any]:
@@ -144,7 +145,7 @@ def _row(template: ShiftTemplate, plan: PlannedShift, actor: UUID | None) -> dic
         "template_id": template.id,
         "local_date": plan.local_date,
         "planned_day": plan.local_date,
-        "planned_start": plan.local_start,
+        "planned_slot": plan.slot,
         "starts_at": plan.starts_at,
         "ends_at": plan.ends_at,
         "breaks": events.stored_breaks(list(plan.breaks)),

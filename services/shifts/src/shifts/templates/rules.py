@@ -57,6 +57,7 @@ class PlannedShift:
     starts_at: datetime
     ends_at: datetime
     breaks: tuple[tuple[datetime, datetime], ...] = field(default=())
+    slot: int = 0  # position of its range among the weekday's ranges, by start
 
 
 class InvalidWeek(ValueError):  # noqa: N818 - a ValueError, named for what is wrong
@@ -120,14 +121,14 @@ def expand(
     day = first
     while day <= last:
         if day not in closed:
-            for item in by_weekday.get(day.weekday(), ()):
-                planned = _plan(item, day, tz)
+            for slot, item in enumerate(by_weekday.get(day.weekday(), ())):
+                planned = _plan(item, day, tz, slot)
                 if planned is not None:
                     yield planned
         day += timedelta(days=1)
 
 
-def _plan(item: WeeklyRange, day: date, tz: ZoneInfo) -> PlannedShift | None:
+def _plan(item: WeeklyRange, day: date, tz: ZoneInfo, slot: int) -> PlannedShift | None:
     starts_at = instant(day, item.starts, tz)
     ends_at = _at(item, day, item.ends, tz)
     if ends_at <= starts_at:
@@ -137,7 +138,7 @@ def _plan(item: WeeklyRange, day: date, tz: ZoneInfo) -> PlannedShift | None:
         begins, finishes = _at(item, day, pause.starts, tz), _at(item, day, pause.ends, tz)
         if begins < finishes:
             breaks.append((begins, finishes))
-    return PlannedShift(day, item.starts, starts_at, ends_at, tuple(breaks))
+    return PlannedShift(day, item.starts, starts_at, ends_at, tuple(breaks), slot)
 
 
 def _at(item: WeeklyRange, day: date, clock: time, tz: ZoneInfo) -> datetime:

@@ -118,7 +118,7 @@ def upgrade() -> None:
     sa.Column('template_id', sa.Uuid(), nullable=True),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('planned_day', sa.Date(), nullable=True),
-    sa.Column('planned_start', sa.Time(), nullable=True),
+    sa.Column('planned_slot', sa.SmallInteger(), nullable=True),
     sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('during', postgresql.TSTZRANGE(), sa.Computed('tstzrange(starts_at, ends_at)', persisted=True), nullable=False),
@@ -135,7 +135,7 @@ def upgrade() -> None:
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_shifts_positive')),
     sa.ForeignKeyConstraint(['template_id'], ['shifts.shift_templates.id'], name=op.f('fk_shifts_template_id_shift_templates'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shifts')),
-    sa.UniqueConstraint('template_id', 'planned_day', 'planned_start', name='uq_shifts_template_occurrence'),
+    sa.UniqueConstraint('template_id', 'planned_day', 'planned_slot', name='uq_shifts_template_occurrence'),
     schema='shifts'
     )
     op.create_index('ix_shifts_clinic_during', 'shifts', ['clinic_id', 'during'], unique=False, schema='shifts', postgresql_using='gist')
