@@ -13,9 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shifts.projection.models import Clinic, StaffMember, StaffRole
 
 
-async def get_clinic(session: AsyncSession, clinic_id: UUID) -> Clinic:
-    """A clinic; 404 when identity has not told this service about it."""
-    clinic = await session.get(Clinic, clinic_id)
+async def get_clinic(session: AsyncSession, clinic_id: UUID, *, lock: bool = False) -> Clinic:
+    """A clinic; 404 when identity has not told this service about it.
+
+    lock: hold the clinic's row until commit; closures and template changes take it, so a
+    template never generates shifts on days a closure is being added for at the same time.
+    """
+    clinic = await session.get(Clinic, clinic_id, with_for_update=lock)
     if clinic is None:
         raise NotFound(f"No clinic has id {clinic_id} (or it is not known to shifts yet).")
     return clinic

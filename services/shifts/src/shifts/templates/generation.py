@@ -49,7 +49,10 @@ async def sync_template(
     from_day: date | None = None,
     strict: bool = True,
 ) -> SyncSummary:
-    """Make the template's future shifts from `from_day` to `until` match it.
+    """Make the template's future shifts from `from_day` match it, up to `until` and no further.
+
+    Shifts after `until` are removed too (ending a template passes yesterday); to extend or
+    re-plan without shortening, pass the template's `generated_until` or a later day.
 
     strict: a clash with another shift raises Overlap (the caller's request fails);
     otherwise clashing shifts are skipped, as when the horizon rolls forward unattended.

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shifts.access import require_admin, require_staff, visible_clinics
 from shifts.localtime import local_day, zone
 from shifts.projection import repository as projection
+from shifts.projection.models import Clinic
 from shifts.roster.service import NotQualified
 from shifts.templates import repository
 from shifts.templates.generation import horizon_end, sync_template
@@ -39,7 +40,7 @@ async def create_template(
 ) -> TemplateRead:
     """Add a template and its shifts up to the horizon (clinic admins); 409 on any overlap."""
     require_admin(caller, data.clinic_id)
-    clinic = await projection.get_clinic(session, data.clinic_id)
+    clinic = await projection.get_clinic(session, data.clinic_id, lock=True)
     if not await projection.holds_role(session, data.staff_id, data.clinic_id, data.role):
         raise NotQualified(
             f"Staff member {data.staff_id} does not hold the {data.role} role at this clinic."
@@ -60,13 +61,22 @@ async def create_template(
     return _read(template, summary)
 
 
-async def _template(
-    session: AsyncSession, template_id: UUID, *, lock: bool = False
-) -> ShiftTemplate:
-    template = await repository.get(session, template_id, for_update=lock)
+async def _template(session: AsyncSession, template_id: UUID) -> ShiftTemplate:
+    template = await repository.get(session, template_id)
     if template is None:
         raise NotFound(f"No shift template has id {template_id}.")
     return template
+
+
+async def _locked(
+    session: AsyncSession, caller: Principal, template_id: UUID
+) -> tuple[ShiftTemplate, Clinic]:
+    """The template and its clinic, locked clinic first, as closures lock them."""
+    template = await _template(session, template_id)
+    require_admin(caller, template.clinic_id)
+    clinic = await projection.get_clinic(session, template.clinic_id, lock=True)
+    await session.refresh(template, with_for_update=True)
+    return template, clinic
 
 
 async def get_template(
@@ -115,14 +125,12 @@ async def update_template(
     horizon_weeks: int,
 ) -> TemplateRead:
     """Change a template; its future shifts follow unless edited one by one (clinic admins)."""
-    template = await _template(session, template_id, lock=True)
-    require_admin(caller, template.clinic_id)
+    template, clinic = await _locked(session, caller, template_id)
     apply_changes(template, _fields(data))
     if template.valid_until is not None and template.valid_until < template.valid_from:
         raise Problem(
             "valid_until must not be before valid_from.", status=422, slug="invalid-template"
         )
-    clinic = await projection.get_clinic(session, template.clinic_id)
     await session.flush()
     now = datetime.now(UTC)
     summary = await sync_template(
@@ -138,9 +146,7 @@ async def update_template(
 
 async def delete_template(session: AsyncSession, *, caller: Principal, template_id: UUID) -> None:
     """End a template: its future shifts go, unless edited one by one; past ones stay."""
-    template = await _template(session, template_id, lock=True)
-    require_admin(caller, template.clinic_id)
-    clinic = await projection.get_clinic(session, template.clinic_id)
+    template, clinic = await _locked(session, caller, template_id)
     now = datetime.now(UTC)
     yesterday = local_day(now, zone(clinic.time_zone)) - timedelta(days=1)
     template.valid_until = yesterday
