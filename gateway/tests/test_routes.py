@@ -27,6 +27,7 @@ from gateway.routes import (
         ("/.well-known/jwks.json", "identity"),
         ("/v1/clinics/7/coverage", "shifts"),
         ("/v1/clinics/7/coverage/2025-01-01", "shifts"),
+        ("/v1/clinics/7/closures/5", "shifts"),
         ("/v1/shift-templates", "shifts"),
         ("/v1/shifts/3", "shifts"),
         ("/v1/leave", "shifts"),

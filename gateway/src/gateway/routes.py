@@ -33,6 +33,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/v1/clinics", "identity"),
     Route("/v1/audit-events", "identity"),
     Route("/v1/clinics/{id}/coverage", "shifts"),
+    Route("/v1/clinics/{id}/closures", "shifts"),
     Route("/v1/shift-templates", "shifts"),
     Route("/v1/shifts", "shifts"),
     Route("/v1/leave", "shifts"),
