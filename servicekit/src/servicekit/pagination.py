@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -53,3 +55,20 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     if not isinstance(values, list) or len(values) != parts:
         raise BadCursor("The cursor is not one this endpoint returned.")
     return [str(v) for v in values]
+
+
+def instant(text: str) -> datetime:
+    """A cursor part written from an aware datetime; ValueError for anything else."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("a cursor instant needs its offset")
+    return value
+
+
+def decode_keyset(cursor: str, *parsers: Callable[[str], Any]) -> tuple[Any, ...]:
+    """The sort key a cursor holds, each part parsed; 400 bad-cursor when any part is not."""
+    values = decode_cursor(cursor, len(parsers))
+    try:
+        return tuple(parse(value) for parse, value in zip(parsers, values, strict=True))
+    except ValueError:
+        raise BadCursor("The cursor is not one this endpoint returned.") from None

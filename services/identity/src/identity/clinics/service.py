@@ -7,7 +7,7 @@ from uuid import UUID
 
 from clinic_contracts.identity import ClinicCreated, ClinicUpdated
 from servicekit.auth import CLINIC_ADMIN, Principal
-from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor
 from servicekit.problems import Forbidden, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,8 +63,7 @@ async def list_clinics(
     """Clinics by name, a page at a time."""
     after = None
     if cursor:
-        name, clinic_id = decode_cursor(cursor, 2)
-        after = (name, UUID(clinic_id))
+        after = decode_keyset(cursor, str, UUID)
     rows = await repository.list_clinics(
         session, name_contains=name_contains, after=after, limit=limit + 1
     )

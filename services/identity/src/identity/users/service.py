@@ -14,7 +14,7 @@ from clinic_contracts.identity import (
     UserUpdated,
 )
 from servicekit.auth import Principal
-from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -185,8 +185,7 @@ async def list_users(
         raise Forbidden("Only staff and admins may list users.")
     after = None
     if cursor:
-        created, user_id = decode_cursor(cursor, 2)
-        after = (datetime.fromisoformat(created), UUID(user_id))
+        after = decode_keyset(cursor, instant, UUID)
     users = await repository.list_users(
         session,
         filters,

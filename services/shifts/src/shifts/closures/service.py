@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
-from servicekit.pagination import BadCursor, Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor
 from servicekit.problems import Conflict, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,10 +81,7 @@ async def list_closures(
     await projection.get_clinic(session, clinic_id)
     after = None
     if cursor:
-        try:
-            after = date.fromisoformat(decode_cursor(cursor, 1)[0])
-        except ValueError:
-            raise BadCursor("The cursor is not one this endpoint returned.") from None
+        (after,) = decode_keyset(cursor, date.fromisoformat)
     rows = await repository.list_closures(
         session, clinic_id, first, last, after=after, limit=limit + 1
     )

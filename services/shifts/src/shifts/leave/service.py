@@ -10,7 +10,7 @@ from uuid import UUID
 
 from clinic_contracts.shifts import LeaveApproved, LeaveCancelled, ShiftRole
 from servicekit.auth import CLINIC_ADMIN, Principal
-from servicekit.pagination import BadCursor, Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -243,11 +243,7 @@ async def list_leave(
         raise Problem("`to` must be after `from`.", slug="bad-range")
     after = None
     if cursor:
-        starts, last_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(starts), UUID(last_id))
-        except ValueError:
-            raise BadCursor("The cursor is not one this endpoint returned.") from None
+        after = decode_keyset(cursor, instant, UUID)
     rows = await repository.list_leave(
         session,
         visible_to=None if caller.is_org_admin else (caller.user_id, caller.clinics(CLINIC_ADMIN)),

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
-from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -291,8 +291,7 @@ async def list_shifts(
         clinics = frozenset({clinic_id})
     after = None
     if cursor:
-        starts, last_id = decode_cursor(cursor, 2)
-        after = (datetime.fromisoformat(starts), UUID(last_id))
+        after = decode_keyset(cursor, instant, UUID)
     rows = await repository.list_shifts(
         session,
         clinic_ids=clinics,

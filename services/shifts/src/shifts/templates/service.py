@@ -9,7 +9,7 @@ from uuid import UUID
 
 from servicekit.auth import Principal
 from servicekit.db import apply_changes
-from servicekit.pagination import Page, decode_cursor, encode_cursor
+from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,8 +104,7 @@ async def list_templates(
         clinics = frozenset({clinic_id})
     after = None
     if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        after = (datetime.fromisoformat(created), UUID(last_id))
+        after = decode_keyset(cursor, instant, UUID)
     rows = await repository.list_templates(
         session, clinic_ids=clinics, staff_id=staff_id, after=after, limit=limit + 1
     )
