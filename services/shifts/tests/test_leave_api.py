@@ -183,7 +183,13 @@ async def test_cancelling_approved_leave_stages_leave_cancelled(client, network,
     )
 
     assert response.status_code == 200, response.text
-    assert response.json()["status"] == "cancelled"
+    cancelled = response.json()
+    assert cancelled["status"] == "cancelled"
+    assert (cancelled["cancelled_by"], cancelled["cancel_note"]) == (
+        str(network.people["Dr Otieno"]),
+        "Plans changed",
+    )
+    assert cancelled["decision_note"] == approved.json()["decision_note"]  # the decision stays
     [event] = await _events(runtime, "LeaveCancelled")
     assert (event["leave_id"], event["actor_id"]) == (leave["id"], str(network.people["Dr Otieno"]))
     assert _at(event["starts_at"]) == _at(leave["starts_at"])

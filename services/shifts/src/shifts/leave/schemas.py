@@ -81,6 +81,9 @@ class LeaveRead(BaseModel):
     decided_by: UUID | None
     decided_at: datetime | None
     decision_note: str | None
+    cancelled_by: UUID | None
+    cancelled_at: datetime | None
+    cancel_note: str | None
     created_at: datetime
     updated_at: datetime
     affected_shifts: list[AffectedShift] | None = Field(

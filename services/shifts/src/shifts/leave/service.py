@@ -44,6 +44,9 @@ def _to_read(leave: Leave, time_zone: str, names: dict[UUID, str]) -> LeaveRead:
         decided_by=leave.decided_by,
         decided_at=leave.decided_at,
         decision_note=leave.decision_note,
+        cancelled_by=leave.cancelled_by,
+        cancelled_at=leave.cancelled_at,
+        cancel_note=leave.cancel_note,
         created_at=leave.created_at,
         updated_at=leave.updated_at,
     )
@@ -218,8 +221,7 @@ async def cancel_leave(
         raise InvalidTransition(f"The leave is {leave.status}. {rule}")
     approved = leave.status == APPROVED
     leave.status, leave.updated_at = CANCELLED, now
-    if data.note is not None:
-        leave.decision_note = data.note
+    leave.cancelled_by, leave.cancelled_at, leave.cancel_note = caller.user_id, now, data.note
     await session.flush()
     if approved:
         await outbox.stage(session, LeaveCancelled(**_event_fields(leave, caller.user_id)))
