@@ -10,6 +10,7 @@ import time
 from .conftest import Stack, wait_for_facts
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+PASSWORD = "an e2e passphrase long enough"
 
 
 async def _sign_in(gateway, username: str, password: str) -> dict[str, str]:
@@ -28,36 +29,47 @@ async def _until_known(gateway, headers, body, deadline: float = 90.0):
         await asyncio.sleep(0.5)
 
 
-async def test_a_template_made_through_the_gateway_fills_the_roster(stack: Stack, gateway):
+async def test_the_demo_roster_and_a_new_template_through_the_gateway(stack: Stack, gateway):
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     admin = await _sign_in(gateway, "admin@demo.clinic", logins["admin@demo.clinic"])
-    staff = (await gateway.get("/v1/users", params={"kind": "staff"}, headers=admin)).json()
-    doctor = next(u for u in staff["items"] if u["email"] == "dr.otieno@demo.clinic")
-    [membership] = [m for m in doctor["memberships"] if m["role"] == "provider"]
+    clinic = (await gateway.get("/v1/clinics", headers=admin)).json()["items"][0]["id"]
+    doctor = await _sign_in(gateway, "dr.otieno@demo.clinic", logins["dr.otieno@demo.clinic"])
+    demo_week = await _week(gateway, doctor, clinic)
+    assert {s["staff_name"] for s in demo_week} == {"Dr Peter Otieno", "Faith Reception"}
+    assert len(demo_week) == 11  # the demo seeds Mon-Sat for the doctor, Mon-Fri for reception
     body = {
-        "clinic_id": membership["clinic_id"],
-        "staff_id": doctor["id"],
+        "full_name": "Dr E2E Locum",
+        "email": "locum@e2e.clinic",
+        "password": PASSWORD,
+        "memberships": [{"role": "provider", "clinic_id": clinic}],
+    }
+    locum = await gateway.post("/v1/users", json=body, headers=admin)
+    assert locum.status_code == 201, locum.text
+    template = {
+        "clinic_id": clinic,
+        "staff_id": locum.json()["id"],
         "valid_from": "2026-01-05",
-        "weekly": [{"day": d, "starts": "08:00", "ends": "17:00"} for d in WEEKDAYS],
+        "weekly": [{"day": d, "starts": "18:00", "ends": "22:00"} for d in WEEKDAYS],
     }
 
-    created = await _until_known(gateway, admin, body)
+    created = await _until_known(gateway, admin, template)
 
     assert created.status_code == 201, created.text
-    assert created.json()["sync"]["scheduled"] > 50
-    doctor_headers = await _sign_in(
-        gateway, "dr.otieno@demo.clinic", logins["dr.otieno@demo.clinic"]
-    )
-    week = await gateway.get(
-        "/v1/shifts/roster",
-        params={"clinic_id": membership["clinic_id"], "view": "week", "date": "2027-01-06"},
-        headers=doctor_headers,
-    )
-    assert week.status_code == 200, week.text
-    shift_ids = [s["id"] for day in week.json()["days"] for s in day["shifts"]]
+    week = await _week(gateway, doctor, clinic)
+    shift_ids = [s["id"] for s in week if s["staff_id"] == locum.json()["id"]]
     assert len(shift_ids) == 5
     assert sorted(await wait_for_facts(stack, shift_ids)) == sorted(shift_ids)  # once each
 
     patient = await _sign_in(gateway, "+254700000001", logins["+254700000001"])
     assert (await gateway.get("/v1/shifts", headers=patient)).status_code == 403
     assert (await gateway.get("/v1/shifts")).status_code == 401
+
+
+async def _week(gateway, headers, clinic: str) -> list[dict]:
+    response = await gateway.get(
+        "/v1/shifts/roster",
+        params={"clinic_id": clinic, "view": "week", "date": "2027-01-06"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    return [shift for day in response.json()["days"] for shift in day["shifts"]]

@@ -1,4 +1,5 @@
-"""A demo clinic network for the local stack: an org admin, two clinics, staff and a patient.
+"""A demo clinic network for the local stack: an org admin, two clinics, staff, their weekly
+shifts and a patient.
 
 Seeded once through the gateway, like any client would; the passwords are random, kept in
 <state>/demo-logins.json (mode 0600) and printed at start, so a fresh stack can be tried at once.
@@ -6,6 +7,7 @@ Seeded once through the gateway, like any client would; the passwords are random
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import subprocess
@@ -19,6 +21,7 @@ import httpx
 from servicekit.local.stack import write_private
 
 ADMIN = "admin@demo.clinic"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 CLINICS = (("Kibera Health Centre", "Africa/Nairobi"), ("Kisumu Lakeside Clinic", "Africa/Nairobi"))
 STAFF = (
     ("clinic.admin@demo.clinic", "Grace Clinic-Admin", "clinic_admin", None),
@@ -26,6 +29,20 @@ STAFF = (
     ("reception@demo.clinic", "Faith Reception", "receptionist", None),
 )
 PATIENT = "+254700000001"
+_LUNCH = [{"starts": "13:00", "ends": "14:00"}]
+ROSTER = (
+    (
+        "dr.otieno@demo.clinic",
+        [
+            *({"day": d, "starts": "08:00", "ends": "17:00", "breaks": _LUNCH} for d in WEEKDAYS),
+            {"day": "sat", "starts": "09:00", "ends": "13:00"},
+        ],
+    ),
+    (
+        "reception@demo.clinic",
+        [{"day": d, "starts": "07:30", "ends": "16:30", "breaks": _LUNCH} for d in WEEKDAYS],
+    ),
+)
 
 
 def demo_logins(state_dir: Path) -> dict[str, str]:
@@ -75,7 +92,35 @@ async def seed(gateway: str, logins: Mapping[str, str]) -> bool:
             "consent": {"sms": True, "whatsapp": False},
         }
         await _post(client, "/v1/auth/register", patient, {})
+        await _seed_roster(client, admin, clinics[0]["id"])
     return True
+
+
+async def _seed_roster(client: httpx.AsyncClient, admin: dict[str, str], clinic_id: str) -> None:
+    """Weekly hours for the provider and the receptionist of the first clinic."""
+    staff = (await client.get("/v1/users", params={"kind": "staff"}, headers=admin)).json()
+    ids = {user["email"]: user["id"] for user in staff["items"]}
+    for email, weekly in ROSTER:
+        template: dict[str, Any] = {
+            "clinic_id": clinic_id,
+            "staff_id": ids[email],
+            "role": next(role for e, _, role, _ in STAFF if e == email),
+            "valid_from": "2026-01-05",
+            "weekly": weekly,
+        }
+        await _post_when_known(client, "/v1/shift-templates", template, admin)
+
+
+async def _post_when_known(
+    client: httpx.AsyncClient, path: str, body: Mapping[str, Any], headers: Mapping[str, str]
+) -> None:
+    # Shifts learns of new clinics and staff from identity's events a moment later.
+    for _ in range(120):
+        response = await client.post(path, json=dict(body), headers=dict(headers))
+        if response.status_code not in (404, 422):
+            break
+        await asyncio.sleep(0.5)
+    response.raise_for_status()
 
 
 async def _headers(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
