@@ -27,6 +27,7 @@ from servicekit.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 ConsumerSetup = Callable[["ServiceRuntime"], None]
+JOB_STOP_SECONDS = 10.0
 
 
 class ServiceRuntime:
@@ -60,9 +61,15 @@ class ServiceRuntime:
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = []
+        self._jobs: list[asyncio.Task[None]] = []
+        self.stopping = asyncio.Event()
 
     def in_background(self, job: Callable[[ServiceRuntime], Coroutine[Any, Any, None]]) -> None:
-        """Run `job(runtime)` as a task while the runtime runs (register before start)."""
+        """Run `job(runtime)` while the runtime runs (register before start).
+
+        A job returns soon after `stopping` is set; it is cancelled only if it has not within
+        JOB_STOP_SECONDS, so a stop never interrupts its database work halfway.
+        """
         self._background.append(job)
 
     def consumer(self, group_suffix: str = "") -> IdempotentConsumer:
@@ -92,14 +99,18 @@ class ServiceRuntime:
         self.connector.start()
         self._tasks.append(asyncio.create_task(self._relay(), name=f"{self.name}-relay"))
         for job in self._background:
-            self._tasks.append(asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}"))
+            self._jobs.append(asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}"))
 
     async def _relay(self) -> None:
         await self.connector.connected.wait()
         await self.relay.run()
 
     async def stop(self) -> None:
-        """Stop relaying and consuming; close connections."""
+        """Stop background jobs, relaying and consuming; close connections."""
+        self.stopping.set()
+        if self._jobs:
+            await asyncio.wait(self._jobs, timeout=JOB_STOP_SECONDS)
+        self._tasks += self._jobs
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -104,6 +104,7 @@ async def _body(world: World, route: str, target: Target, caller: str) -> dict[s
         "PATCH /v1/shifts/{shift_id}": {"note": "walked"},
         "POST /v1/shifts/{shift_id}/cancel": {},
         "POST /v1/shifts/{shift_id}/reassign": {"staff_id": colleague.staff_id},
+        "POST /v1/shifts/{shift_id}/swap": {"shift_id": colleague.shift_id},
         "POST /v1/leave": {
             "clinic_id": target.clinic,
             "staff_id": target.staff_id,

@@ -275,3 +275,54 @@ async def test_staff_see_but_only_admins_change(client, network, clinic):
         response = await client.get(f"/v1/shifts/{shift['id']}", headers=network.as_(person))
         assert response.status_code == 403
     assert (await client.get(f"/v1/shifts/{shift['id']}")).status_code == 401
+
+
+async def test_two_overlapping_shifts_swap_staff_in_one_step(client, network, clinic, staged):
+    patel = (await one_off(client, network)).json()
+    jones = (await one_off(client, network, staff="Dr Jones", start=9, end=13)).json()
+
+    response = await client.post(
+        f"/v1/shifts/{patel['id']}/swap",
+        json={"shift_id": jones["id"]},
+        headers=network.as_("Admin"),
+    )
+
+    assert response.status_code == 200, response.text
+    first, second = response.json()
+    assert (first["id"], first["staff_name"]) == (patel["id"], "Dr Jones")
+    assert (second["id"], second["staff_name"]) == (jones["id"], "Dr Patel")
+    events = {e["shift_id"]: e for e in await staged("ShiftReassigned")}
+    assert events[patel["id"]]["previous_staff_id"] == patel["staff_id"]
+    assert events[jones["id"]]["previous_staff_id"] == jones["staff_id"]
+
+
+async def test_a_swap_that_would_double_book_someone_changes_nothing(client, network, clinic):
+    patel = (await one_off(client, network)).json()
+    jones = (
+        await one_off(client, network, staff="Dr Jones", day=MONDAY + timedelta(days=1))
+    ).json()
+    busy = (await one_off(client, network, staff="Dr Jones", start=18, end=20)).json()
+    long_day = {"ends_at": at(MONDAY, 19)}
+    assert (
+        await client.patch(f"/v1/shifts/{patel['id']}", json=long_day, headers=network.as_("Admin"))
+    ).status_code == 200
+
+    response = await client.post(
+        f"/v1/shifts/{patel['id']}/swap",
+        json={"shift_id": jones["id"]},
+        headers=network.as_("Admin"),
+    )
+    receptionist = (
+        await one_off(client, network, staff="Reception", start=20, end=22, role="receptionist")
+    ).json()
+    unqualified = await client.post(
+        f"/v1/shifts/{patel['id']}/swap",
+        json={"shift_id": receptionist["id"]},
+        headers=network.as_("Admin"),
+    )
+
+    assert response.status_code == 409, response.text
+    assert response.json()["clashing_shift"]["id"] == busy["id"]
+    assert unqualified.status_code == 422
+    after = await client.get(f"/v1/shifts/{patel['id']}", headers=network.as_("Admin"))
+    assert after.json()["staff_id"] == patel["staff_id"]

@@ -8,12 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from servicekit.db import violated_constraint
-from sqlalchemy import Select, delete, func, insert, select, tuple_
+from sqlalchemy import Select, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shifts.roster.models import NO_OVERLAP, SCHEDULED, Shift
+from shifts.roster.models import CANCELLED, NO_OVERLAP, SCHEDULED, Shift
 
 
 class Overlap(Exception):  # noqa: N818 - the database's verdict, turned into a 409 upstream
@@ -52,6 +52,31 @@ async def save(session: AsyncSession, change: Callable[[], object]) -> None:
         if violated_constraint(exc) == NO_OVERLAP:
             raise Overlap from exc
         raise
+
+
+async def swap_staff(session: AsyncSession, first: Shift, second: Shift, actor: UUID) -> None:
+    """Exchange the staff of two shifts; Overlap when either would clash with another shift."""
+    # The first shift leaves the roster for a moment, so each person can take the other's
+    # time even when the two shifts overlap.
+    now, staff = datetime.now(first.starts_at.tzinfo), (first.staff_id, second.staff_id)
+    common = {"modified": True, "updated_by": actor, "updated_at": now}
+    statements = (
+        update(Shift).where(Shift.id == first.id).values(status=CANCELLED),
+        update(Shift).where(Shift.id == second.id).values(staff_id=staff[0], **common),
+        update(Shift)
+        .where(Shift.id == first.id)
+        .values(staff_id=staff[1], status=SCHEDULED, **common),
+    )
+    try:
+        async with session.begin_nested():
+            for statement in statements:
+                await session.execute(statement)
+    except IntegrityError as exc:
+        if violated_constraint(exc) == NO_OVERLAP:
+            raise Overlap from exc
+        raise
+    await session.refresh(first)
+    await session.refresh(second)
 
 
 async def add_all(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

@@ -12,13 +12,14 @@ from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
-from shifts.roster import service
+from shifts.roster import cover, service
 from shifts.roster.schemas import (
     Roster,
     ShiftCancel,
     ShiftCreate,
     ShiftRead,
     ShiftReassign,
+    ShiftSwap,
     ShiftUpdate,
 )
 
@@ -106,4 +107,12 @@ async def reassign_shift(
     shift_id: UUID, data: ShiftReassign, session: SessionDep, caller: StaffUser
 ) -> ShiftRead:
     """Give a shift to another staff member holding its role at the clinic (clinic admins)."""
-    return await service.reassign_shift(session, caller=caller, shift_id=shift_id, data=data)
+    return await cover.reassign_shift(session, caller=caller, shift_id=shift_id, data=data)
+
+
+@router.post("/{shift_id}/swap", response_model=list[ShiftRead])
+async def swap_shifts(
+    shift_id: UUID, data: ShiftSwap, session: SessionDep, caller: StaffUser
+) -> list[ShiftRead]:
+    """Exchange staff with another shift in one step (clinic admins of both); 409 on a clash."""
+    return await cover.swap_shifts(session, caller=caller, shift_id=shift_id, data=data)

@@ -75,6 +75,15 @@ class ShiftReassign(BaseModel):
     note: Note | None = None
 
 
+class ShiftSwap(BaseModel):
+    """Exchange staff with another shift: each person works the other's shift."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shift_id: UUID
+    note: Note | None = None
+
+
 class ShiftRead(BaseModel):
     """A shift; times in the clinic's time zone, with their offset."""
 

@@ -26,7 +26,6 @@ from shifts.roster.schemas import (
     ShiftCancel,
     ShiftCreate,
     ShiftRead,
-    ShiftReassign,
     ShiftUpdate,
     check_breaks,
 )
@@ -94,7 +93,9 @@ async def overlap_problem(
     )
 
 
-async def _qualified(session: AsyncSession, staff_id: UUID, clinic_id: UUID, role: str) -> None:
+async def require_qualified(
+    session: AsyncSession, staff_id: UUID, clinic_id: UUID, role: str
+) -> None:
     if not await projection.holds_role(session, staff_id, clinic_id, role):
         raise NotQualified(
             f"Staff member {staff_id} does not hold the {role} role at clinic {clinic_id}."
@@ -105,7 +106,7 @@ async def create_shift(session: AsyncSession, *, caller: Principal, data: ShiftC
     """Add a one-off shift (clinic admins); 409 when it overlaps another of theirs."""
     require_admin(caller, data.clinic_id)
     clinic = await projection.get_clinic(session, data.clinic_id)
-    await _qualified(session, data.staff_id, data.clinic_id, data.role)
+    await require_qualified(session, data.staff_id, data.clinic_id, data.role)
     shift = Shift(
         id=uuid.uuid4(),
         clinic_id=data.clinic_id,
@@ -118,7 +119,7 @@ async def create_shift(session: AsyncSession, *, caller: Principal, data: ShiftC
         note=data.note,
         updated_by=caller.user_id,
     )
-    await _save(
+    await save_shift(
         session,
         lambda: session.add(shift),
         staff_id=shift.staff_id,
@@ -130,7 +131,7 @@ async def create_shift(session: AsyncSession, *, caller: Principal, data: ShiftC
     return (await reads(session, [shift]))[0]
 
 
-async def _save(
+async def save_shift(
     session: AsyncSession,
     change: Callable[[], object],
     *,
@@ -153,7 +154,7 @@ async def _visible(session: AsyncSession, caller: Principal, shift_id: UUID) -> 
     return shift
 
 
-async def _changeable(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
+async def changeable_shift(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
     shift = await _visible(session, caller, shift_id)
     require_admin(caller, shift.clinic_id)
     await session.refresh(shift, with_for_update=True)
@@ -173,7 +174,7 @@ async def update_shift(
     session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftUpdate
 ) -> ShiftRead:
     """Change one shift's times, breaks or note (clinic admins); the template stays."""
-    shift = await _changeable(session, caller, shift_id)
+    shift = await changeable_shift(session, caller, shift_id)
     previous = (shift.starts_at, shift.ends_at)
     old_breaks = events.breaks_of(shift)
     starts_at = (data.starts_at or shift.starts_at).astimezone(UTC)
@@ -196,7 +197,7 @@ async def update_shift(
             shift.modified = True
         shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
 
-    await _save(
+    await save_shift(
         session, change, staff_id=shift.staff_id, span=(starts_at, ends_at), shift_id=shift.id
     )
     if timing_changed:
@@ -210,7 +211,7 @@ async def cancel_shift(
     session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftCancel
 ) -> ShiftRead:
     """Take one shift off the roster (clinic admins); its template keeps the other days."""
-    shift = await _changeable(session, caller, shift_id)
+    shift = await changeable_shift(session, caller, shift_id)
     await cancel_all(session, [shift], reason="cancelled", actor=caller.user_id, note=data.note)
     return (await reads(session, [shift]))[0]
 
@@ -236,36 +237,6 @@ async def cancel_all(
             shift.note = note
     await session.flush()
     await outbox.stage_many(session, [events.cancelled(s, actor, reason, note) for s in shifts])
-
-
-async def reassign_shift(
-    session: AsyncSession, *, caller: Principal, shift_id: UUID, data: ShiftReassign
-) -> ShiftRead:
-    """Give a shift to another qualified staff member (clinic admins): cover or a swap."""
-    shift = await _changeable(session, caller, shift_id)
-    if data.staff_id == shift.staff_id:
-        raise NotQualified("The shift already belongs to that staff member.", slug="same-staff")
-    await _qualified(session, data.staff_id, shift.clinic_id, shift.role)
-    clinic = await projection.get_clinic(session, shift.clinic_id)
-    previous = shift.staff_id
-
-    def change() -> None:
-        shift.staff_id, shift.modified = data.staff_id, True
-        shift.updated_by, shift.updated_at = caller.user_id, datetime.now(UTC)
-        if data.note is not None:
-            shift.note = data.note
-
-    await _save(
-        session,
-        change,
-        staff_id=data.staff_id,
-        span=(shift.starts_at, shift.ends_at),
-        shift_id=shift.id,
-    )
-    await outbox.stage(
-        session, events.reassigned(shift, clinic.time_zone, caller.user_id, previous)
-    )
-    return (await reads(session, [shift]))[0]
 
 
 async def list_shifts(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -52,15 +53,16 @@ async def extend_horizon(
 
 
 async def keep_horizon(runtime: ServiceRuntime) -> None:
-    """Extend the horizon now and then every `horizon_check_seconds`, until cancelled."""
+    """Extend the horizon now and then every `horizon_check_seconds`, until the service stops."""
     settings = runtime.settings
     weeks: int = getattr(settings, "horizon_weeks", 12)
     interval: float = getattr(settings, "horizon_check_seconds", 3600.0)
-    while True:
+    while not runtime.stopping.is_set():
         try:
             extended = await extend_horizon(runtime.sessions, weeks)
             if extended:
                 log.info("rolled the horizon forward for %d templates", extended)
         except Exception as exc:  # the database may be down; the next round retries
             log.warning("could not roll the horizon forward: %s", type(exc).__name__)
-        await asyncio.sleep(interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.stopping.wait(), interval)
