@@ -48,10 +48,10 @@ from typing import Any
 
 import shifts
 from servicekit.db import asyncpg_dsn, create_engine, session_factory
+from servicekit.localtime import zone
 from servicekit.migrations import upgrade
 from servicekit.testing.databases import ServiceDatabases
 from shifts.db import outbox
-from shifts.localtime import zone
 from shifts.projection import repository as projection
 from shifts.projection.models import Clinic, StaffMember, StaffRole
 from shifts.roster.models import Shift

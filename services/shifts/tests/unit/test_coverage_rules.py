@@ -8,19 +8,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shifts.coverage.rules import (
-    WorkedShift,
-    clip,
-    day_windows,
-    gap,
-    hours,
-    length,
-    merge,
-    staffed_by_day,
-    staffed_in,
-    subtract,
-)
-from shifts.localtime import day_bounds, instant, zone
+from servicekit.intervals import clip, length, merge, subtract
+from servicekit.localtime import day_bounds, instant, zone
+from shifts.coverage.rules import WorkedShift, day_windows, gap, hours, staffed_by_day, staffed_in
 
 LONDON = zone("Europe/London")
 NAIROBI = zone("Africa/Nairobi")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shifts.localtime import day_bounds, instant, zone
+from servicekit.localtime import day_bounds, instant, zone
 from shifts.templates.rules import (
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,

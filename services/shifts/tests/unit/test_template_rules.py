@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from shifts.localtime import zone
+from servicekit.localtime import zone
 from shifts.templates.rules import (
     MINUTES_PER_WEEK,
     Break,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
+from servicekit.localtime import days_bounds, local_day, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor
 from servicekit.problems import Conflict, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,6 @@ from shifts.access import require_admin, require_staff
 from shifts.closures import repository
 from shifts.closures.models import Closure
 from shifts.closures.schemas import ClosureCreate, ClosureCreated, ClosureRead
-from shifts.localtime import days_bounds, local_day, zone
 from shifts.projection import repository as projection
 from shifts.roster import repository as roster
 from shifts.roster.service import cancel_all

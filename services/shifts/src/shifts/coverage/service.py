@@ -8,6 +8,8 @@ from uuid import UUID
 
 from clinic_contracts.identity import WEEKDAYS
 from servicekit.auth import Principal
+from servicekit.intervals import Interval
+from servicekit.localtime import days_bounds, local_day, zone
 from servicekit.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +27,6 @@ from shifts.coverage.schemas import (
     ShortDay,
 )
 from shifts.leave import repository as leave_repository
-from shifts.localtime import days_bounds, local_day, zone
 from shifts.projection import repository as projection
 from shifts.roster import events
 from shifts.schemas import ShiftRole
@@ -90,7 +91,7 @@ async def coverage(
     first, last = _days(local_day(datetime.now(UTC), tz), first, last)
     start, end = days_bounds(first, last, tz)
     shifts = await repository.scheduled_overlapping(session, clinic_id, start, end)
-    away: dict[UUID, list[rules.Interval]] = {}
+    away: dict[UUID, list[Interval]] = {}
     if shifts:
         staff = {s.staff_id for s in shifts}
         for staff_id, s, e in await leave_repository.approved_during(session, staff, start, end):

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from clinic_contracts.shifts import LeaveApproved, LeaveCancelled, ShiftRole
 from servicekit.auth import CLINIC_ADMIN, Principal
+from servicekit.localtime import days_bounds, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,6 @@ from shifts.db import outbox
 from shifts.leave import repository
 from shifts.leave.models import APPROVED, CANCELLED, REJECTED, REQUESTED, Leave
 from shifts.leave.schemas import AffectedShift, LeaveCreate, LeaveDecision, LeaveRead
-from shifts.localtime import days_bounds, zone
 from shifts.projection import repository as projection
 from shifts.roster.service import NotQualified
 

@@ -21,10 +21,10 @@ from clinic_contracts.identity import (
     UserUpdated,
 )
 from clinic_contracts.registry import UnknownEventType, parse_event
+from servicekit.localtime import local_day, zone
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shifts.localtime import local_day, zone
 from shifts.projection import repository
 from shifts.roster import repository as shifts
 from shifts.roster.service import cancel_all

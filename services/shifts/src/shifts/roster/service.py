@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
+from servicekit.localtime import days_bounds, local_day, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shifts.access import require_admin, require_staff, visible_clinics
 from shifts.db import outbox
 from shifts.leave import repository as leave_repository
-from shifts.localtime import days_bounds, local_day, zone
 from shifts.projection import repository as projection
 from shifts.roster import events, repository
 from shifts.roster.models import CANCELLED, SCHEDULED, Shift

@@ -16,11 +16,11 @@ from typing import Any
 from uuid import UUID
 
 from clinic_contracts.envelope import Event
+from servicekit.localtime import local_day, zone
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shifts.closures.repository import closed_days
 from shifts.db import outbox
-from shifts.localtime import local_day, zone
 from shifts.roster import events, repository
 from shifts.roster.models import SCHEDULED, Shift
 from shifts.roster.service import overlap_problem

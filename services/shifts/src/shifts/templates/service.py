@@ -9,12 +9,12 @@ from uuid import UUID
 
 from servicekit.auth import Principal
 from servicekit.db import apply_changes
+from servicekit.localtime import local_day, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shifts.access import require_admin, require_staff, visible_clinics
-from shifts.localtime import local_day, zone
 from shifts.projection import repository as projection
 from shifts.projection.models import Clinic
 from shifts.roster.service import NotQualified

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from shifts.localtime import day_bounds, days_bounds, instant, local_day, zone
+from servicekit.localtime import day_bounds, days_bounds, instant, local_day, zone
 
 LONDON = zone("Europe/London")
 SAO_PAULO = zone("America/Sao_Paulo")
