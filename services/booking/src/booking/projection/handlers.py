@@ -1,0 +1,104 @@
+"""Identity's and shifts' events kept in booking's projection.
+
+From identity: clinics (zone, booking policy), staff names and roles. From shifts: scheduled
+shifts with their breaks (a cancelled shift is deleted) and approved leave (withdrawn leave
+is deleted). Slot search reads only these tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic_contracts.envelope import EventEnvelope
+from clinic_contracts.identity import (
+    IDENTITY_TOPIC,
+    ClinicCreated,
+    ClinicUpdated,
+    MembershipGranted,
+    MembershipRevoked,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+)
+from clinic_contracts.registry import UnknownEventType, parse_event
+from clinic_contracts.shifts import (
+    SHIFTS_TOPIC,
+    LeaveApproved,
+    LeaveCancelled,
+    ShiftCancelled,
+    ShiftChanged,
+    ShiftReassigned,
+    ShiftScheduled,
+)
+from servicekit.runtime import ServiceRuntime
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking.projection.models import Clinic, LeaveWindow, ShiftWindow, StaffMember, StaffRole
+from booking.projection.repository import remove, upsert
+
+
+async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
+    """Apply one identity or shifts event to the projection."""
+    try:
+        event = parse_event(envelope)
+    except UnknownEventType:
+        return  # newer than this code: nothing to keep from it
+    match event:
+        case ClinicCreated() | ClinicUpdated():
+            policy = event.booking_policy.model_dump(mode="json")
+            await upsert(
+                session,
+                Clinic,
+                {"id": event.clinic_id, "name": event.name, "time_zone": event.time_zone}
+                | {"booking_policy": policy},
+            )
+        case UserRegistered() | UserUpdated() if event.kind == "staff":
+            await upsert(session, StaffMember, {"id": event.user_id, "full_name": event.full_name})
+        case UserDeactivated():
+            await upsert(
+                session, StaffMember, {"id": event.user_id, "full_name": "", "active": False}
+            )
+        case MembershipGranted() if event.clinic_id is not None:
+            await upsert(session, StaffRole, _role(event) | {"specialty": event.specialty})
+        case MembershipRevoked() if event.clinic_id is not None:
+            await remove(session, StaffRole, **_role(event))
+        case ShiftScheduled() | ShiftChanged() | ShiftReassigned():
+            await upsert(session, ShiftWindow, _shift(event))
+        case ShiftCancelled():
+            await remove(session, ShiftWindow, shift_id=event.shift_id)
+        case LeaveApproved():
+            await upsert(session, LeaveWindow, _leave(event))
+        case LeaveCancelled():
+            await remove(session, LeaveWindow, leave_id=event.leave_id)
+
+
+def _role(event: MembershipGranted | MembershipRevoked) -> dict[str, Any]:
+    return {"staff_id": event.user_id, "clinic_id": event.clinic_id, "role": event.role}
+
+
+def _shift(event: ShiftScheduled | ShiftChanged | ShiftReassigned) -> dict[str, Any]:
+    return {
+        "shift_id": event.shift_id,
+        "clinic_id": event.clinic_id,
+        "staff_id": event.staff_id,
+        "role": event.role,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "breaks": [b.model_dump(mode="json") for b in event.breaks],
+    }
+
+
+def _leave(event: LeaveApproved) -> dict[str, Any]:
+    return {
+        "leave_id": event.leave_id,
+        "staff_id": event.staff_id,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+    }
+
+
+def subscribe(runtime: ServiceRuntime) -> None:
+    """Keep the projection from clinic.identity.v1 and clinic.shifts.v1."""
+    consumer = runtime.consumer()
+    consumer.subscribe(IDENTITY_TOPIC, on_event)
+    consumer.subscribe(SHIFTS_TOPIC, on_event)
