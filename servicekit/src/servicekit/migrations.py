@@ -103,3 +103,29 @@ def drop_plumbing_tables_v1(schema: str) -> None:
     """Undo create_plumbing_tables_v1."""
     for table in ("processed_events", "outbox_lanes", "outbox"):
         op.drop_table(table, schema=schema)
+
+
+def create_idempotency_table_v1(schema: str) -> None:
+    """Create the table of remembered Idempotency-Key responses (servicekit.idempotency)."""
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("scope", sa.Text, nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("request_hash", sa.Text, nullable=False),
+        sa.Column("status_code", sa.SmallInteger),
+        sa.Column("body", JSONB),
+        sa.Column("location", sa.Text),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"], schema=schema
+    )
+
+
+def drop_idempotency_table_v1(schema: str) -> None:
+    """Undo create_idempotency_table_v1."""
+    op.drop_table("idempotency_keys", schema=schema)
