@@ -84,7 +84,7 @@ def test_responses_to_an_allowed_origin_expose_the_useful_headers(
 def test_the_gateways_own_refusals_are_readable_by_an_allowed_origin(
     browser: httpx.Client,
 ) -> None:
-    response = browser.get("/v1/slots", headers={"Origin": APP})
+    response = browser.get("/v1/appointments", headers={"Origin": APP})
     assert response.status_code == 401
     assert response.headers["access-control-allow-origin"] == APP
 

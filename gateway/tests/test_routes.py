@@ -100,6 +100,8 @@ def test_every_service_has_routes() -> None:
         ("GET", "/healthz"),
         ("GET", "/openapi.json"),
         ("GET", "/docs"),
+        ("GET", "/v1/slots"),
+        ("GET", "/v1/appointment-types/7"),
     ],
 )
 def test_public_paths(method: str, path: str) -> None:
@@ -118,6 +120,7 @@ def test_public_paths(method: str, path: str) -> None:
         ("POST", "/v1/webhooks/../appointments"),  # dot segments are never public
         ("GET", "/v1/users/42"),
         ("GET", "/v1/audit-events"),
+        ("POST", "/v1/appointment-types"),  # reading is public, changing is not
         ("POST", "/healthz"),
         ("GET", "/"),
     ],

@@ -78,6 +78,9 @@ PUBLIC_ROUTES: tuple[PublicRoute, ...] = (
     PublicRoute(READ, "/.well-known/jwks.json"),
     # SMS / WhatsApp providers call these; notify checks the provider's signature instead.
     PublicRoute(ANY, "/v1/webhooks"),
+    # Online booking: what can be booked and when, before the patient has an account.
+    PublicRoute(READ, "/v1/appointment-types"),
+    PublicRoute(READ, "/v1/slots"),
     # The gateway's own endpoints, listed so the table tells the whole story.
     PublicRoute(READ, "/healthz"),
     PublicRoute(READ, "/readyz"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest
 from booking.app import create_app
 from booking.projection.handlers import on_event
@@ -11,6 +12,7 @@ from booking.settings import Settings
 from clinic_contracts.envelope import Event, new_envelope
 from fastapi import FastAPI
 from servicekit.runtime import ServiceRuntime
+from servicekit.testing.issuer import TokenIssuer
 
 
 @pytest.fixture
@@ -25,12 +27,25 @@ async def settings(
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def issuer() -> TokenIssuer:
+    return TokenIssuer()
+
+
+@pytest.fixture
+async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]:
     # Events are applied by `apply` through the consumer's own handler; test_projection.py
     # also runs the consumer on the real broker.
     app = create_app(settings, consume=False)
     async with app.router.lifespan_context(app):
+        app.state.verifier = issuer.verifier()
         yield app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://booking.test") as client:
+        yield client
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from servicekit.runtime import ServiceRuntime
 from booking.db import outbox
 from booking.projection.handlers import subscribe
 from booking.settings import Settings
+from booking.slots.router import router as slots_router
+from booking.types.router import router as types_router
 
 
 def create_app(settings: Settings | None = None, *, consume: bool = True) -> FastAPI:
@@ -16,5 +18,8 @@ def create_app(settings: Settings | None = None, *, consume: bool = True) -> Fas
     """
     runtime = ServiceRuntime(settings or Settings(), outbox)
     return create_service_app(
-        runtime, consumers=subscribe if consume else None, description=__doc__ or ""
+        runtime,
+        routers=[types_router, slots_router],
+        consumers=subscribe if consume else None,
+        description=__doc__ or "",
     )

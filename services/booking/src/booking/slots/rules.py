@@ -1,0 +1,110 @@
+"""Free start times of one provider: pure rules over instants, no I/O.
+
+A provider is open inside scheduled shifts, outside their breaks and leave. An appointment
+at `start` blocks `[start - buffer_before, start + duration + buffer_after)`; the whole
+blocked range must lie in open time and clear of every other blocked range (the same range
+the database's exclusion constraint guards). Starts sit on the clinic's local clock grid
+(every `step` from local midnight), so a 15-minute grid offers 09:00, 09:15, ... in any
+zone, on DST days too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from servicekit.intervals import Interval, merge, subtract
+
+_ONE_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How long an appointment takes and the time it keeps the provider around it."""
+
+    duration: timedelta
+    buffer_before: timedelta = timedelta()
+    buffer_after: timedelta = timedelta()
+    step: timedelta = timedelta(minutes=15)
+
+    def blocked(self, start: datetime) -> Interval:
+        """The provider's time an appointment starting at `start` takes."""
+        return start - self.buffer_before, start + self.duration + self.buffer_after
+
+
+def open_time(
+    shifts: Iterable[Interval], breaks: Iterable[Interval], leave: Iterable[Interval]
+) -> list[Interval]:
+    """Shift time less breaks and leave, merged, by start."""
+    closed = [*breaks, *leave]
+    return [part for shift in merge(shifts) for part in subtract(shift, closed)]
+
+
+def free_starts(
+    open_parts: Iterable[Interval],
+    busy: Iterable[Interval],
+    visit: Visit,
+    window: Interval,
+    tz: ZoneInfo,
+) -> Iterator[datetime]:
+    """Starts in `window` (earliest and latest allowed start) whose blocked range is free."""
+    taken = merge(busy)
+    for part in open_parts:
+        for free_start, free_end in subtract(part, taken):
+            yield from _starts_in(free_start, free_end, visit, window, tz)
+
+
+def _starts_in(
+    free_start: datetime, free_end: datetime, visit: Visit, window: Interval, tz: ZoneInfo
+) -> Iterator[datetime]:
+    start = _on_grid(max(free_start + visit.buffer_before, window[0]), visit.step, tz)
+    while start <= window[1] and visit.blocked(start)[1] <= free_end:
+        yield start
+        start = _next_on_grid(start, visit.step, tz)
+
+
+def _on_grid(moment: datetime, step: timedelta, tz: ZoneInfo) -> datetime:
+    """The first instant at or after `moment` whose local clock is a multiple of `step`."""
+    return _next_on_grid(moment, step, tz) if _late(moment, step, tz) else moment
+
+
+def _next_on_grid(moment: datetime, step: timedelta, tz: ZoneInfo) -> datetime:
+    """The first instant after `moment` whose local clock is a multiple of `step`.
+
+    The clock reaches the next multiple `step - late` later, unless it changes first: a change
+    by other than a multiple of `step` (Lord Howe's half hour) lands off the grid or skips a
+    multiple, so the search starts again from the change.
+    """
+    ahead = moment + (step - _late(moment, step, tz))
+    if _offset(ahead, tz) == _offset(moment, tz):
+        return ahead
+    return _on_grid(_change(moment, ahead, tz), step, tz)
+
+
+def _late(moment: datetime, step: timedelta, tz: ZoneInfo) -> timedelta:
+    """How far the local clock at `moment` is past the last multiple of `step`."""
+    local = moment.astimezone(tz)
+    since_midnight = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
+    return since_midnight % step
+
+
+def _offset(moment: datetime, tz: ZoneInfo) -> timedelta | None:
+    return moment.astimezone(tz).utcoffset()
+
+
+def _change(before: datetime, after: datetime, tz: ZoneInfo) -> datetime:
+    """The first instant after `before`, at or before `after`, with `after`'s offset."""
+    # Changes fall on whole seconds, so the search keeps to whole seconds and ends on one.
+    offset = _offset(before, tz)
+    before = before.replace(microsecond=0)
+    while after - before > _ONE_SECOND:
+        middle = before + (after - before) // 2 // _ONE_SECOND * _ONE_SECOND
+        if _offset(middle, tz) == offset:
+            before = middle
+        else:
+            after = middle
+    return after
