@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -44,9 +46,17 @@ async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]
     # Identity's events are applied by `apply` through the same handler the consumer calls;
     # test_projection.py covers the consumer itself on the real broker.
     app = create_app(settings, consume=False)
-    async with app.router.lifespan_context(app):
-        app.state.verifier = issuer.verifier()
-        yield app
+    lifespan = app.router.lifespan_context(app)
+    await lifespan.__aenter__()
+    app.state.verifier = issuer.verifier()
+    yield app
+    try:
+        async with asyncio.timeout(30):
+            await lifespan.__aexit__(None, None, None)
+    except TimeoutError:
+        for task in asyncio.all_tasks():
+            task.print_stack(file=sys.stderr)
+        raise
 
 
 @pytest.fixture

@@ -326,3 +326,28 @@ async def test_a_swap_that_would_double_book_someone_changes_nothing(client, net
     assert unqualified.status_code == 422
     after = await client.get(f"/v1/shifts/{patel['id']}", headers=network.as_("Admin"))
     assert after.json()["staff_id"] == patel["staff_id"]
+
+
+async def test_a_retried_creation_with_its_idempotency_key_makes_one_shift(
+    client, network, clinic, staged
+):
+    headers = {**network.as_("Admin"), "Idempotency-Key": "create-monday-shift"}
+    body = {
+        "clinic_id": str(network.clinics["Camden"]),
+        "staff_id": str(network.people["Dr Patel"]),
+        "starts_at": at(MONDAY, 8),
+        "ends_at": at(MONDAY, 17),
+    }
+
+    first = await client.post("/v1/shifts", json=body, headers=headers)
+    retry = await client.post("/v1/shifts", json=body, headers=headers)
+    other = await client.post(
+        "/v1/shifts", json={**body, "ends_at": at(MONDAY, 16)}, headers=headers
+    )
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json() == first.json()
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert len(await staged("ShiftScheduled")) == 1

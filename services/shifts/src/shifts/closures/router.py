@@ -6,13 +6,15 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
 from shifts.closures import service
 from shifts.closures.schemas import ClosureCreate, ClosureCreated, ClosureRead
+from shifts.db import Idempotent
 from shifts.templates.router import HorizonWeeks
 
 router = APIRouter(prefix="/v1/clinics/{clinic_id}/closures", tags=["closures"])
@@ -24,12 +26,15 @@ async def create_closure(
     data: ClosureCreate,
     session: SessionDep,
     caller: StaffUser,
-    response: Response,
-) -> ClosureCreated:
+    once: Idempotent,
+) -> JSONResponse:
     """Close the clinic on whole local days, cancelling the shifts then (clinic admins)."""
-    closure = await service.create_closure(session, caller=caller, clinic_id=clinic_id, data=data)
-    response.headers["Location"] = f"/v1/clinics/{clinic_id}/closures/{closure.id}"
-    return closure
+    return await once.run(
+        session,
+        caller,
+        lambda: service.create_closure(session, caller=caller, clinic_id=clinic_id, data=data),
+        location=lambda closure: f"/v1/clinics/{clinic_id}/closures/{closure.id}",
+    )
 
 
 @router.get("", response_model=Page[ClosureRead])

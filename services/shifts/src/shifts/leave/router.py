@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
+from shifts.db import Idempotent
 from shifts.leave import service
 from shifts.leave.schemas import LeaveCreate, LeaveDecision, LeaveRead, LeaveStatus
 
@@ -19,12 +21,15 @@ router = APIRouter(prefix="/v1/leave", tags=["leave"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=LeaveRead)
 async def request_leave(
-    data: LeaveCreate, session: SessionDep, caller: StaffUser, response: Response
-) -> LeaveRead:
+    data: LeaveCreate, session: SessionDep, caller: StaffUser, once: Idempotent
+) -> JSONResponse:
     """Ask for leave: one's own (staff), or a colleague's (clinic admins); 409 on overlap."""
-    leave = await service.request_leave(session, caller=caller, data=data)
-    response.headers["Location"] = f"{router.prefix}/{leave.id}"
-    return leave
+    return await once.run(
+        session,
+        caller,
+        lambda: service.request_leave(session, caller=caller, data=data),
+        location=lambda leave: f"{router.prefix}/{leave.id}",
+    )
 
 
 @router.get("", response_model=Page[LeaveRead])

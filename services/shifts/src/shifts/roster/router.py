@@ -6,12 +6,14 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
+from shifts.db import Idempotent
 from shifts.roster import cover, service
 from shifts.roster.schemas import (
     Roster,
@@ -72,12 +74,15 @@ async def roster(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ShiftRead)
 async def create_shift(
-    data: ShiftCreate, session: SessionDep, caller: StaffUser, response: Response
-) -> ShiftRead:
+    data: ShiftCreate, session: SessionDep, caller: StaffUser, once: Idempotent
+) -> JSONResponse:
     """Add a one-off shift (clinic admins); 409 if the staff member already works then."""
-    shift = await service.create_shift(session, caller=caller, data=data)
-    response.headers["Location"] = f"{router.prefix}/{shift.id}"
-    return shift
+    return await once.run(
+        session,
+        caller,
+        lambda: service.create_shift(session, caller=caller, data=data),
+        location=lambda shift: f"{router.prefix}/{shift.id}",
+    )
 
 
 @router.get("/{shift_id}", response_model=ShiftRead)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
+from shifts.db import Idempotent
 from shifts.templates import service
 from shifts.templates.schemas import TemplateCreate, TemplateRead, TemplateUpdate
 
@@ -31,12 +33,15 @@ async def create_template(
     session: SessionDep,
     caller: StaffUser,
     weeks: HorizonWeeks,
-    response: Response,
-) -> TemplateRead:
+    once: Idempotent,
+) -> JSONResponse:
     """Add weekly hours for a staff member and generate their shifts (clinic admins)."""
-    template = await service.create_template(session, caller=caller, data=data, horizon_weeks=weeks)
-    response.headers["Location"] = f"{router.prefix}/{template.id}"
-    return template
+    return await once.run(
+        session,
+        caller,
+        lambda: service.create_template(session, caller=caller, data=data, horizon_weeks=weeks),
+        location=lambda template: f"{router.prefix}/{template.id}",
+    )
 
 
 @router.get("", response_model=Page[TemplateRead])
