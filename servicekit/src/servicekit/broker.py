@@ -109,9 +109,15 @@ class BrokerConnector:
         except Exception:
             return False
 
-    async def stop(self) -> None:
-        """Stop connecting and close the broker."""
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop connecting and close the broker, giving up on the close after `timeout`."""
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        await self.broker.stop()
+        try:
+            # aiokafka's close can wait forever on a sender that never wakes (seen with
+            # Tansu); a stopping service must not hang on it.
+            async with asyncio.timeout(timeout):
+                await self.broker.stop()
+        except TimeoutError:
+            log.warning("the broker did not close within %.0f s; leaving it", timeout)
