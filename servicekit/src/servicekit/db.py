@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -83,3 +84,20 @@ def violated_constraint(error: BaseException) -> str | None:
             return name
         cause = getattr(cause, "orig", None) or cause.__cause__
     return None
+
+
+async def upsert(session: AsyncSession, model: type[Any], values: dict[str, Any]) -> None:
+    """Insert a row or overwrite its other columns, by primary key (projections' writes)."""
+    keys = [column.name for column in model.__table__.primary_key]
+    changes = {k: v for k, v in values.items() if k not in keys}
+    statement = pg_insert(model).values(**values)
+    if changes:
+        await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+    else:
+        await session.execute(statement.on_conflict_do_nothing(index_elements=keys))
+
+
+async def remove(session: AsyncSession, model: type[Any], **key: Any) -> None:
+    """Delete the row with this primary key, if there is one."""
+    table = model.__table__
+    await session.execute(delete(model).where(*(table.c[k] == v for k, v in key.items())))

@@ -12,6 +12,7 @@ from booking.settings import Settings
 from clinic_contracts.envelope import Event, new_envelope
 from fastapi import FastAPI
 from servicekit.runtime import ServiceRuntime
+from servicekit.testing.apps import serving
 from servicekit.testing.issuer import TokenIssuer
 
 
@@ -36,8 +37,7 @@ async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]
     # Events are applied by `apply` through the consumer's own handler; test_projection.py
     # also runs the consumer on the real broker.
     app = create_app(settings, consume=False)
-    async with app.router.lifespan_context(app):
-        app.state.verifier = issuer.verifier()
+    async with serving(app, issuer.verifier()):
         yield app
 
 

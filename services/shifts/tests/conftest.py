@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegi
 from fastapi import FastAPI
 from servicekit.auth import Membership
 from servicekit.runtime import ServiceRuntime
+from servicekit.testing.apps import serving
 from servicekit.testing.issuer import TokenIssuer
 from shifts.app import create_app
 from shifts.projection.handlers import on_identity_event
@@ -46,17 +45,8 @@ async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]
     # Identity's events are applied by `apply` through the same handler the consumer calls;
     # test_projection.py covers the consumer itself on the real broker.
     app = create_app(settings, consume=False)
-    lifespan = app.router.lifespan_context(app)
-    await lifespan.__aenter__()
-    app.state.verifier = issuer.verifier()
-    yield app
-    try:
-        async with asyncio.timeout(30):
-            await lifespan.__aexit__(None, None, None)
-    except TimeoutError:
-        for task in asyncio.all_tasks():
-            task.print_stack(file=sys.stderr)
-        raise
+    async with serving(app, issuer.verifier()):
+        yield app
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -20,6 +22,31 @@ async def running_app(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
+
+
+@asynccontextmanager
+async def serving(
+    app: FastAPI, verifier: Any = None, stop_within: float = 30.0
+) -> AsyncIterator[FastAPI]:
+    """The app with its lifespan started (and `verifier` for tokens, if given).
+
+    A shutdown that takes longer than `stop_within` fails with every asyncio task's stack on
+    stderr, so a stall shows where it is instead of waiting for pytest's timeout.
+    """
+    lifespan = app.router.lifespan_context(app)
+    await lifespan.__aenter__()
+    if verifier is not None:
+        app.state.verifier = verifier
+    try:
+        yield app
+    finally:
+        try:
+            async with asyncio.timeout(stop_within):
+                await lifespan.__aexit__(None, None, None)
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(file=sys.stderr)
+            raise
 
 
 async def wait_ready(client: httpx.AsyncClient, deadline: float = 60.0) -> httpx.Response:

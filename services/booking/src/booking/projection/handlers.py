@@ -30,11 +30,11 @@ from clinic_contracts.shifts import (
     ShiftReassigned,
     ShiftScheduled,
 )
+from servicekit.db import remove, upsert
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.projection.models import Clinic, LeaveWindow, ShiftWindow, StaffMember, StaffRole
-from booking.projection.repository import remove, upsert
 
 
 async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
+from servicekit.db import remove, upsert
 from servicekit.problems import NotFound
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,23 +58,13 @@ async def save_clinic(
 ) -> str | None:
     """Insert or overwrite a clinic; its previous time zone (None when it is new)."""
     previous = await session.scalar(select(Clinic.time_zone).where(Clinic.id == clinic_id))
-    statement = insert(Clinic).values(id=clinic_id, name=name, time_zone=time_zone)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Clinic.id], set_={"name": name, "time_zone": time_zone}
-        )
-    )
+    await upsert(session, Clinic, {"id": clinic_id, "name": name, "time_zone": time_zone})
     return previous
 
 
 async def save_staff(session: AsyncSession, staff_id: UUID, full_name: str) -> None:
     """Insert or rename a staff member."""
-    statement = insert(StaffMember).values(id=staff_id, full_name=full_name)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[StaffMember.id], set_={"full_name": full_name}
-        )
-    )
+    await upsert(session, StaffMember, {"id": staff_id, "full_name": full_name})
 
 
 async def deactivate_staff(session: AsyncSession, staff_id: UUID) -> None:
@@ -88,23 +79,10 @@ async def grant_role(
     session: AsyncSession, staff_id: UUID, clinic_id: UUID, role: str, specialty: str | None
 ) -> None:
     """Record a role held at a clinic."""
-    statement = insert(StaffRole).values(
-        staff_id=staff_id, clinic_id=clinic_id, role=role, specialty=specialty
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[StaffRole.staff_id, StaffRole.clinic_id, StaffRole.role],
-            set_={"specialty": specialty},
-        )
-    )
+    role_key = {"staff_id": staff_id, "clinic_id": clinic_id, "role": role}
+    await upsert(session, StaffRole, role_key | {"specialty": specialty})
 
 
 async def revoke_role(session: AsyncSession, staff_id: UUID, clinic_id: UUID, role: str) -> None:
     """Forget a role held at a clinic."""
-    await session.execute(
-        delete(StaffRole).where(
-            StaffRole.staff_id == staff_id,
-            StaffRole.clinic_id == clinic_id,
-            StaffRole.role == role,
-        )
-    )
+    await remove(session, StaffRole, staff_id=staff_id, clinic_id=clinic_id, role=role)
