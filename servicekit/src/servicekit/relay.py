@@ -203,8 +203,9 @@ class OutboxRelay:
                         await asyncio.sleep(5.0)
                 finally:
                     self.listening.clear()
-                    with contextlib.suppress(Exception):
-                        await connection.close()
+                    # Not close(): awaited while cancelled mid-statement it can wait forever,
+                    # and a LISTEN-only connection has nothing to finish gracefully.
+                    connection.terminate()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from clinic_contracts.envelope import encode, new_envelope
 from clinic_contracts.identity import (
@@ -23,7 +23,9 @@ from sqlalchemy import select
 
 
 async def _template(client, network, template_body, clinic="Kibera", staff="Dr Otieno"):
-    body = template_body(network.clinics[clinic], network.people[staff])
+    # From the day after tomorrow: no shift is about to start (or running) while a test runs.
+    later = (date.today() + timedelta(days=2)).isoformat()
+    body = template_body(network.clinics[clinic], network.people[staff], valid_from=later)
     response = await client.post("/v1/shift-templates", json=body, headers=network.org_admin())
     assert response.status_code == 201, response.text
     return response.json()
