@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
@@ -113,7 +114,12 @@ class ServiceRuntime:
         self._tasks += self._jobs
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, stuck = await asyncio.wait(self._tasks, timeout=JOB_STOP_SECONDS)
+            for task in stuck:  # seen rarely in tests: say where, and do not hang on it
+                trace = io.StringIO()
+                task.print_stack(file=trace)
+                log.warning("%s ignored cancellation:\n%s", task.get_name(), trace.getvalue())
         await self.connector.stop()
         await self.verifier.aclose()
         await self.engine.dispose()
