@@ -19,7 +19,7 @@ from clinic_contracts import (
     topic_of,
     topic_spec,
 )
-from clinic_contracts.booking import BOOKING_TOPIC
+from clinic_contracts.booking import BOOKING_TOPIC, AppointmentBooked
 from clinic_contracts.json_schemas import example_of
 from clinic_contracts.registry import build_index
 from clinic_contracts.shifts import SHIFTS_TOPIC
@@ -51,7 +51,7 @@ def test_lookups_of_a_registered_event() -> None:
     assert event_model("ClinicCreated", 1) is ClinicCreated
     assert topic_of(ClinicCreated) == IDENTITY_TOPIC
     assert ClinicCreated in events_of(IDENTITY_TOPIC)
-    assert events_of(BOOKING_TOPIC) == ()
+    assert AppointmentBooked in events_of(BOOKING_TOPIC)
 
 
 def test_dead_letter_topic_carries_dead_letters_without_envelope() -> None:

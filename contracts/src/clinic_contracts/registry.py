@@ -8,7 +8,18 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from clinic_contracts.booking import BOOKING_TOPIC
+from clinic_contracts.booking import (
+    BOOKING_TOPIC,
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentCheckedIn,
+    AppointmentCompleted,
+    AppointmentNeedsReschedule,
+    AppointmentNoShow,
+    AppointmentRescheduled,
+    WaitlistOfferExpired,
+    WaitlistOfferMade,
+)
 from clinic_contracts.deadletter import DEAD_LETTER_TOPIC, DeadLetter
 from clinic_contracts.envelope import Event, EventEnvelope
 from clinic_contracts.identity import (
@@ -140,7 +151,19 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         name=BOOKING_TOPIC,
         owner="booking",
-        description="Appointment types and the lifecycle of appointments, keyed by appointment.",
+        description="The lifecycle of appointments, keyed by appointment id, and waitlist "
+        "offers, keyed by waitlist entry id.",
+        events=(
+            AppointmentBooked,
+            AppointmentRescheduled,
+            AppointmentCancelled,
+            AppointmentCheckedIn,
+            AppointmentCompleted,
+            AppointmentNoShow,
+            AppointmentNeedsReschedule,
+            WaitlistOfferMade,
+            WaitlistOfferExpired,
+        ),
     ),
     TopicSpec(
         name=NOTIFY_TOPIC,
