@@ -1,6 +1,10 @@
 """The booking schema: every table of this service lives in it."""
 
+from typing import Annotated
+
+from fastapi import Depends
 from servicekit.db import service_metadata
+from servicekit.idempotency import IdempotencyKeys, IdempotentRequest, idempotency_dependency
 from servicekit.outbox import Outbox
 from sqlalchemy.orm import DeclarativeBase
 
@@ -14,3 +18,5 @@ class Base(DeclarativeBase):
 
 
 outbox = Outbox(Base.metadata, producer="booking")
+idempotency_keys = IdempotencyKeys(Base.metadata)
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency_dependency(idempotency_keys))]

@@ -2,7 +2,8 @@
 
 From identity: clinics (zone, booking policy), staff names and roles. From shifts: scheduled
 shifts with their breaks (a cancelled shift is deleted) and approved leave (withdrawn leave
-is deleted). Slot search reads only these tables.
+is deleted). Slot search reads only these tables. A roster change that leaves booked visits
+uncovered flags them for rescheduling (appointments.flags).
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from clinic_contracts.shifts import (
     ShiftScheduled,
 )
 from servicekit.db import remove, upsert
+from servicekit.intervals import Interval
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking.appointments.flags import flag_uncovered
 from booking.projection.models import Clinic, LeaveWindow, ShiftWindow, StaffMember, StaffRole
 
 
@@ -62,12 +65,22 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await upsert(session, StaffRole, _role(event) | {"specialty": event.specialty})
         case MembershipRevoked() if event.clinic_id is not None:
             await remove(session, StaffRole, **_role(event))
-        case ShiftScheduled() | ShiftChanged() | ShiftReassigned():
+        case ShiftScheduled():
             await upsert(session, ShiftWindow, _shift(event))
+        case ShiftChanged():
+            await upsert(session, ShiftWindow, _shift(event))
+            before = (event.previous_starts_at, event.previous_ends_at)
+            await flag_uncovered(session, event.staff_id, before, "shift_changed")
+            await flag_uncovered(session, event.staff_id, _span(event), "shift_changed")
+        case ShiftReassigned():
+            await upsert(session, ShiftWindow, _shift(event))
+            await flag_uncovered(session, event.previous_staff_id, _span(event), "shift_reassigned")
         case ShiftCancelled():
             await remove(session, ShiftWindow, shift_id=event.shift_id)
+            await flag_uncovered(session, event.staff_id, _span(event), "shift_cancelled")
         case LeaveApproved():
             await upsert(session, LeaveWindow, _leave(event))
+            await flag_uncovered(session, event.staff_id, _span(event), "leave_approved")
         case LeaveCancelled():
             await remove(session, LeaveWindow, leave_id=event.leave_id)
 
@@ -86,6 +99,10 @@ def _shift(event: ShiftScheduled | ShiftChanged | ShiftReassigned) -> dict[str, 
         "ends_at": event.ends_at,
         "breaks": [b.model_dump(mode="json") for b in event.breaks],
     }
+
+
+def _span(event: ShiftChanged | ShiftReassigned | ShiftCancelled | LeaveApproved) -> Interval:
+    return event.starts_at, event.ends_at
 
 
 def _leave(event: LeaveApproved) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""What slot search reads: eligible providers, their shifts at the clinic, their leave."""
+"""What slot search reads: eligible providers, their shifts and leave, appointments, rooms."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from datetime import datetime
 from uuid import UUID
 
 from servicekit.intervals import Interval
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking.appointments.models import ACTIVE, Appointment
 from booking.projection.models import LeaveWindow, ShiftWindow, StaffMember, StaffRole
+from booking.rooms.models import Room
 
 
 async def providers(
@@ -61,4 +63,44 @@ async def leave_of(
     found: dict[UUID, list[Interval]] = defaultdict(list)
     for leave in await session.scalars(query):
         found[leave.staff_id].append((leave.starts_at, leave.ends_at))
+    return found
+
+
+def _occupying(window: Interval) -> ColumnElement[bool]:
+    """Appointments and live holds that overlap `window` (expired holds free their time)."""
+    return and_(
+        Appointment.status.in_(ACTIVE),
+        or_(Appointment.hold_expires_at.is_(None), Appointment.hold_expires_at > func.now()),
+        Appointment.blocked.op("&&")(func.tstzrange(*window)),
+    )
+
+
+async def busy_of(
+    session: AsyncSession, staff_ids: Sequence[UUID], window: Interval
+) -> dict[UUID, list[Interval]]:
+    """Each provider's blocked time (appointments and live holds, buffers included)."""
+    query = select(
+        Appointment.provider_id, Appointment.blocked_from, Appointment.blocked_until
+    ).where(Appointment.provider_id.in_(list(staff_ids)), _occupying(window))
+    found: dict[UUID, list[Interval]] = defaultdict(list)
+    for provider, start, end in await session.execute(query):
+        found[provider].append((start, end))
+    return found
+
+
+async def rooms_busy(
+    session: AsyncSession, clinic_id: UUID, window: Interval, only: UUID | None = None
+) -> dict[UUID, list[Interval]]:
+    """Each active room of the clinic (or just `only`) with its blocked time in `window`."""
+    rooms = select(Room.id).where(Room.clinic_id == clinic_id, Room.active)
+    if only is not None:
+        rooms = rooms.where(Room.id == only)
+    found: dict[UUID, list[Interval]] = {room: [] for room in await session.scalars(rooms)}
+    if found:
+        query = select(
+            Appointment.room_id, Appointment.blocked_from, Appointment.blocked_until
+        ).where(Appointment.room_id.in_(list(found)), _occupying(window))
+        for room, start, end in await session.execute(query):
+            if room is not None:
+                found[room].append((start, end))
     return found

@@ -56,6 +56,21 @@ def free_starts(
             yield from _starts_in(free_start, free_end, visit, window, tz)
 
 
+def on_grid(moment: datetime, visit: Visit, tz: ZoneInfo) -> bool:
+    """Whether the local clock at `moment` is a multiple of the visit's step (as offered)."""
+    return _late(moment, visit.step, tz) == timedelta()
+
+
+def covered(open_parts: Iterable[Interval], needed: Interval) -> bool:
+    """Whether one open part holds all of `needed`."""
+    return any(start <= needed[0] and needed[1] <= end for start, end in open_parts)
+
+
+def clear_of(busy: Iterable[Interval], needed: Interval) -> bool:
+    """Whether `needed` overlaps none of `busy`."""
+    return all(end <= needed[0] or needed[1] <= start for start, end in busy)
+
+
 def _starts_in(
     free_start: datetime, free_end: datetime, visit: Visit, window: Interval, tz: ZoneInfo
 ) -> Iterator[datetime]:

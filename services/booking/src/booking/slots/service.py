@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booking.access import is_staff
 from booking.projection.repository import get_clinic
 from booking.slots import repository
-from booking.slots.rules import Visit, free_starts, open_time
+from booking.slots.rules import Visit, clear_of, free_starts, open_time
 from booking.slots.schemas import Slot, SlotProvider
 from booking.types.models import AppointmentType
 from booking.types.service import visible_type
@@ -80,7 +81,7 @@ async def search(
     earliest, latest = bookable_window(kind, policy, clinic.time_zone, now, staff=staff)
     window = (max(start, earliest), min(end - timedelta(microseconds=1), latest))
     names = await repository.providers(session, clinic_id, kind.specialties, provider_id)
-    by_start = await _free(session, clinic_id, kind, window, names, clinic.time_zone)
+    by_start = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone)
     ordered = sorted(by_start)[: limit + 1]
     visit, tz = visit_of(kind), zone(clinic.time_zone)
     items = [
@@ -95,25 +96,29 @@ async def search(
     return Page[Slot](items=items, next_cursor=encode_cursor(after.isoformat()) if after else None)
 
 
-async def _free(
+async def free_slots(
     session: AsyncSession,
     clinic_id: UUID,
     kind: AppointmentType,
     window: tuple[datetime, datetime],
-    names: dict[UUID, str],
+    names: Collection[UUID],
     time_zone: str,
 ) -> dict[datetime, list[UUID]]:
+    """Free starts in `window` (first and last allowed start), with the providers free then."""
     if window[0] > window[1] or not names:
         return {}
-    visit = visit_of(kind)
+    visit, tz = visit_of(kind), zone(time_zone)
     reach = (window[0] - visit.buffer_before, window[1] + visit.duration + visit.buffer_after)
     shifts = await repository.shifts_of(session, clinic_id, list(names), reach)
     leave = await repository.leave_of(session, list(shifts), reach)
+    busy = await repository.busy_of(session, list(shifts), reach)
+    rooms = await repository.rooms_busy(session, clinic_id, reach) if kind.requires_room else None
     by_start: dict[datetime, list[UUID]] = defaultdict(list)
     for provider, worked in shifts.items():
         parts = open_time(
             [s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]
         )
-        for at in free_starts(parts, [], visit, window, zone(time_zone)):
-            by_start[at].append(provider)
+        for at in free_starts(parts, busy[provider], visit, window, tz):
+            if rooms is None or any(clear_of(b, visit.blocked(at)) for b in rooms.values()):
+                by_start[at].append(provider)
     return by_start

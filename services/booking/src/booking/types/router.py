@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentUser, OptionalUser
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
+from booking.db import Idempotent
 from booking.types import service
 from booking.types.schemas import TypeCreate, TypeRead, TypeUpdate
 
@@ -17,12 +19,15 @@ router = APIRouter(prefix="/v1/appointment-types", tags=["appointment types"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TypeRead)
 async def create_type(
-    data: TypeCreate, session: SessionDep, caller: CurrentUser, response: Response
-) -> TypeRead:
+    data: TypeCreate, session: SessionDep, caller: CurrentUser, once: Idempotent
+) -> JSONResponse:
     """Add an appointment type to a clinic (its admins)."""
-    created = await service.create_type(session, caller=caller, data=data)
-    response.headers["Location"] = f"{router.prefix}/{created.id}"
-    return created
+    return await once.run(
+        session,
+        caller,
+        lambda: service.create_type(session, caller=caller, data=data),
+        location=lambda r: f"{router.prefix}/{r.id}",
+    )
 
 
 @router.get("", response_model=Page[TypeRead])

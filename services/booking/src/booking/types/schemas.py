@@ -11,14 +11,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 Step = Literal[5, 10, 15, 20, 30, 60]
 
 
-def _clean(value: str) -> str:
+def clean_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return value.strip()
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean)]
-Specialty = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_text)]
+Specialty = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(clean_text)]
 Minutes = Annotated[int, Field(ge=0, le=120)]
 
 

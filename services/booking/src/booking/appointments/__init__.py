@@ -1,0 +1,1 @@
+"""Appointments: holds, booking, the FHIR lifecycle, rescheduling and cancelling."""

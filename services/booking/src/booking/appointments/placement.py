@@ -1,0 +1,234 @@
+"""Putting a visit on the calendar: which provider and room, checked against shifts and the
+booking window, and taken with the exclusion constraints as the only judge of overlap.
+
+Holds, bookings, reschedules and waitlist offers all place visits through `place`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from clinic_contracts.identity import BookingPolicy
+from servicekit.intervals import Interval
+from servicekit.localtime import zone
+from servicekit.problems import Conflict, Problem
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booking.appointments import repository
+from booking.appointments.repository import Clash
+from booking.projection.models import Clinic
+from booking.slots import repository as calendar
+from booking.slots.rules import clear_of, covered, on_grid, open_time
+from booking.slots.service import bookable_window, free_slots, visit_of
+from booking.types.models import AppointmentType
+from booking.waitlist.lapse import lapse
+
+WALK_IN_GRACE = timedelta(minutes=30)
+"""How far in the past staff may start a visit (a patient already being seen)."""
+ALTERNATIVES = 3
+"""How many free starts a 409 offers on each side of the refused one."""
+
+Write = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A requested visit: a type at a clinic at a start, maybe with a provider or room."""
+
+    clinic: Clinic
+    kind: AppointmentType
+    starts_at: datetime
+    provider_id: UUID | None = None
+    room_id: UUID | None = None
+    staff: bool = False
+    overbook: bool = False
+    patient_id: UUID | None = None
+    explain: bool = True
+    """Whether a refusal offers alternatives (worth its queries only for a caller to read)."""
+
+    @property
+    def times(self) -> dict[str, datetime]:
+        """The visit's columns: its own range and the range it blocks."""
+        visit = visit_of(self.kind)
+        blocked_from, blocked_until = visit.blocked(self.starts_at)
+        return {
+            "starts_at": self.starts_at,
+            "ends_at": self.starts_at + visit.duration,
+            "blocked_from": blocked_from,
+            "blocked_until": blocked_until,
+        }
+
+
+async def place(
+    session: AsyncSession, want: Placement, write: Write, *, moving: UUID | None = None
+) -> dict[str, Any]:
+    """Pick a provider and room free at the time and `write` the visit; its columns.
+
+    409 when the time is taken (naming the clash and offering the nearest free starts),
+    422 when the request breaks the type's or clinic's rules.
+    """
+    _check_window(want)
+    times = want.times
+    blocked = (times["blocked_from"], times["blocked_until"])
+    providers = await _open_providers(session, want, blocked)
+    await lapse(session, await repository.release_expired_holds(session, overlapping=blocked))
+    rooms = await _free_rooms(session, want, blocked)
+    # The first refusal, met with the likeliest provider and room, says most.
+    clash: tuple[str, dict[str, Any]] | None = None
+    for provider in await _free_first(session, want, providers, blocked):
+        for room in rooms:
+            values = times | {
+                "provider_id": provider,
+                "room_id": room,
+                "patient_id": want.patient_id,
+            }
+            try:
+                await write(values)
+                return values
+            except Clash as refused:
+                clash = clash or (refused.party, values)
+                if refused.party == "patient":
+                    raise await _taken(session, want, refused.party, values, moving) from None
+                if refused.party == "provider":
+                    break
+    party, values = clash or ("provider", times | {"provider_id": providers[0]})
+    raise await _taken(session, want, party, values, moving)
+
+
+def _check_window(want: Placement) -> None:
+    now = datetime.now(UTC)
+    if want.staff:
+        if want.starts_at < now - WALK_IN_GRACE:
+            raise Problem("Appointments cannot start in the past.", status=422, slug="in-the-past")
+        return
+    policy = BookingPolicy.model_validate(want.clinic.booking_policy)
+    earliest, latest = bookable_window(want.kind, policy, want.clinic.time_zone, now, staff=False)
+    if not earliest <= want.starts_at <= latest:
+        raise Problem(
+            f"Patients may book from {earliest.isoformat(timespec='minutes')} "
+            f"to {latest.isoformat(timespec='minutes')}.",
+            status=422,
+            slug="outside-booking-window",
+        )
+    if not on_grid(want.starts_at, visit_of(want.kind), zone(want.clinic.time_zone)):
+        raise Problem(
+            f"Start times of this type fall every {want.kind.step_minutes} minutes "
+            "from local midnight; pick one from /v1/slots.",
+            status=422,
+            slug="off-grid",
+        )
+
+
+async def _open_providers(session: AsyncSession, want: Placement, blocked: Interval) -> list[UUID]:
+    """Providers of the type who work the whole blocked range there (requested one only)."""
+    names = await calendar.providers(
+        session, want.clinic.id, want.kind.specialties, want.provider_id
+    )
+    if want.provider_id is not None and not names:
+        raise Problem(
+            f"Staff member {want.provider_id} is not a provider of this type at this clinic.",
+            status=422,
+            slug="provider-not-eligible",
+        )
+    shifts = await calendar.shifts_of(session, want.clinic.id, list(names), blocked)
+    leave = await calendar.leave_of(session, list(shifts), blocked)
+    working = [
+        provider
+        for provider, worked in sorted(shifts.items())
+        if covered(
+            open_time([s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]),
+            blocked,
+        )
+    ]
+    if not working:
+        raise Conflict(
+            "No provider of this type works then (outside shifts, in a break or on leave).",
+            slug="slot-unavailable",
+            alternatives=await _alternatives(session, want) if want.explain else [],
+        )
+    return working
+
+
+async def _free_first(
+    session: AsyncSession, want: Placement, providers: list[UUID], blocked: Interval
+) -> list[UUID]:
+    """Providers that look free first; the constraint has the last word on all of them."""
+    if want.overbook or len(providers) == 1:
+        return providers
+    busy = await calendar.busy_of(session, providers, blocked)
+    return sorted(providers, key=lambda p: not clear_of(busy[p], blocked))
+
+
+async def _free_rooms(
+    session: AsyncSession, want: Placement, blocked: Interval
+) -> list[UUID | None]:
+    if not want.kind.requires_room and want.room_id is None:
+        return [None]
+    rooms = await calendar.rooms_busy(session, want.clinic.id, blocked, only=want.room_id)
+    if want.room_id is not None and not rooms:
+        raise Problem(
+            f"Clinic {want.clinic.id} has no active room {want.room_id}.",
+            status=422,
+            slug="unknown-room",
+        )
+    if not rooms:
+        raise Conflict("This clinic has no room for this type of visit.", slug="no-room")
+    free_first: list[UUID] = sorted(rooms, key=lambda room: not clear_of(rooms[room], blocked))
+    return [*free_first]
+
+
+async def _taken(
+    session: AsyncSession, want: Placement, party: str, values: dict[str, Any], moving: UUID | None
+) -> Conflict:
+    """A 409 naming what the visit ran into, with the nearest free starts."""
+    other = await repository.clash_with(session, party, values, ignore=moving)
+    clash: dict[str, Any] = {"with": party}
+    if other is not None:
+        tz = zone(want.clinic.time_zone)
+        clash |= {
+            "starts_at": other.starts_at.astimezone(tz).isoformat(),
+            "ends_at": other.ends_at.astimezone(tz).isoformat(),
+        }
+        if want.staff or (party == "patient" and other.patient_id == want.patient_id):
+            clash["appointment_id"] = str(other.id)
+    detail = {
+        "provider": "The provider is already booked then.",
+        "room": "No room is free then.",
+        "patient": "The patient already has an appointment then.",
+    }[party]
+    alternatives = await _alternatives(session, want) if want.explain else []
+    return Conflict(detail, slug="slot-taken", clash=clash, alternatives=alternatives)
+
+
+async def _alternatives(session: AsyncSession, want: Placement) -> list[dict[str, Any]]:
+    """The free starts nearest the refused one, within a day either side."""
+    now = datetime.now(UTC)
+    policy = BookingPolicy.model_validate(want.clinic.booking_policy)
+    earliest, latest = bookable_window(
+        want.kind, policy, want.clinic.time_zone, now, staff=want.staff
+    )
+    window = (
+        max(earliest, want.starts_at - timedelta(days=1)),
+        min(latest, want.starts_at + timedelta(days=1)),
+    )
+    names = await calendar.providers(
+        session, want.clinic.id, want.kind.specialties, want.provider_id
+    )
+    free = await free_slots(
+        session, want.clinic.id, want.kind, window, list(names), want.clinic.time_zone
+    )
+    before = sorted((at for at in free if at < want.starts_at), reverse=True)[:ALTERNATIVES]
+    after = sorted(at for at in free if at > want.starts_at)[:ALTERNATIVES]
+    tz, duration = zone(want.clinic.time_zone), visit_of(want.kind).duration
+    return [
+        {
+            "starts_at": at.astimezone(tz).isoformat(),
+            "ends_at": (at + duration).astimezone(tz).isoformat(),
+            "provider_ids": [str(p) for p in sorted(free[at])],
+        }
+        for at in sorted([*before, *after])
+    ]

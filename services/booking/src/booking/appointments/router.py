@@ -1,0 +1,193 @@
+"""Appointment and slot-hold routes: thin, each calls one service function."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+from servicekit.auth import CurrentUser
+from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+from servicekit.runtime import SessionDep
+
+from booking.appointments import service
+from booking.appointments.rules import Action
+from booking.appointments.schemas import (
+    AppointmentCreate,
+    AppointmentRead,
+    Cancellation,
+    HoldCreate,
+    Reschedule,
+)
+from booking.db import Idempotent
+from booking.deps import BookingSettings
+
+router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
+holds = APIRouter(prefix="/v1/slot-holds", tags=["slot holds"])
+
+Status = Literal[
+    "pending",
+    "booked",
+    "arrived",
+    "checked-in",
+    "fulfilled",
+    "cancelled",
+    "noshow",
+    "entered-in-error",
+]
+
+
+@holds.post("", status_code=status.HTTP_201_CREATED, response_model=AppointmentRead)
+async def hold_slot(
+    data: HoldCreate,
+    session: SessionDep,
+    caller: CurrentUser,
+    once: Idempotent,
+    settings: BookingSettings,
+) -> JSONResponse:
+    """Keep a slot for BOOKING_HOLD_MINUTES while the patient's details are filled in."""
+    return await once.run(
+        session,
+        caller,
+        lambda: service.hold(session, caller=caller, data=data, minutes=settings.hold_minutes),
+        location=lambda r: f"{holds.prefix}/{r.id}",
+    )
+
+
+@holds.get("/{hold_id}", response_model=AppointmentRead)
+async def get_hold(hold_id: UUID, session: SessionDep, caller: CurrentUser) -> AppointmentRead:
+    """A hold (status `pending`), to its holder or the clinic's staff."""
+    return await service.get_hold(session, caller=caller, hold_id=hold_id)
+
+
+@holds.delete("/{hold_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def release_hold(hold_id: UUID, session: SessionDep, caller: CurrentUser) -> Response:
+    """Give the slot back before the hold lapses."""
+    await service.release_hold(session, caller=caller, hold_id=hold_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AppointmentRead)
+async def book(
+    data: AppointmentCreate, session: SessionDep, caller: CurrentUser, once: Idempotent
+) -> JSONResponse:
+    """Book a slot (or confirm a hold); 409 names the clash and offers the nearest free starts."""
+    return await once.run(
+        session,
+        caller,
+        lambda: service.book(session, caller=caller, data=data),
+        location=lambda r: f"{router.prefix}/{r.id}",
+    )
+
+
+@router.get("", response_model=Page[AppointmentRead])
+async def list_appointments(
+    session: SessionDep,
+    caller: CurrentUser,
+    clinic_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    patient_id: UUID | None = None,
+    status_in: Annotated[list[Status] | None, Query(alias="status")] = None,
+    needs_reschedule: bool | None = None,
+    start: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    end: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[AppointmentRead]:
+    """Appointments by start time: patients see their own, staff their clinics'."""
+    return await service.list_appointments(
+        session,
+        caller=caller,
+        clinic_id=clinic_id,
+        provider_id=provider_id,
+        patient_id=patient_id,
+        statuses=status_in or [],
+        needs_reschedule=needs_reschedule,
+        start=start,
+        end=end,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get("/{appointment_id}", response_model=AppointmentRead)
+async def get_appointment(
+    appointment_id: UUID, session: SessionDep, caller: CurrentUser
+) -> AppointmentRead:
+    """One appointment (404 for anyone who may not see it)."""
+    return await service.get(session, caller=caller, appointment_id=appointment_id)
+
+
+@router.post("/{appointment_id}/reschedule", response_model=AppointmentRead)
+async def reschedule(
+    appointment_id: UUID,
+    data: Reschedule,
+    session: SessionDep,
+    caller: CurrentUser,
+    once: Idempotent,
+    settings: BookingSettings,
+) -> JSONResponse:
+    """Move to a new time in one step: the new slot is taken and the old freed, or neither."""
+    return await once.run(
+        session,
+        caller,
+        lambda: service.reschedule(
+            session,
+            caller=caller,
+            appointment_id=appointment_id,
+            data=data,
+            offer_minutes=settings.waitlist_offer_minutes,
+        ),
+    )
+
+
+@router.post("/{appointment_id}/cancel", response_model=AppointmentRead)
+async def cancel(
+    appointment_id: UUID,
+    session: SessionDep,
+    caller: CurrentUser,
+    once: Idempotent,
+    settings: BookingSettings,
+    data: Cancellation | None = None,
+) -> JSONResponse:
+    """Cancel; patients until the clinic's cutoff. The slot is offered to the waitlist."""
+    return await once.run(
+        session,
+        caller,
+        lambda: service.cancel(
+            session,
+            caller=caller,
+            appointment_id=appointment_id,
+            data=data or Cancellation(),
+            offer_minutes=settings.waitlist_offer_minutes,
+        ),
+    )
+
+
+def _step(action: Action, summary: str) -> None:
+    async def advance(
+        appointment_id: UUID, session: SessionDep, caller: CurrentUser, once: Idempotent
+    ) -> JSONResponse:
+        return await once.run(
+            session,
+            caller,
+            lambda: service.advance(
+                session, caller=caller, appointment_id=appointment_id, action=action
+            ),
+        )
+
+    router.add_api_route(
+        f"/{{appointment_id}}/{action}",
+        advance,
+        methods=["POST"],
+        response_model=AppointmentRead,
+        summary=summary,
+        name=action.replace("-", "_"),
+    )
+
+
+_step("check-in", "The patient arrived and checked in (staff).")
+_step("complete", "The visit took place: FHIR `fulfilled` (staff).")
+_step("no-show", "The patient did not come, once the visit was due (staff).")

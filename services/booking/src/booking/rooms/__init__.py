@@ -1,0 +1,1 @@
+"""Rooms and other resources a type of visit may need."""

@@ -1,0 +1,164 @@
+"""No double booking under load: 200 patients at once for one slot, in one or two processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import threading
+import time as clock
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, time, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from servicekit.localtime import instant
+from servicekit.testing import free_port
+from sqlalchemy import text
+
+from .conftest import LONDON
+
+SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
+PATIENTS = 200
+
+
+@pytest.fixture
+async def kind(calendar):
+    await calendar.shift(calendar.doctor, SOON)
+    return await calendar.new_type(duration_minutes=30, step_minutes=5)
+
+
+def requests(calendar, kind, minutes: list[int]) -> list[tuple[dict, dict]]:
+    """One (body, headers) per patient, each at 09:00 + minutes[i % len(minutes)]."""
+    return [
+        (
+            calendar.slot(kind, SOON, time(9))
+            | {"starts_at": instant(SOON, time(9, minutes[i % len(minutes)]), LONDON).isoformat()},
+            calendar.patient(),
+        )
+        for i in range(PATIENTS)
+    ]
+
+
+async def rows_and_events(runtime) -> tuple[int, int]:
+    async with runtime.sessions() as session:
+        rows = await session.scalar(
+            text("SELECT count(*) FROM booking.appointments WHERE status = 'booked'")
+        )
+        events = await session.scalar(
+            text("SELECT count(*) FROM booking.outbox WHERE event_type = 'AppointmentBooked'")
+        )
+    return int(rows or 0), int(events or 0)
+
+
+async def fire(clients: list[httpx.AsyncClient], batch: list[tuple[dict, dict]]) -> Counter[int]:
+    gate = asyncio.Event()
+
+    async def one(i: int, body: dict, headers: dict) -> int:
+        await gate.wait()
+        response = await clients[i % len(clients)].post(
+            "/v1/appointments", json=body, headers=headers
+        )
+        if response.status_code == 409:
+            assert response.json()["clash"]["with"] == "provider"
+        return response.status_code
+
+    tasks = [asyncio.create_task(one(i, b, h)) for i, (b, h) in enumerate(batch)]
+    await asyncio.sleep(0.05)
+    gate.set()
+    return Counter(await asyncio.gather(*tasks))
+
+
+async def test_two_hundred_patients_for_one_slot_get_one_booking(calendar, kind, runtime):
+    codes = await fire([calendar.client], requests(calendar, kind, [0]))
+
+    assert codes == {201: 1, 409: PATIENTS - 1}
+    assert await rows_and_events(runtime) == (1, 1)
+
+
+async def test_overlapping_not_equal_starts_are_caught_too(calendar, kind, runtime):
+    # 09:00, 09:05, ..., 09:25: every 30-minute visit overlaps every other one.
+    codes = await fire([calendar.client], requests(calendar, kind, [0, 5, 10, 15, 20, 25]))
+
+    assert codes == {201: 1, 409: PATIENTS - 1}
+    assert await rows_and_events(runtime) == (1, 1)
+
+
+@contextmanager
+def jwks_server(jwks: dict) -> Iterator[str]:
+    """Serve the test issuer's JWKS over HTTP, as identity does, for other processes."""
+    document = json.dumps(jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(document)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def booking_process(settings, jwks_url: str, issuer) -> Iterator[str]:
+    """`python -m booking` on the test database and broker; its base URL."""
+    port = free_port()
+    env = os.environ | {
+        "BOOKING_DATABASE_URL": settings.database_url.get_secret_value(),
+        "BOOKING_PORT": str(port),
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "KAFKA_TOPIC_PREFIX": settings.kafka_topic_prefix,
+        "JWKS_URL": jwks_url,
+        "JWT_ISSUER": issuer.issuer,
+        "JWT_AUDIENCE": issuer.audience,
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "booking"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = clock.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the booking process exited"
+            assert clock.monotonic() < deadline, "the booking process did not start"
+            clock.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def test_two_booking_processes_still_give_one_booking(
+    calendar, kind, runtime, settings, issuer
+):
+    with (
+        jwks_server(issuer.jwks()) as jwks_url,
+        booking_process(settings, jwks_url, issuer) as first,
+        booking_process(settings, jwks_url, issuer) as second,
+    ):
+        limits = httpx.Limits(max_connections=PATIENTS)
+        async with (
+            httpx.AsyncClient(base_url=first, limits=limits, timeout=60) as one,
+            httpx.AsyncClient(base_url=second, limits=limits, timeout=60) as two,
+        ):
+            codes = await fire([one, two], requests(calendar, kind, [0, 10, 20]))
+
+    assert codes == {201: 1, 409: PATIENTS - 1}
+    assert await rows_and_events(runtime) == (1, 1)
