@@ -30,6 +30,10 @@ STAFF = (
 )
 PATIENT = "+254700000001"
 _LUNCH = [{"starts": "13:00", "ends": "14:00"}]
+APPOINTMENT_TYPES = (
+    {"name": "General consultation", "duration_minutes": 20, "buffer_after_minutes": 5},
+    {"name": "Antenatal check", "duration_minutes": 30, "specialties": ["general practice"]},
+)
 ROSTER = (
     (
         "dr.otieno@demo.clinic",
@@ -93,6 +97,10 @@ async def seed(gateway: str, logins: Mapping[str, str]) -> bool:
         }
         await _post(client, "/v1/auth/register", patient, {})
         await _seed_roster(client, admin, clinics[0]["id"])
+        for kind in APPOINTMENT_TYPES:
+            await _post_when_known(
+                client, "/v1/appointment-types", {"clinic_id": clinics[0]["id"], **kind}, admin
+            )
     return True
 
 
