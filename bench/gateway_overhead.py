@@ -32,7 +32,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,9 +45,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import psutil
+from harness import kafka as start_broker
+from harness import postgres, start, wait_ready
 
 WORKER_FLAG = "--load-worker"
-READY_TIMEOUT_SECONDS = 90.0
 GATEWAY_P50_BUDGET_MS = 1.0
 GATEWAY_RPS_TARGET = 0.70
 
@@ -267,58 +267,6 @@ class Stack:
     kafka_kind: str
 
 
-async def _postgres(stack: contextlib.AsyncExitStack) -> tuple[str, str]:
-    from servicekit.db import asyncpg_dsn
-    from servicekit.testing.servers import start_postgres
-
-    if url := os.environ.get("BENCH_DATABASE_URL"):
-        return asyncpg_dsn(url), "env BENCH_DATABASE_URL"
-    server = await start_postgres()
-    stack.push_async_callback(server.close)
-    return server.admin_url, server.kind
-
-
-async def _kafka(stack: contextlib.AsyncExitStack) -> tuple[str, bool, str]:
-    from servicekit.testing.servers import start_kafka
-
-    if servers := os.environ.get("BENCH_KAFKA_BOOTSTRAP_SERVERS"):
-        return servers, False, "env BENCH_KAFKA_BOOTSTRAP_SERVERS"
-    server = await start_kafka()
-    stack.push_async_callback(server.close)
-    return server.bootstrap_servers, server.supports_idempotence, server.kind
-
-
-async def _start(
-    stack: contextlib.AsyncExitStack, name: str, env: dict[str, str], logs: Path
-) -> subprocess.Popen[bytes]:
-    from servicekit.local.processes import spawn, terminate
-
-    # Its own session (Ctrl-C reaches only us; we stop it) and death signal if we are killed.
-    process = spawn([sys.executable, "-m", name], log_path=logs / f"{name}.log", env=env)
-    stack.push_async_callback(terminate, process)
-    return process
-
-
-async def _wait_ready(name: str, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    from servicekit.local.processes import describe_exit, log_tail
-
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    last = "no answer yet"
-    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            if (code := process.poll()) is not None:
-                raise SystemExit(
-                    f"{name} exited with {describe_exit(code)}; its log:\n{log_tail(log, 40)}"
-                )
-            with contextlib.suppress(httpx.HTTPError):
-                response = await client.get(f"{url}/readyz")
-                if response.status_code == 200:
-                    return
-                last = f"{response.status_code} {response.text[:300]}"
-            await asyncio.sleep(0.2)
-    raise SystemExit(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s ({last}); log: {log}")
-
-
 @contextlib.asynccontextmanager
 async def services() -> AsyncIterator[tuple[Stack, Any]]:
     """PostgreSQL, Kafka, identity (migrated) and the gateway; yields them and the key ring."""
@@ -330,8 +278,8 @@ async def services() -> AsyncIterator[tuple[Stack, Any]]:
 
     async with contextlib.AsyncExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-gateway-")))
-        admin_url, database_kind = await _postgres(stack)
-        kafka, idempotence, kafka_kind = await _kafka(stack)
+        admin_url, database_kind = await postgres(stack)
+        kafka, idempotence, kafka_kind = await start_broker(stack)
         databases = ServiceDatabases(admin_url, f"bench_gateway_{uuid.uuid4().hex[:10]}")
         stack.push_async_callback(databases.drop)
         print(f"migrating identity in database {databases.database} ...", flush=True)
@@ -374,10 +322,10 @@ async def services() -> AsyncIterator[tuple[Stack, Any]]:
             "GATEWAY_RATE_LIMIT_USER_BURST": "1000000000",
         }
         logs = work / "logs"
-        identity = await _start(stack, "identity", identity_env, logs)
-        await _wait_ready("identity", identity_url, identity, logs / "identity.log")
-        gateway = await _start(stack, "gateway", gateway_env, logs)
-        await _wait_ready("gateway", gateway_url, gateway, logs / "gateway.log")
+        identity = await start(stack, "identity", identity_env, logs)
+        await wait_ready("identity", identity_url, identity, logs / "identity.log")
+        gateway = await start(stack, "gateway", gateway_env, logs)
+        await wait_ready("gateway", gateway_url, gateway, logs / "gateway.log")
         pids = {"identity": identity.pid, "gateway": gateway.pid}
         yield Stack(identity_url, gateway_url, pids, database_kind, kafka_kind), keys
         print("stopping the gateway, identity and the servers ...", flush=True)

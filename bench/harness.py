@@ -1,0 +1,67 @@
+"""What the benchmarks share: the servers they run on and the services they start as processes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+READY_TIMEOUT_SECONDS = 90.0
+
+
+async def postgres(stack: contextlib.AsyncExitStack) -> tuple[str, str]:
+    from servicekit.db import asyncpg_dsn
+    from servicekit.testing.servers import start_postgres
+
+    if url := os.environ.get("BENCH_DATABASE_URL"):
+        return asyncpg_dsn(url), "env BENCH_DATABASE_URL"
+    server = await start_postgres()
+    stack.push_async_callback(server.close)
+    return server.admin_url, server.kind
+
+
+async def kafka(stack: contextlib.AsyncExitStack) -> tuple[str, bool, str]:
+    from servicekit.testing.servers import start_kafka
+
+    if servers := os.environ.get("BENCH_KAFKA_BOOTSTRAP_SERVERS"):
+        return servers, False, "env BENCH_KAFKA_BOOTSTRAP_SERVERS"
+    server = await start_kafka()
+    stack.push_async_callback(server.close)
+    return server.bootstrap_servers, server.supports_idempotence, server.kind
+
+
+async def start(
+    stack: contextlib.AsyncExitStack, name: str, env: dict[str, str], logs: Path
+) -> subprocess.Popen[bytes]:
+    from servicekit.local.processes import spawn, terminate
+
+    # Its own session (Ctrl-C reaches only us; we stop it) and death signal if we are killed.
+    process = spawn([sys.executable, "-m", name], log_path=logs / f"{name}.log", env=env)
+    stack.push_async_callback(terminate, process)
+    return process
+
+
+async def wait_ready(name: str, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    from servicekit.local.processes import describe_exit, log_tail
+
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    last = "no answer yet"
+    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if (code := process.poll()) is not None:
+                raise SystemExit(
+                    f"{name} exited with {describe_exit(code)}; its log:\n{log_tail(log, 40)}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                response = await client.get(f"{url}/readyz")
+                if response.status_code == 200:
+                    return
+                last = f"{response.status_code} {response.text[:300]}"
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s ({last}); log: {log}")
