@@ -49,13 +49,12 @@ import json
 import math
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import time
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -64,8 +63,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import psutil
+from harness import cpu_seconds, machine_busy_seconds, percentile_ms, postgres, start, wait_ready
 from harness import kafka as start_broker
-from harness import postgres, start, wait_ready
 
 WORKER_FLAG = "--load-worker"
 TARGET_RATE = 500.0  # bookings/s end to end
@@ -315,35 +314,13 @@ class Run:
         return {outcome: n for outcome, n in self.window.items() if outcome != self.ok}
 
 
-def percentile_ms(latencies_us: Sequence[int], q: float) -> float:
-    if len(latencies_us) < 2:
-        return float("nan")
-    cuts = statistics.quantiles(latencies_us, n=1000, method="inclusive")
-    return cuts[round(q * 1000) - 1] / 1000
-
-
-def _cpu_seconds(process: psutil.Process) -> float:
-    try:
-        times = process.cpu_times()
-        return float(times.user + times.system)
-    except psutil.Error:
-        return 0.0
-
-
-def _machine_busy_seconds() -> tuple[float, float]:
-    times = psutil.cpu_times()
-    idle = times.idle + getattr(times, "iowait", 0.0)
-    total = sum(times)
-    return total - idle, total
-
-
 async def run_worker(label: str, ok: str, config: dict[str, Any], watch: dict[str, int]) -> Run:
     """One load run in a separate process; `watch` names the server processes to meter."""
     from servicekit.local.processes import die_with_parent
 
     watched = {name: psutil.Process(pid) for name, pid in watch.items()}
-    before = {name: _cpu_seconds(process) for name, process in watched.items()}
-    busy_before, total_before = _machine_busy_seconds()
+    before = {name: cpu_seconds(process) for name, process in watched.items()}
+    busy_before, total_before = machine_busy_seconds()
     wall_before = time.perf_counter()
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -366,8 +343,8 @@ async def run_worker(label: str, ok: str, config: dict[str, Any], watch: dict[st
         raise RuntimeError(f"the load process exited with {worker.returncode}")
     wall = time.perf_counter() - wall_before
     result = json.loads(output)
-    busy_after, total_after = _machine_busy_seconds()
-    cpu = {name: (_cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
+    busy_after, total_after = machine_busy_seconds()
+    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
     cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
     machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
     # Whatever else ran: PostgreSQL, the broker, and other work on a shared machine.

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
+import psutil
 
 READY_TIMEOUT_SECONDS = 90.0
 
@@ -65,3 +68,28 @@ async def wait_ready(name: str, url: str, process: subprocess.Popen[bytes], log:
                 last = f"{response.status_code} {response.text[:300]}"
             await asyncio.sleep(0.2)
     raise SystemExit(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s ({last}); log: {log}")
+
+
+def percentile_ms(latencies_us: Sequence[int], q: float) -> float:
+    """The q-quantile (0..1) of latencies in microseconds, in milliseconds."""
+    if len(latencies_us) < 2:
+        return float("nan")
+    cuts = statistics.quantiles(latencies_us, n=1000, method="inclusive")
+    return cuts[round(q * 1000) - 1] / 1000
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    """CPU time a process has used so far (0 once it is gone)."""
+    try:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+    except psutil.Error:
+        return 0.0
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine so far."""
+    times = psutil.cpu_times()
+    idle = times.idle + getattr(times, "iowait", 0.0)
+    total = sum(times)
+    return total - idle, total

@@ -43,12 +43,11 @@ import json
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -58,8 +57,8 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psutil
+from harness import cpu_seconds, machine_busy_seconds, percentile_ms, postgres, wait_ready
 from harness import kafka as start_broker
-from harness import postgres, wait_ready
 
 WORKER_FLAG = "--load-worker"
 TIME_ZONE = "Africa/Nairobi"
@@ -207,35 +206,13 @@ class Run:
         return sum(n for status, n in self.statuses.items() if status != "200")
 
 
-def percentile_ms(latencies_us: Sequence[int], q: float) -> float:
-    if len(latencies_us) < 2:
-        return float("nan")
-    cuts = statistics.quantiles(latencies_us, n=1000, method="inclusive")
-    return cuts[round(q * 1000) - 1] / 1000
-
-
-def _cpu_seconds(process: psutil.Process) -> float:
-    try:
-        times = process.cpu_times()
-        return float(times.user + times.system)
-    except psutil.Error:
-        return 0.0
-
-
-def _machine_busy_seconds() -> tuple[float, float]:
-    times = psutil.cpu_times()
-    idle = times.idle + getattr(times, "iowait", 0.0)
-    total = sum(times)
-    return total - idle, total
-
-
 async def run_load(config: dict[str, Any], watch: dict[str, int]) -> Run:
     """One load run from a separate process; `watch` names the server processes to meter."""
     from servicekit.local.processes import die_with_parent
 
     watched = {name: psutil.Process(pid) for name, pid in watch.items()}
-    before = {name: _cpu_seconds(process) for name, process in watched.items()}
-    busy_before, total_before = _machine_busy_seconds()
+    before = {name: cpu_seconds(process) for name, process in watched.items()}
+    busy_before, total_before = machine_busy_seconds()
     wall_before = time.perf_counter()
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -258,8 +235,8 @@ async def run_load(config: dict[str, Any], watch: dict[str, int]) -> Run:
         raise RuntimeError(f"the load process exited with {worker.returncode}")
     wall = time.perf_counter() - wall_before
     result = json.loads(output)
-    busy_after, total_after = _machine_busy_seconds()
-    cpu = {name: (_cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
+    busy_after, total_after = machine_busy_seconds()
+    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
     cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
     machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
     # Whatever else ran: PostgreSQL, and other work on a shared machine (it skews the figures).
