@@ -216,7 +216,7 @@ async def _confirm(
         "note": data.note,
         "updated_at": now,
     }
-    await _change(session, row, changes, clinic.time_zone)
+    await _change(session, row, changes)
     row = await _loaded(session, row.id)
     await repository.record(session, row, "book", actor_id=caller.user_id)
     if row.waitlist_entry_id is not None:
@@ -243,9 +243,7 @@ async def _publish_booked(
     await outbox.stage(session, event)
 
 
-async def _change(
-    session: AsyncSession, row: Appointment, changes: dict[str, Any], time_zone: str
-) -> None:
+async def _change(session: AsyncSession, row: Appointment, changes: dict[str, Any]) -> None:
     try:
         await repository.change(session, row.id, changes)
     except repository.Clash as clash:
