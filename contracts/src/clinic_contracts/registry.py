@@ -32,7 +32,12 @@ from clinic_contracts.identity import (
     UserRegistered,
     UserUpdated,
 )
-from clinic_contracts.notify import NOTIFY_TOPIC
+from clinic_contracts.notify import (
+    NOTIFY_TOPIC,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationSent,
+)
 from clinic_contracts.shifts import (
     SHIFTS_TOPIC,
     LeaveApproved,
@@ -168,7 +173,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         name=NOTIFY_TOPIC,
         owner="notify",
-        description="Confirmations and reminders sent to patients, and their delivery status.",
+        description="Confirmations and reminders sent to patients, and their delivery status, "
+        "keyed by message id.",
+        events=(NotificationSent, NotificationDelivered, NotificationFailed),
     ),
     TopicSpec(
         name=DEAD_LETTER_TOPIC,
