@@ -1,14 +1,29 @@
-"""The notify service app."""
+"""The notify service: confirmations, notices and reminders by SMS and WhatsApp."""
 
 from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
 from notify.db import outbox
+from notify.messages.dispatch import dispatch_forever
+from notify.projection.handlers import subscribe
 from notify.settings import Settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the notify app; its business endpoints arrive with the notify issue."""
+def create_app(
+    settings: Settings | None = None, *, consume: bool = True, dispatch: bool = True
+) -> FastAPI:
+    """Build the notify app, its consumers and its dispatcher.
+
+    consume=False leaves out the Kafka consumer and dispatch=False the sending loop (tests
+    that apply events and run dispatch rounds themselves).
+    """
     runtime = ServiceRuntime(settings or Settings(), outbox)
-    return create_service_app(runtime, description=__doc__ or "")
+    if dispatch:
+        runtime.in_background(dispatch_forever)
+    return create_service_app(
+        runtime,
+        routers=[],
+        consumers=subscribe if consume else None,
+        description=__doc__ or "",
+    )

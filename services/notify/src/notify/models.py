@@ -1,5 +1,9 @@
 """Every table of the notify service, gathered for Alembic."""
 
 from notify.db import Base
+from notify.messages.models import Message, MessageEvent
+from notify.projection.models import Appointment, Clinic, Contact
+from notify.templates.models import Template
 
 metadata = Base.metadata
+__all__ = ["Appointment", "Clinic", "Contact", "Message", "MessageEvent", "Template", "metadata"]

@@ -1,0 +1,29 @@
+"""The SMS / WhatsApp providers notify can send through (see `base` for what each promises)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from notify.providers.africastalking import AfricasTalkingProvider
+from notify.providers.base import Provider
+from notify.providers.log import LogProvider
+from notify.providers.twilio import TwilioProvider
+from notify.settings import Settings
+
+
+def build_providers(settings: Settings) -> dict[str, Provider]:
+    """The providers by name: `log` always, the others when their credentials are set."""
+    providers: dict[str, Provider] = {"log": LogProvider()}
+    if settings.twilio_account_sid and settings.twilio_auth_token.get_secret_value():
+        providers["twilio"] = TwilioProvider(settings)
+    if settings.africastalking_username and settings.africastalking_api_key.get_secret_value():
+        providers["africastalking"] = AfricasTalkingProvider(settings)
+    return providers
+
+
+async def close_providers(providers: Mapping[str, Provider]) -> None:
+    """Release what the providers hold (Twilio's HTTP session); call once, at shutdown."""
+    for provider in providers.values():
+        aclose = getattr(provider, "aclose", None)  # not part of Provider: optional
+        if aclose is not None:
+            await aclose()
