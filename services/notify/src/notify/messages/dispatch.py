@@ -57,6 +57,12 @@ class Dispatcher:
         self.providers = dict(providers) if providers is not None else build_providers(settings)
         self._gate = asyncio.Semaphore(settings.dispatch_concurrency)
 
+    async def aclose(self) -> None:
+        """Close the providers' connections."""
+        for provider in self.providers.values():
+            if (close := getattr(provider, "aclose", None)) is not None:
+                await close()
+
     async def run_once(self) -> int:
         """One round: claim up to a batch of due messages, send them, record the outcomes."""
         jobs = await self._claim()
@@ -267,11 +273,14 @@ async def dispatch_forever(runtime: ServiceRuntime) -> None:
     settings = runtime.settings
     assert isinstance(settings, Settings)
     dispatcher = Dispatcher(runtime.sessions, settings)
-    while not runtime.stopping.is_set():
-        try:
-            if await dispatcher.run_once() >= settings.dispatch_batch:
-                continue  # a backlog: no pause between rounds
-        except Exception as exc:  # the database may be down; the next round retries
-            log.warning("dispatch round failed: %s", type(exc).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(runtime.stopping.wait(), settings.dispatch_interval_seconds)
+    try:
+        while not runtime.stopping.is_set():
+            try:
+                if await dispatcher.run_once() >= settings.dispatch_batch:
+                    continue  # a backlog: no pause between rounds
+            except Exception as exc:  # the database may be down; the next round retries
+                log.warning("dispatch round failed: %s", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(runtime.stopping.wait(), settings.dispatch_interval_seconds)
+    finally:
+        await dispatcher.aclose()

@@ -1,0 +1,59 @@
+"""Two `python -m notify` processes on one database send every message exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from notify.messages.models import Message
+from notify.projection.models import Clinic
+from notify.testing.twilio_fake import TwilioFake
+from servicekit.testing.processes import jwks_server, service_process
+from sqlalchemy import func, select, update
+
+PATIENTS = 60  # a confirmation and two reminders each
+
+
+async def _unfinished(runtime) -> int:
+    async with runtime.sessions() as session:
+        query = select(func.count()).where(Message.status.in_(("scheduled", "sending")))
+        return int(await session.scalar(query.select_from(Message)) or 0)
+
+
+async def test_two_notify_processes_send_each_message_once(clinic, runtime, settings, issuer):
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(Clinic).where(Clinic.id == clinic.id).values(provider="twilio")
+        )
+    async with TwilioFake() as twilio:
+        env = {
+            "NOTIFY_TWILIO_ACCOUNT_SID": twilio.account_sid,
+            "NOTIFY_TWILIO_AUTH_TOKEN": twilio.auth_token,
+            "NOTIFY_TWILIO_SMS_FROM": "+15005550006",
+            "NOTIFY_TWILIO_BASE_URL": twilio.url,
+            "NOTIFY_PUBLIC_URL": "https://clinic.example.org",
+            "NOTIFY_DISPATCH_BATCH": "5",
+            "NOTIFY_DISPATCH_INTERVAL_SECONDS": "0.1",
+        }
+        twilio.latency_seconds = 0.01  # a provider is never instant: let rounds overlap
+        with (
+            jwks_server(issuer.jwks()) as jwks_url,
+            service_process("notify", settings, issuer, jwks_url, env),
+            service_process("notify", settings, issuer, jwks_url, env),
+        ):
+            for _ in range(PATIENTS):
+                booked = clinic.booked(await clinic.patient())
+                await clinic.apply(booked)
+            async with runtime.sessions() as session, session.begin():  # reminders due now
+                await session.execute(update(Message).values(due_at=func.now()))
+            deadline = time.monotonic() + 60
+            while await _unfinished(runtime) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+        sent = list(twilio.sent)
+
+    assert await _unfinished(runtime) == 0
+    per_message = [m.status_callback for m in sent]
+    assert len(per_message) == PATIENTS * 3
+    assert len(set(per_message)) == PATIENTS * 3  # no message twice
+    statuses = {m.status for m in await clinic.messages()}
+    assert statuses == {"sent"}
