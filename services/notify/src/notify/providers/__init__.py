@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from notify.providers.africastalking import AfricasTalkingProvider
 from notify.providers.base import Provider
 from notify.providers.log import LogProvider
@@ -19,11 +17,3 @@ def build_providers(settings: Settings) -> dict[str, Provider]:
     if settings.africastalking_username and settings.africastalking_api_key.get_secret_value():
         providers["africastalking"] = AfricasTalkingProvider(settings)
     return providers
-
-
-async def close_providers(providers: Mapping[str, Provider]) -> None:
-    """Release what the providers hold (Twilio's HTTP session); call once, at shutdown."""
-    for provider in providers.values():
-        aclose = getattr(provider, "aclose", None)  # not part of Provider: optional
-        if aclose is not None:
-            await aclose()
