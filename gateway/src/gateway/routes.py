@@ -46,7 +46,9 @@ ROUTES: tuple[Route, ...] = (
     Route("/v1/sync", "booking"),
     Route("/v1/notifications", "notify"),
     Route("/v1/webhooks", "notify"),
-    Route("/v1/message-templates", "notify"),
+    Route("/v1/clinics/{id}/message-templates", "notify"),
+    Route("/v1/clinics/{id}/notification-settings", "notify"),
+    Route("/v1/me/notification-preferences", "notify"),
     Route("/v1/reports", "reporting"),
 )
 

@@ -4,10 +4,15 @@ from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
+from notify.clinics import router as clinics
 from notify.db import outbox
 from notify.messages.dispatch import dispatch_forever
+from notify.notifications import router as notifications
+from notify.preferences import router as preferences
 from notify.projection.handlers import subscribe
 from notify.settings import Settings
+from notify.templates import router as templates
+from notify.webhooks import router as webhooks
 
 
 def create_app(
@@ -23,7 +28,13 @@ def create_app(
         runtime.in_background(dispatch_forever)
     return create_service_app(
         runtime,
-        routers=[],
+        routers=[
+            notifications.router,
+            templates.router,
+            clinics.router,
+            preferences.router,
+            webhooks.router,
+        ],
         consumers=subscribe if consume else None,
         description=__doc__ or "",
     )

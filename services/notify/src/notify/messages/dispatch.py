@@ -174,7 +174,8 @@ class Dispatcher:
 
     async def _record(self, results: Sequence[tuple[_Job, Accepted | SendFailed | None]]) -> None:
         async with self.sessions() as session, session.begin():
-            for job, outcome in results:
+            # In id order, as every multi-row lock here is taken, so two can never deadlock.
+            for job, outcome in sorted(results, key=lambda result: result[0].message_id):
                 message = await session.get(Message, job.message_id, with_for_update=True)
                 if (
                     message is None

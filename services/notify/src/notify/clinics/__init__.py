@@ -1,0 +1,1 @@
+"""A clinic's messaging settings: provider, channel, reminders, quiet hours."""

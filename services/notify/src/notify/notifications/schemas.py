@@ -1,0 +1,80 @@
+"""Notification response bodies: a message as sent (or planned) and its status history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from clinic_contracts.notify import Channel, MessageKind
+from pydantic import BaseModel, ConfigDict, Field
+
+from notify.messages.models import Message, MessageEvent
+
+Status = Literal[
+    "scheduled", "sending", "sent", "delivered", "failed", "undelivered", "cancelled", "skipped"
+]
+SHOWN_DIGITS = 3
+
+
+def masked(phone: str | None) -> str | None:
+    """A phone number with all but its last digits hidden: +*********678."""
+    if phone is None:
+        return None
+    hidden = len(phone) - SHOWN_DIGITS
+    return "".join(c if i >= hidden or not c.isdigit() else "*" for i, c in enumerate(phone))
+
+
+class NotificationRead(BaseModel):
+    """One message to one patient about one appointment."""
+
+    id: UUID
+    appointment_id: UUID
+    clinic_id: UUID
+    patient_id: UUID
+    kind: MessageKind
+    channel: Channel | None = Field(description="Null until the message is first sent.")
+    provider: str | None = Field(description="twilio, africastalking or log; null until sent.")
+    status: Status
+    due_at: datetime = Field(description="When it is (next) to be tried.")
+    sent_at: datetime | None
+    attempts: int
+    error_code: str | None
+    error_detail: str | None
+    provider_message_id: str | None
+    to: str | None = Field(description="The phone it went to, all but the last 3 digits hidden.")
+    body: str | None = Field(description="The text as sent; null until it is.")
+
+    @classmethod
+    def of(cls, row: Message) -> NotificationRead:
+        """The response body of a message row."""
+        fields = {n: getattr(row, n) for n in NotificationRead.model_fields.keys() - {"to"}}
+        return cls.model_validate(fields | {"to": masked(row.to_phone)})
+
+
+class HistoryEntry(BaseModel):
+    """One step of a message's history, e.g. sent, delivered, or failed with a code."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    status: str
+    attempt: int
+    channel: Channel | None
+    error_code: str | None
+    detail: str | None
+    at: datetime
+
+
+class NotificationDetail(NotificationRead):
+    """A message with its history, oldest step first."""
+
+    history: list[HistoryEntry]
+
+    @classmethod
+    def with_history(cls, row: Message, history: Sequence[MessageEvent]) -> NotificationDetail:
+        """The response body of a message row and its history rows."""
+        return cls.model_validate(
+            NotificationRead.of(row).model_dump()
+            | {"history": [HistoryEntry.model_validate(step) for step in history]}
+        )

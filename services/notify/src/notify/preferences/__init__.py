@@ -1,0 +1,1 @@
+"""A user's own choices about the messages notify sends them."""

@@ -1,0 +1,53 @@
+"""Message template request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from notify.templates.wording import MAX_LENGTH
+
+
+class TemplateBody(BaseModel):
+    """A clinic's own wording; `{placeholders}` only, as listed with the templates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        min_length=1,
+        max_length=MAX_LENGTH,
+        examples=["{clinic}: habari {patient}, your {type} is on {date} at {time}."],
+    )
+
+
+class TemplateRead(BaseModel):
+    """The wording of one kind of message in one language at a clinic."""
+
+    kind: str
+    language: str = Field(
+        description="BCP 47 tag; a patient gets their language's wording, else its base "
+        "language's (sw for sw-KE), else English."
+    )
+    body: str
+    source: Literal["clinic", "built_in"] = Field(
+        description="`clinic`: the clinic's own; `built_in`: notify's default."
+    )
+    updated_at: datetime | None = None
+    updated_by: UUID | None = None
+
+
+class Placeholder(BaseModel):
+    """A `{name}` a template may use, and what it is filled with."""
+
+    name: str
+    description: str
+
+
+class TemplateList(BaseModel):
+    """Every kind in every built-in language, plus the clinic's own in other languages."""
+
+    templates: list[TemplateRead]
+    placeholders: list[Placeholder]

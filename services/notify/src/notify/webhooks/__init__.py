@@ -1,0 +1,1 @@
+"""Providers' callbacks: delivery reports and patients' STOP / START replies."""
