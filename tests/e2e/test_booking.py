@@ -1,5 +1,6 @@
 """Booking through the gateway: public slot search over the demo roster, a patient books, the
-event reaches reporting once, another patient sees nothing of it, and a cancellation frees it."""
+event reaches reporting once and notify confirms it, another patient sees nothing of it, and a
+cancellation frees it and is announced."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gat
     assert retried.json()["id"] == booked.json()["id"]
     appointment = booked.json()["id"]
     assert await wait_for_facts(stack, [appointment]) == [appointment]  # once
+    confirmation = await _notification(gateway, patient, appointment, "confirmation")
+    assert confirmation["status"] == "delivered"  # the local stack's `log` provider
+    assert confirmation["to"].endswith("001")
     registered = await gateway.post(
         "/v1/auth/register",
         json={"full_name": "Other Patient", "phone": "+254700000077", "password": PASSWORD},
@@ -70,3 +74,26 @@ async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gat
     assert cancelled.json()["status"] == "cancelled"
     again = await gateway.post("/v1/appointments", json=body, headers=other)
     assert again.status_code == 201, again.text
+    notice = await _notification(gateway, patient, appointment, "cancelled")
+    assert "cancelled" in notice["body"]
+    seen_by_other = await gateway.get(
+        "/v1/notifications", params={"appointment_id": appointment}, headers=other
+    )
+    assert seen_by_other.json()["items"] == []
+
+
+async def _notification(gateway, headers: dict, appointment: str, kind: str) -> dict:
+    """The patient's message of this kind about the appointment, once notify has sent it."""
+    end = time.monotonic() + 60
+    while True:
+        response = await gateway.get(
+            "/v1/notifications",
+            params={"appointment_id": appointment, "kind": kind},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        sent = [m for m in response.json()["items"] if m["status"] not in ("scheduled", "sending")]
+        if sent or time.monotonic() > end:
+            assert sent, f"no {kind} message was sent"
+            return dict(sent[0])
+        await asyncio.sleep(0.5)
