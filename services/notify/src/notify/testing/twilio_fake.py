@@ -106,6 +106,8 @@ class TwilioFake(FakeApiServer):
         self.account_sid = account_sid or "AC" + secrets.token_hex(16)
         self.auth_token = auth_token or secrets.token_hex(16)
         self.sent: list[TwilioMessage] = []
+        # Every request as it came: (method, form or query fields), to check request shapes.
+        self.requests: list[tuple[str, dict[str, str]]] = []
         self._rejected: dict[str, ScriptedFailure] = {}
         self._held_in_queue = False
         path = f"/{API_VERSION}/Accounts/{{account_sid}}/Messages.json"
@@ -135,6 +137,7 @@ class TwilioFake(FakeApiServer):
     def reset(self) -> None:
         """Forget what was sent, rejected numbers, the queue hold and scripted faults."""
         self.sent.clear()
+        self.requests.clear()
         self._rejected.clear()
         self._held_in_queue = False
         self.reset_faults()
@@ -143,6 +146,7 @@ class TwilioFake(FakeApiServer):
         if refusal := self._refusal(request):
             return refusal.response()
         form = dict(parse_qsl((await request.body()).decode()))
+        self.requests.append(("POST", form))
         if refusal := self._invalid(form):
             return refusal.response()
         message = TwilioMessage(
@@ -163,6 +167,7 @@ class TwilioFake(FakeApiServer):
         if refusal := self._refusal(request):
             return refusal.response()
         query = request.query_params
+        self.requests.append(("GET", dict(query)))
         found = sorted(
             (m for m in list(self.sent) if _matches(m, query)),
             key=lambda m: m.date_created,
