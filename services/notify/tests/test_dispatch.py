@@ -308,3 +308,19 @@ async def test_africas_talking_carries_a_clinics_sms(clinic, runtime, dispatcher
     [message] = await clinic.messages()
     assert message.status == "sent"
     assert message.provider_message_id == sent.message_id
+
+
+async def test_the_dispatcher_wakes_when_the_next_message_falls_due(
+    clinic, runtime, dispatcher, sending
+):
+    assert await dispatcher.pause_before_next() == sending.dispatch_interval_seconds
+    patient = await clinic.patient()
+    await clinic.apply(clinic.booked(patient))
+    await dispatcher.drain()  # the confirmation; the reminders are days away
+    assert await dispatcher.pause_before_next() == sending.dispatch_interval_seconds
+    async with runtime.sessions() as session, session.begin():
+        soon = datetime.now(UTC) + timedelta(milliseconds=300)
+        await session.execute(
+            update(Message).where(Message.status == "scheduled").values(due_at=soon)
+        )
+    assert 0.1 < await dispatcher.pause_before_next() <= 0.3

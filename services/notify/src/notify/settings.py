@@ -65,6 +65,13 @@ class Settings(ServiceSettings):
     dispatch_batch: int = Field(
         default=50, ge=1, le=1000, description="Messages claimed per round by one process."
     )
+    dispatch_workers: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description="Rounds running at once in one process: one claims while another waits "
+        "for its providers (they skip each other's rows, as replicas do).",
+    )
     dispatch_concurrency: int = Field(
         default=16, ge=1, le=256, description="Sends in flight at once in one process."
     )

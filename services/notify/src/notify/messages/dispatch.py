@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from servicekit.runtime import ServiceRuntime
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.messages.compose import Ready, Skip, compose
@@ -32,6 +32,7 @@ from notify.settings import Settings
 from notify.templates.models import Template
 
 log = logging.getLogger(__name__)
+MIN_PAUSE = 0.01  # seconds
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,27 @@ class Dispatcher:
             await self._record(list(zip(jobs, outcomes, strict=True)))
         return len(jobs)
 
+    async def pause_before_next(self) -> float:
+        """Seconds until the next message falls due, at most `dispatch_interval_seconds`."""
+        async with self.sessions() as session:
+            query = select(func.min(Message.due_at)).where(Message.status.in_(PENDING))
+            next_due = await session.scalar(query)
+        interval = self.settings.dispatch_interval_seconds
+        if next_due is None:
+            return interval
+        # At least a moment: a due row another replica is claiming right now is not ours.
+        return min(max((next_due - datetime.now(UTC)).total_seconds(), MIN_PAUSE), interval)
+
     async def drain(self) -> int:
-        """Rounds until nothing is due (tests and the benchmark)."""
-        total = 0
-        while count := await self.run_once():
-            total += count
-        return total
+        """Rounds until nothing is due, `dispatch_workers` at once (tests, the benchmark)."""
+
+        async def worker() -> int:
+            total = 0
+            while count := await self.run_once():
+                total += count
+            return total
+
+        return sum(await asyncio.gather(*(worker() for _ in range(self.settings.dispatch_workers))))
 
     async def _claim(self) -> list[_Job]:
         now = datetime.now(UTC)
@@ -274,14 +290,20 @@ async def dispatch_forever(runtime: ServiceRuntime) -> None:
     settings = runtime.settings
     assert isinstance(settings, Settings)
     dispatcher = Dispatcher(runtime.sessions, settings)
-    try:
+
+    async def worker() -> None:
         while not runtime.stopping.is_set():
+            pause = settings.dispatch_interval_seconds
             try:
                 if await dispatcher.run_once() >= settings.dispatch_batch:
                     continue  # a backlog: no pause between rounds
+                pause = await dispatcher.pause_before_next()  # wake when the next one is due
             except Exception as exc:  # the database may be down; the next round retries
                 log.warning("dispatch round failed: %s", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(runtime.stopping.wait(), settings.dispatch_interval_seconds)
+                await asyncio.wait_for(runtime.stopping.wait(), pause)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(settings.dispatch_workers)))
     finally:
         await dispatcher.aclose()
