@@ -1,15 +1,30 @@
-"""The reporting service app: consumes every topic into the analytics store."""
+"""The reporting service: every event into an analytics store; summaries, CSV and metrics."""
 
 from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
+from reporting.analytics.utilisation import refresh_utilisation
 from reporting.db import outbox
 from reporting.facts.handlers import subscribe_all
 from reporting.settings import Settings
+from reporting.summary import router as summary
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the reporting app; summaries and exports arrive with the reporting issue."""
+def create_app(
+    settings: Settings | None = None, *, consume: bool = True, gauges: bool = True
+) -> FastAPI:
+    """Build the reporting app.
+
+    consume=False leaves out the Kafka consumer (tests that apply events themselves) and
+    gauges=False the job that refreshes the utilisation gauge.
+    """
     runtime = ServiceRuntime(settings or Settings(), outbox)
-    return create_service_app(runtime, consumers=subscribe_all, description=__doc__ or "")
+    if gauges:
+        runtime.in_background(refresh_utilisation)
+    return create_service_app(
+        runtime,
+        routers=[summary.router],
+        consumers=subscribe_all if consume else None,
+        description=__doc__ or "",
+    )

@@ -15,7 +15,10 @@ class EventFact(Base):
     """An event as it arrived; rollups are derived from these and can be rebuilt."""
 
     __tablename__ = "event_facts"
-    __table_args__ = (Index("ix_event_facts_clinic_occurred", "clinic_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_event_facts_clinic_occurred", "clinic_id", "occurred_at"),
+        Index("ix_event_facts_occurred_at", "occurred_at", "event_id"),  # rebuild's order
+    )
 
     event_id: Mapped[UUID] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(Text)
