@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from clinic_contracts.identity import BookingPolicy
@@ -32,7 +32,8 @@ WALK_IN_GRACE = timedelta(minutes=30)
 ALTERNATIVES = 3
 """How many free starts a 409 offers on each side of the refused one."""
 
-Write = Callable[[dict[str, Any]], Awaitable[None]]
+T = TypeVar("T")
+Write = Callable[[dict[str, Any]], Awaitable[T]]
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ class Placement:
 
 
 async def place(
-    session: AsyncSession, want: Placement, write: Write, *, moving: UUID | None = None
-) -> dict[str, Any]:
-    """Pick a provider and room free at the time and `write` the visit; its columns.
+    session: AsyncSession, want: Placement, write: Write[T], *, moving: UUID | None = None
+) -> T:
+    """Pick a provider and room free at the time and `write` the visit; what `write` returned.
 
     409 when the time is taken (naming the clash and offering the nearest free starts),
     422 when the request breaks the type's or clinic's rules.
@@ -87,8 +88,7 @@ async def place(
                 "patient_id": want.patient_id,
             }
             try:
-                await write(values)
-                return values
+                return await write(values)
             except Clash as refused:
                 clash = clash or (refused.party, values)
                 if refused.party == "patient":
@@ -218,8 +218,10 @@ async def _alternatives(session: AsyncSession, want: Placement) -> list[dict[str
     names = await calendar.providers(
         session, want.clinic.id, want.kind.specialties, want.provider_id
     )
-    free = await free_slots(
-        session, want.clinic.id, want.kind, window, list(names), want.clinic.time_zone
+    free = dict(
+        await free_slots(
+            session, want.clinic.id, want.kind, window, list(names), want.clinic.time_zone
+        )
     )
     before = sorted((at for at in free if at < want.starts_at), reverse=True)[:ALTERNATIVES]
     after = sorted(at for at in free if at > want.starts_at)[:ALTERNATIVES]

@@ -1,7 +1,12 @@
-"""Appointment queries; the exclusion constraints, not checks, decide what overlaps."""
+"""Appointment queries; the exclusion constraints, not checks, decide what overlaps.
+
+The statements every booking runs (insert, history, lapsed holds) are plain SQL through the
+driver (booking.driver_sql); the rest use the ORM.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -9,7 +14,7 @@ from uuid import UUID
 
 from servicekit.db import violated_constraint
 from servicekit.intervals import Interval
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +24,8 @@ from booking.appointments.models import (
     PROVIDER_BUSY,
     ROOM_BUSY,
     Appointment,
-    AppointmentHistory,
 )
+from booking.driver_sql import fetch, fetch_one, run
 
 CLASHES = {PROVIDER_BUSY: "provider", ROOM_BUSY: "room", PATIENT_BUSY: "patient"}
 
@@ -45,9 +50,31 @@ async def _guarded(session: AsyncSession, statement: Any) -> Any:
         raise Clash(party) from exc
 
 
-async def add(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Insert an appointment or hold; Clash when its provider, room or patient is taken."""
-    await _guarded(session, insert(Appointment).values(**values))
+async def add(session: AsyncSession, values: dict[str, Any]) -> Appointment:
+    """Insert an appointment or hold, the row as stored; Clash when its provider, room or
+    patient is taken.
+
+    `ON CONFLICT DO NOTHING` (which honours exclusion constraints) takes the slot without a
+    savepoint; only when it inserts nothing is the plain insert retried in one, to learn
+    from the violated constraint what clashed (or to take the slot freed meanwhile).
+    """
+    columns = ", ".join(values)  # the callers' own column names, never a request's
+    places = ", ".join(f"${n}" for n in range(1, len(values) + 1))
+    sql = f"INSERT INTO booking.appointments ({columns}) VALUES ({places})"  # noqa: S608
+    row = await fetch_one(session, f"{sql} ON CONFLICT DO NOTHING RETURNING *", *values.values())
+    if row is None:
+        await _guarded(session, insert(Appointment).values(**values))
+        row = await fetch_one(session, _BY_ID, values["id"])
+        assert row is not None
+    return _appointment(row)
+
+
+_BY_ID = "SELECT * FROM booking.appointments WHERE id = $1"
+
+
+def _appointment(row: Any) -> Appointment:
+    """An Appointment (not attached to the session) holding a row read with plain SQL."""
+    return Appointment(**dict(row))
 
 
 async def change(session: AsyncSession, appointment_id: UUID, values: dict[str, Any]) -> None:
@@ -66,31 +93,44 @@ async def get(
     return (await session.scalars(query.execution_options(populate_existing=True))).first()
 
 
-async def record(session: AsyncSession, row: Appointment, action: str, **entry: Any) -> None:
+_RECORD = """
+INSERT INTO booking.appointment_history (appointment_id, clinic_id, action, status, actor_id,
+    details)
+VALUES ($1, $2, $3, $4, $5, $6)
+"""
+
+
+async def record(
+    session: AsyncSession,
+    row: Appointment,
+    action: str,
+    *,
+    actor_id: UUID | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
     """Append to the appointment's history."""
-    await session.execute(
-        insert(AppointmentHistory).values(
-            appointment_id=row.id,
-            clinic_id=row.clinic_id,
-            action=action,
-            status=row.status,
-            **entry,
-        )
-    )
+    entry = (row.id, row.clinic_id, action, row.status, actor_id, json.dumps(details or {}))
+    await run(session, _RECORD, *entry)
 
 
 async def release_expired_holds(
     session: AsyncSession, *, overlapping: Interval | None = None, limit: int = 500
 ) -> list[Appointment]:
     """Delete lapsed holds (all, or those overlapping a range); the rows removed."""
-    lapsed = select(Appointment.id).where(
-        Appointment.status == "pending", Appointment.hold_expires_at <= func.now()
-    )
-    if overlapping is not None:
-        lapsed = lapsed.where(Appointment.blocked.op("&&")(func.tstzrange(*overlapping)))
-    lapsed = lapsed.limit(limit).with_for_update(skip_locked=True)
-    statement = delete(Appointment).where(Appointment.id.in_(lapsed)).returning(Appointment)
-    return list(await session.scalars(statement.execution_options(synchronize_session=False)))
+    span = overlapping or (None, None)  # tstzrange(NULL, NULL) is unbounded: overlaps all
+    rows = await fetch(session, _RELEASE_EXPIRED, *span, limit)
+    return [_appointment(row) for row in rows]
+
+
+_RELEASE_EXPIRED = """
+DELETE FROM booking.appointments WHERE id IN (
+    SELECT id FROM booking.appointments
+    WHERE status = 'pending' AND hold_expires_at <= now()
+        AND blocked && tstzrange($1::timestamptz, $2::timestamptz)
+    LIMIT $3 FOR UPDATE SKIP LOCKED
+)
+RETURNING *
+"""
 
 
 async def clash_with(

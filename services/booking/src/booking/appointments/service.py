@@ -30,7 +30,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.access import is_staff
-from booking.appointments import repository
+from booking.appointments import lookup, repository
 from booking.appointments.events import appointment_event
 from booking.appointments.models import Appointment
 from booking.appointments.placement import Placement, place
@@ -51,9 +51,9 @@ from booking.appointments.schemas import (
 )
 from booking.db import outbox
 from booking.projection.models import Clinic
-from booking.projection.repository import get_clinic
+from booking.projection.repository import get_clinic, known_clinic
 from booking.types.models import AppointmentType
-from booking.types.service import visible_type
+from booking.types.service import visible
 from booking.waitlist.offers import claim_offer, offer_freed
 
 STEP_EVENTS = {
@@ -73,12 +73,17 @@ def read(row: Appointment, time_zone: str) -> AppointmentRead:
     return AppointmentRead.model_validate(values | {"time_zone": time_zone})
 
 
-async def _type_of(
-    session: AsyncSession, caller: Principal, type_id: UUID, clinic_id: UUID
-) -> AppointmentType:
-    kind = await visible_type(session, caller, type_id)
+async def _clinic_and_type(
+    session: AsyncSession, caller: Principal, clinic_id: UUID, type_id: UUID
+) -> tuple[Clinic, AppointmentType]:
+    """The clinic and a type of it the caller may book; 404 or 422 (in this order) if not."""
+    clinic, kind = await lookup.clinic_and_type(session, clinic_id, type_id)
+    return known_clinic(clinic, clinic_id), _bookable(visible(kind, caller, type_id), clinic_id)
+
+
+def _bookable(kind: AppointmentType, clinic_id: UUID) -> AppointmentType:
     if kind.clinic_id != clinic_id:
-        raise NotFound(f"Clinic {clinic_id} has no appointment type {type_id}.")
+        raise NotFound(f"Clinic {clinic_id} has no appointment type {kind.id}.")
     if not kind.active:
         raise Problem(
             "This appointment type is no longer booked.", status=422, slug="inactive-type"
@@ -105,8 +110,7 @@ async def hold(
     session: AsyncSession, *, caller: Principal, data: HoldCreate, minutes: int
 ) -> AppointmentRead:
     """Keep a slot for `minutes` while the booking is completed; nobody else is offered it."""
-    clinic = await get_clinic(session, data.clinic_id)
-    kind = await _type_of(session, caller, data.type_id, clinic.id)
+    clinic, kind = await _clinic_and_type(session, caller, data.clinic_id, data.type_id)
     staff = is_staff(caller, clinic.id)
     policy = BookingPolicy.model_validate(clinic.booking_policy)
     patient = data.patient_id if staff else _patient(caller, data.patient_id, staff, policy)
@@ -122,8 +126,7 @@ async def hold(
         "hold_expires_at": now + timedelta(minutes=minutes),
         "created_by": caller.user_id,
     }
-    await place(session, want, lambda values: repository.add(session, values | extra))
-    row = await _loaded(session, appointment_id)
+    row = await place(session, want, lambda values: repository.add(session, values | extra))
     await repository.record(session, row, "hold", actor_id=caller.user_id)
     return read(row, clinic.time_zone)
 
@@ -146,8 +149,7 @@ async def book(
         raise Problem(
             "Give `clinic_id` and `type_id` (or a `hold_id`).", status=422, slug="slot-required"
         )
-    clinic = await get_clinic(session, data.clinic_id)
-    kind = await _type_of(session, caller, data.type_id, clinic.id)
+    clinic, kind = await _clinic_and_type(session, caller, data.clinic_id, data.type_id)
     staff = is_staff(caller, clinic.id)
     policy = BookingPolicy.model_validate(clinic.booking_policy)
     patient = _patient(caller, data.patient_id, staff, policy)
@@ -173,8 +175,7 @@ async def book(
         "note": data.note,
         "created_by": caller.user_id,
     }
-    await place(session, want, lambda values: repository.add(session, values | extra))
-    row = await _loaded(session, appointment_id)
+    row = await place(session, want, lambda values: repository.add(session, values | extra))
     details = {"overbook_reason": data.overbook_reason} if overbook else {}
     await repository.record(session, row, "book", actor_id=caller.user_id, details=details)
     await _publish_booked(session, row, kind.name, clinic.time_zone, caller)

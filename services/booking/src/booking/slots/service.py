@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
+import heapq
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import groupby, islice
+from operator import itemgetter
 from uuid import UUID
 
 from clinic_contracts.identity import BookingPolicy
@@ -81,18 +83,18 @@ async def search(
     earliest, latest = bookable_window(kind, policy, clinic.time_zone, now, staff=staff)
     window = (max(start, earliest), min(end - timedelta(microseconds=1), latest))
     names = await repository.providers(session, clinic_id, kind.specialties, provider_id)
-    by_start = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone)
-    ordered = sorted(by_start)[: limit + 1]
+    slots = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone)
+    first = list(islice(slots, limit + 1))  # a page and the next start: no need for the rest
     visit, tz = visit_of(kind), zone(clinic.time_zone)
     items = [
         Slot(
             starts_at=at.astimezone(tz),
             ends_at=(at + visit.duration).astimezone(tz),
-            providers=[SlotProvider(id=p, name=names.get(p)) for p in sorted(by_start[at])],
+            providers=[SlotProvider(id=p, name=names.get(p)) for p in sorted(free)],
         )
-        for at in ordered[:limit]
+        for at, free in first[:limit]
     ]
-    after = ordered[limit] if len(ordered) > limit else None
+    after = first[limit][0] if len(first) > limit else None
     return Page[Slot](items=items, next_cursor=encode_cursor(after.isoformat()) if after else None)
 
 
@@ -103,22 +105,31 @@ async def free_slots(
     window: tuple[datetime, datetime],
     names: Collection[UUID],
     time_zone: str,
-) -> dict[datetime, list[UUID]]:
-    """Free starts in `window` (first and last allowed start), with the providers free then."""
+) -> Iterator[tuple[datetime, list[UUID]]]:
+    """Free starts in `window` (first and last allowed start), earliest first, each with the
+    providers free then.
+
+    The database is read at once; the starts are worked out as they are taken, so a page of
+    them costs only its own share of the window.
+    """
     if window[0] > window[1] or not names:
-        return {}
+        return iter(())
     visit, tz = visit_of(kind), zone(time_zone)
     reach = (window[0] - visit.buffer_before, window[1] + visit.duration + visit.buffer_after)
     shifts = await repository.shifts_of(session, clinic_id, list(names), reach)
     leave = await repository.leave_of(session, list(shifts), reach)
     busy = await repository.busy_of(session, list(shifts), reach)
     rooms = await repository.rooms_busy(session, clinic_id, reach) if kind.requires_room else None
-    by_start: dict[datetime, list[UUID]] = defaultdict(list)
-    for provider, worked in shifts.items():
+
+    def free_of(provider: UUID) -> Iterator[tuple[datetime, UUID]]:
+        worked = shifts[provider]
         parts = open_time(
             [s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]
         )
         for at in free_starts(parts, busy[provider], visit, window, tz):
             if rooms is None or any(clear_of(b, visit.blocked(at)) for b in rooms.values()):
-                by_start[at].append(provider)
-    return by_start
+                yield at, provider
+
+    # Each provider's starts come earliest first; merged, equal starts fall together.
+    merged = heapq.merge(*(free_of(provider) for provider in shifts), key=itemgetter(0))
+    return ((at, [p for _, p in free]) for at, free in groupby(merged, key=itemgetter(0)))

@@ -33,7 +33,13 @@ async def visible_type(
     session: AsyncSession, caller: Principal | None, type_id: UUID
 ) -> AppointmentType:
     """A type the caller may see: staff of its clinic see all, others active online ones."""
-    row = await session.get(AppointmentType, type_id)
+    return visible(await session.get(AppointmentType, type_id), caller, type_id)
+
+
+def visible(
+    row: AppointmentType | None, caller: Principal | None, type_id: UUID
+) -> AppointmentType:
+    """The type read for `type_id` if the caller may see it; 404 otherwise."""
     if row is None or not (is_staff(caller, row.clinic_id) or (row.active and row.online_bookable)):
         raise NotFound(f"No appointment type has id {type_id}.")
     return row
