@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -22,7 +23,6 @@ import pytest
 from identity.keys import KeyRing
 from identity.tokens import issue_access_token
 from servicekit.auth import Membership
-from servicekit.local.processes import free_port
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
 
@@ -32,12 +32,9 @@ class Stack:
 
     def __init__(self, state_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.state_dir = state_dir
-        self.gateway_port = free_port()
-        # the services take the five ports after the gateway's
-        while not all(_port_free(self.gateway_port + n) for n in range(1, 6)):
-            self.gateway_port = free_port()
-        self.postgres_port = free_port()
-        self.kafka_port = free_port()
+        # The gateway's port and the services' five after it, then PostgreSQL and the broker.
+        base = _free_block(8)
+        self.gateway_port, self.postgres_port, self.kafka_port = base, base + 6, base + 7
         self.env = {**os.environ, **(extra_env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.gateway = f"http://127.0.0.1:{self.gateway_port}"
@@ -122,6 +119,19 @@ class Stack:
 
 def _port_free(port: int) -> bool:
     return all(conn.laddr.port != port for conn in psutil.net_connections("tcp"))
+
+
+# Below Linux's ephemeral range (32768-60999): no client socket of a test running alongside
+# (xdist) is handed one of these ports while the stack starts.
+_STACK_PORTS = range(20_000, 32_000)
+
+
+def _free_block(size: int) -> int:
+    """The first of `size` consecutive ports nobody uses, outside the ephemeral range."""
+    while True:
+        base = random.randrange(_STACK_PORTS.start, _STACK_PORTS.stop - size)
+        if all(_port_free(base + n) for n in range(size)):
+            return base
 
 
 def _zombie(pid: int) -> bool:

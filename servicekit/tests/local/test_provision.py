@@ -16,7 +16,8 @@ from servicekit.provision import (
     scram_sha256_verifier,
 )
 
-PASSWORDS = {"identity": "identity-pw-1", "booking": "booking-pw-1"}
+# Not the real services' names: roles are cluster-wide, and other tests use those.
+PASSWORDS = {"registry": "registry-pw-1", "ledger": "ledger-pw-1"}
 
 
 @pytest.fixture
@@ -37,33 +38,33 @@ async def test_a_service_role_can_touch_only_its_own_schema(
     admin = await asyncpg.connect(asyncpg_dsn(postgres_admin_url, database))
     await admin.execute("CREATE TABLE public.notes (body text)")
     await admin.close()
-    identity = await _connect(urls["identity"])
-    await identity.execute("CREATE TABLE people (name text)")  # lands in schema identity
-    await identity.close()
+    registry = await _connect(urls["registry"])
+    await registry.execute("CREATE TABLE people (name text)")  # lands in schema registry
+    await registry.close()
 
-    booking = await _connect(urls["booking"])
+    ledger = await _connect(urls["ledger"])
     try:
-        assert await booking.fetchval("SELECT current_user") == "booking_svc"
-        assert await booking.fetchval("SHOW search_path") == "booking, extensions"
+        assert await ledger.fetchval("SELECT current_user") == "ledger_svc"
+        assert await ledger.fetchval("SHOW search_path") == "ledger, extensions"
         for statement in (
-            "SELECT * FROM identity.people",
-            "CREATE TABLE identity.stolen (id int)",
+            "SELECT * FROM registry.people",
+            "CREATE TABLE registry.stolen (id int)",
             "SELECT * FROM public.notes",
             "CREATE TABLE public.stray (id int)",
             "CREATE SCHEMA mine",
             "CREATE TABLE extensions.stray (id int)",
         ):
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
-                await booking.execute(statement)
+                await ledger.execute(statement)
         # Its own schema is its to migrate, btree_gist included (for exclusion constraints).
-        await booking.execute(
+        await ledger.execute(
             "CREATE TABLE appointments (provider int, during tstzrange,"
             " EXCLUDE USING gist (provider WITH =, during WITH &&))"
         )
         schema = "SELECT schemaname FROM pg_tables WHERE tablename = 'appointments'"
-        assert await booking.fetchval(schema) == "booking"
+        assert await ledger.fetchval(schema) == "ledger"
     finally:
-        await booking.close()
+        await ledger.close()
 
 
 async def test_other_roles_cannot_even_connect(postgres_admin_url: str, database: str) -> None:
@@ -82,18 +83,18 @@ async def test_provision_is_idempotent_and_rotates_passwords(
     postgres_admin_url: str, database: str
 ) -> None:
     first = await provision(postgres_admin_url, database, PASSWORDS)
-    booking = await _connect(first["booking"])
-    await booking.execute("CREATE TABLE kept (id int)")
-    await booking.close()
+    ledger = await _connect(first["ledger"])
+    await ledger.execute("CREATE TABLE kept (id int)")
+    await ledger.close()
 
-    second = await provision(postgres_admin_url, database, {**PASSWORDS, "booking": "rotated-2"})
+    second = await provision(postgres_admin_url, database, {**PASSWORDS, "ledger": "rotated-2"})
 
     with pytest.raises(asyncpg.InvalidPasswordError):
-        await _connect(first["booking"])
-    booking = await _connect(second["booking"])
-    assert await booking.fetchval("SELECT count(*) FROM kept") == 0
-    await booking.close()
-    assert second["identity"] == first["identity"]
+        await _connect(first["ledger"])
+    ledger = await _connect(second["ledger"])
+    assert await ledger.fetchval("SELECT count(*) FROM kept") == 0
+    await ledger.close()
+    assert second["registry"] == first["registry"]
 
 
 async def test_urls_name_the_role_database_and_server(
@@ -109,18 +110,18 @@ async def test_reset_schema_empties_it_and_gives_it_back_to_the_role(
     postgres_admin_url: str, database: str
 ) -> None:
     urls = await provision(postgres_admin_url, database, PASSWORDS)
-    booking = await _connect(urls["booking"])
-    await booking.execute("CREATE TABLE doomed (id int)")
-    await booking.close()
+    ledger = await _connect(urls["ledger"])
+    await ledger.execute("CREATE TABLE doomed (id int)")
+    await ledger.close()
 
-    await reset_schema(postgres_admin_url, database, "booking")
+    await reset_schema(postgres_admin_url, database, "ledger")
 
-    booking = await _connect(urls["booking"])
+    ledger = await _connect(urls["ledger"])
     try:
-        assert await booking.fetchval("SELECT to_regclass('booking.doomed')") is None
-        await booking.execute("CREATE TABLE reborn (id int)")
+        assert await ledger.fetchval("SELECT to_regclass('ledger.doomed')") is None
+        await ledger.execute("CREATE TABLE reborn (id int)")
     finally:
-        await booking.close()
+        await ledger.close()
 
 
 async def test_passwords_are_never_logged(
@@ -138,12 +139,12 @@ async def test_passwords_are_never_logged(
 @pytest.mark.parametrize(
     ("database", "services"),
     [
-        ("Clinic", {"booking": "pw"}),
-        ("clinic", {"booking; DROP": "pw"}),
+        ("Clinic", {"ledger": "pw"}),
+        ("clinic", {"ledger; DROP": "pw"}),
         ("clinic", {"public": "pw"}),
-        ("postgres", {"booking": "pw"}),
-        ("clinic", {"booking": ""}),
-        ("clinic", {"booking": "pässword"}),
+        ("postgres", {"ledger": "pw"}),
+        ("clinic", {"ledger": ""}),
+        ("clinic", {"ledger": "pässword"}),
     ],
 )
 async def test_bad_names_and_passwords_are_refused_before_any_sql(
