@@ -64,9 +64,13 @@ class IdempotentConsumer:
         self.backoff = backoff
         self.workers = workers
         self.offsets = OffsetCommitter()
+        self.topics: list[str] = []  # what it subscribed to: the lag sampler measures these
 
     def subscribe(self, topic: str, handler: Handler) -> None:
         """Apply `handler` to every event on `topic`, once, in order per aggregate."""
+        self.topics.append(topic)
+        # Exported from the start: an alert on increase() misses a series that appears at 1.
+        DEAD_LETTERS.labels(self.service, self.group, topic)
         # MANUAL: FastStream would otherwise commit the offset even when the handler failed.
         # Several workers each own some partitions, so order within a partition holds.
         subscriber = self.broker.subscriber(

@@ -27,3 +27,8 @@ DEAD_LETTERS = Counter(
     "Messages sent to the dead-letter topic",
     ["service", "group", "topic"],
 )
+CONSUMER_LAG = Gauge(
+    "consumer_lag_messages",
+    "Messages on a topic not yet committed by a consumer group (end offset - committed offset)",
+    ["service", "group", "topic"],
+)

@@ -21,6 +21,7 @@ from servicekit.broker import BrokerConnector, make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.db import asyncpg_dsn, create_engine, session_factory
 from servicekit.kafka_admin import ensure_topics
+from servicekit.lag import ConsumerLagSampler
 from servicekit.outbox import Outbox
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
@@ -63,6 +64,7 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = []
         self._jobs: list[asyncio.Task[None]] = []
+        self._consumers: list[IdempotentConsumer] = []
         self.stopping = asyncio.Event()
 
     def in_background(self, job: Callable[[ServiceRuntime], Coroutine[Any, Any, None]]) -> None:
@@ -76,7 +78,7 @@ class ServiceRuntime:
     def consumer(self, group_suffix: str = "") -> IdempotentConsumer:
         """An idempotent consumer in this service's consumer group (subscribe before start)."""
         group = f"{self.name}{'.' + group_suffix if group_suffix else ''}"
-        return IdempotentConsumer(
+        consumer = IdempotentConsumer(
             self.broker,
             self.sessions,
             self.outbox,
@@ -86,6 +88,8 @@ class ServiceRuntime:
             backoff=self.settings.consumer_retry_backoff_seconds,
             workers=self.settings.consumer_workers,
         )
+        self._consumers.append(consumer)
+        return consumer
 
     async def _ensure_topics(self) -> None:
         # Subscribing to a missing topic would let the broker auto-create it with 1 partition.
@@ -99,12 +103,28 @@ class ServiceRuntime:
         """Connect to Kafka in the background and start relaying the outbox."""
         self.connector.start()
         self._tasks.append(asyncio.create_task(self._relay(), name=f"{self.name}-relay"))
+        subscriptions = [(c.group, topic) for c in self._consumers for topic in c.topics]
+        if subscriptions:
+            sampler = ConsumerLagSampler(
+                self.settings.kafka_bootstrap_servers,
+                service=self.name,
+                subscriptions=subscriptions,
+                topic_prefix=self.settings.kafka_topic_prefix,
+                interval=self.settings.consumer_lag_interval_seconds,
+            )
+            self._tasks.append(
+                asyncio.create_task(self._sample_lag(sampler), name=f"{self.name}-lag")
+            )
         for job in self._background:
             self._jobs.append(asyncio.create_task(job(self), name=f"{self.name}-{job.__name__}"))
 
     async def _relay(self) -> None:
         await self.connector.connected.wait()
         await self.relay.run()
+
+    async def _sample_lag(self, sampler: ConsumerLagSampler) -> None:
+        await self.connector.connected.wait()
+        await sampler.run()
 
     async def stop(self) -> None:
         """Stop background jobs, relaying and consuming; close connections."""

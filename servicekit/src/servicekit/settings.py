@@ -85,6 +85,7 @@ class ServiceSettings(CommonSettings):
     consumer_max_attempts: int = 5
     consumer_retry_backoff_seconds: float = 0.2
     consumer_workers: int = 6
+    consumer_lag_interval_seconds: float = Field(15.0, gt=0)
 
     @model_validator(mode="after")
     def _default_port(self) -> ServiceSettings:
