@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
-import threading
-import time as clock
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 from servicekit.localtime import instant
-from servicekit.testing import free_port
+from servicekit.testing.processes import jwks_server, service_process
 from sqlalchemy import text
 
 from .conftest import LONDON
@@ -89,69 +80,13 @@ async def test_overlapping_not_equal_starts_are_caught_too(calendar, kind, runti
     assert await rows_and_events(runtime) == (1, 1)
 
 
-@contextmanager
-def jwks_server(jwks: dict) -> Iterator[str]:
-    """Serve the test issuer's JWKS over HTTP, as identity does, for other processes."""
-    document = json.dumps(jwks).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(document)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
-    finally:
-        server.shutdown()
-
-
-@contextmanager
-def booking_process(settings, jwks_url: str, issuer) -> Iterator[str]:
-    """`python -m booking` on the test database and broker; its base URL."""
-    port = free_port()
-    env = os.environ | {
-        "BOOKING_DATABASE_URL": settings.database_url.get_secret_value(),
-        "BOOKING_PORT": str(port),
-        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "KAFKA_TOPIC_PREFIX": settings.kafka_topic_prefix,
-        "JWKS_URL": jwks_url,
-        "JWT_ISSUER": issuer.issuer,
-        "JWT_AUDIENCE": issuer.audience,
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "booking"], env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = clock.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the booking process exited"
-            assert clock.monotonic() < deadline, "the booking process did not start"
-            clock.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 async def test_two_booking_processes_still_give_one_booking(
     calendar, kind, runtime, settings, issuer
 ):
     with (
         jwks_server(issuer.jwks()) as jwks_url,
-        booking_process(settings, jwks_url, issuer) as first,
-        booking_process(settings, jwks_url, issuer) as second,
+        service_process("booking", settings, issuer, jwks_url) as first,
+        service_process("booking", settings, issuer, jwks_url) as second,
     ):
         limits = httpx.Limits(max_connections=PATIENTS)
         async with (
