@@ -71,8 +71,8 @@ async def test_other_roles_cannot_even_connect(postgres_admin_url: str, database
     await provision(postgres_admin_url, database, PASSWORDS)
     other = f"prov_{uuid.uuid4().hex[:8]}"
     try:
-        urls = await provision(postgres_admin_url, other, {"reporting": "reporting-pw-1"})
-        stranger = asyncpg_dsn(urls["reporting"], database)
+        urls = await provision(postgres_admin_url, other, {"tally": "tally-pw-1"})
+        stranger = asyncpg_dsn(urls["tally"], database)
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await asyncpg.connect(stranger)
     finally:
@@ -100,10 +100,10 @@ async def test_provision_is_idempotent_and_rotates_passwords(
 async def test_urls_name_the_role_database_and_server(
     postgres_admin_url: str, database: str
 ) -> None:
-    urls = await provision(postgres_admin_url, database, {"shifts": "shifts-pw-1"})
+    urls = await provision(postgres_admin_url, database, {"roster": "roster-pw-1"})
 
-    assert urls["shifts"].startswith("postgresql+asyncpg://shifts_svc:shifts-pw-1@")
-    assert urls["shifts"].endswith(f"/{database}")
+    assert urls["roster"].startswith("postgresql+asyncpg://roster_svc:roster-pw-1@")
+    assert urls["roster"].endswith(f"/{database}")
 
 
 async def test_reset_schema_empties_it_and_gives_it_back_to_the_role(
