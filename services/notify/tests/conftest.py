@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from notify.projection.handlers import on_event
 from notify.settings import Settings
 from servicekit.auth import Membership
 from servicekit.runtime import ServiceRuntime
-from servicekit.testing.apps import serving
+from servicekit.testing.apps import serving, staged_events
 from servicekit.testing.issuer import TokenIssuer
 from sqlalchemy import select
 
@@ -165,16 +166,4 @@ async def clinic(apply: Apply, issuer: TokenIssuer, runtime: ServiceRuntime) -> 
 @pytest.fixture
 def staged(runtime: ServiceRuntime) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
     """Payloads of staged events, oldest first: `await staged("NotificationSent")`."""
-
-    async def staged(*event_types: str) -> list[dict[str, Any]]:
-        table = runtime.outbox.table
-        query = select(table.c.envelope).order_by(table.c.id)
-        if event_types:
-            query = query.where(table.c.event_type.in_(event_types))
-        async with runtime.sessions() as session:
-            return [
-                {"event_type": row["event_type"], **row["payload"]}
-                for row in (await session.scalars(query)).all()
-            ]
-
-    return staged
+    return functools.partial(staged_events, runtime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,12 +15,11 @@ from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegi
 from fastapi import FastAPI
 from servicekit.auth import Membership
 from servicekit.runtime import ServiceRuntime
-from servicekit.testing.apps import serving
+from servicekit.testing.apps import serving, staged_events
 from servicekit.testing.issuer import TokenIssuer
 from shifts.app import create_app
 from shifts.projection.handlers import on_identity_event
 from shifts.settings import Settings
-from sqlalchemy import select
 
 BASE = "http://shifts.test"
 
@@ -156,16 +156,4 @@ Outbox = Callable[..., Awaitable[list[dict[str, Any]]]]
 @pytest.fixture
 def staged(runtime: ServiceRuntime) -> Outbox:
     """Payloads of staged events, oldest first: `await staged("ShiftScheduled")`."""
-
-    async def staged(*event_types: str) -> list[dict[str, Any]]:
-        table = runtime.outbox.table
-        query = select(table.c.envelope).order_by(table.c.id)
-        if event_types:
-            query = query.where(table.c.event_type.in_(event_types))
-        async with runtime.sessions() as session:
-            return [
-                {"event_type": row["event_type"], **row["payload"]}
-                for row in (await session.scalars(query)).all()
-            ]
-
-    return staged
+    return functools.partial(staged_events, runtime)

@@ -76,3 +76,19 @@ async def check_not_ready_without_database(app: FastAPI) -> None:
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["checks"]["database"] == "unreachable"
+
+
+async def staged_events(runtime: Any, *event_types: str) -> list[dict[str, Any]]:
+    """Payloads (with `event_type`) a service staged in its outbox, oldest first; only these
+    types when some are named. A service's `staged` fixture is this, bound to its runtime."""
+    from sqlalchemy import select
+
+    table = runtime.outbox.table
+    query = select(table.c.envelope).order_by(table.c.id)
+    if event_types:
+        query = query.where(table.c.event_type.in_(event_types))
+    async with runtime.sessions() as session:
+        return [
+            {"event_type": row["event_type"], **row["payload"]}
+            for row in (await session.scalars(query)).all()
+        ]
