@@ -26,8 +26,10 @@ class Settings(ServiceSettings):
         "callbacks, e.g. https://clinic.example.org; none: no callbacks are asked for.",
     )
     twilio_account_sid: str = Field(default="", description="Twilio account SID.")
-    twilio_auth_token: SecretStr = Field(
-        default=SecretStr(""), description="Twilio auth token; also checks callback signatures."
+    # Provider secrets are optional (None, not ""): a deployment sets only its providers'
+    # ones, and a secret that is set must still be a real one outside development.
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Twilio auth token; also checks callback signatures."
     )
     twilio_sms_from: str = Field(default="", description="Twilio sender number for SMS (E.164).")
     twilio_whatsapp_from: str = Field(
@@ -37,8 +39,8 @@ class Settings(ServiceSettings):
         default=None, description="Twilio API base URL; only to point the SDK at a local fake."
     )
     africastalking_username: str = Field(default="", description="Africa's Talking username.")
-    africastalking_api_key: SecretStr = Field(
-        default=SecretStr(""), description="Africa's Talking API key."
+    africastalking_api_key: SecretStr | None = Field(
+        default=None, description="Africa's Talking API key."
     )
     africastalking_sender_id: str | None = Field(
         default=None, description="Africa's Talking sender id or short code, if any."
@@ -47,8 +49,8 @@ class Settings(ServiceSettings):
         default=None,
         description="Africa's Talking API base URL; only to point the SDK at a local fake.",
     )
-    africastalking_callback_token: SecretStr = Field(
-        default=SecretStr(""),
+    africastalking_callback_token: SecretStr | None = Field(
+        default=None,
         description="Secret that Africa's Talking callbacks must carry as `?token=` "
         "(Africa's Talking does not sign its callbacks); empty refuses them all.",
     )
@@ -81,3 +83,8 @@ class Settings(ServiceSettings):
     retry_base_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="First retry delay; doubled each attempt."
     )
+
+
+def revealed(secret: SecretStr | None) -> str:
+    """The secret's value, or "" when it is not set."""
+    return secret.get_secret_value() if secret is not None else ""

@@ -20,7 +20,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from notify.providers.base import Accepted, Outgoing, SendFailed
 from notify.providers.log import redact_phone_numbers
-from notify.settings import Settings
+from notify.settings import Settings, revealed
 
 CONNECT_TIMEOUT_SECONDS = 3.05  # the SDK's own default: slightly above a TCP retransmission
 ACCEPTED = frozenset({100, 101, 102})  # Processed, Sent, Queued
@@ -52,7 +52,7 @@ class AfricasTalkingProvider:
 
     def __init__(self, settings: Settings) -> None:
         self._sms = SMSService(
-            settings.africastalking_username, settings.africastalking_api_key.get_secret_value()
+            settings.africastalking_username, revealed(settings.africastalking_api_key)
         )
         if settings.africastalking_base_url:
             # What SMSService._init_service does to the production URL.

@@ -17,7 +17,7 @@ from twilio.rest import Client
 
 from notify.providers.base import Accepted, Outgoing, SendFailed
 from notify.providers.log import redact_phone_numbers
-from notify.settings import Settings
+from notify.settings import Settings, revealed
 
 WHATSAPP = "whatsapp:"
 # How much earlier than `sent_after` Twilio's clock may date a message we sent.
@@ -132,7 +132,7 @@ class TwilioProvider:
             # environment={}: TWILIO_EDGE / TWILIO_REGION must not re-route a configured client.
             self._client = Client(
                 settings.twilio_account_sid,
-                settings.twilio_auth_token.get_secret_value(),
+                revealed(settings.twilio_auth_token),
                 http_client=http_client,
                 environment={},
             )

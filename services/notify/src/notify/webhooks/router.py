@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.messages.models import Message
 from notify.providers.twilio import signature_valid
-from notify.settings import Settings
+from notify.settings import Settings, revealed
 from notify.webhooks.delivery import apply_africastalking_report, apply_twilio_status
 from notify.webhooks.inbound import apply_reply
 
@@ -53,7 +53,7 @@ async def _read_form(request: Request) -> dict[str, str]:
 
 
 def _check_twilio_signature(request: Request, params: dict[str, str], settings: Settings) -> None:
-    token = settings.twilio_auth_token.get_secret_value()
+    token = revealed(settings.twilio_auth_token)
     signature = request.headers.get("X-Twilio-Signature", "")
     if not (token and settings.public_url and signature):
         raise Forbidden("The request is not signed by Twilio.")
@@ -66,7 +66,7 @@ def _check_twilio_signature(request: Request, params: dict[str, str], settings: 
 
 
 def _check_africastalking_token(token: str, settings: Settings) -> None:
-    expected = settings.africastalking_callback_token.get_secret_value()
+    expected = revealed(settings.africastalking_callback_token)
     if not (expected and hmac.compare_digest(token.encode(), expected.encode())):
         raise Forbidden("The callback token is not valid.")
 
