@@ -44,7 +44,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import psutil
-from harness import cpu_seconds, machine_busy_seconds, percentile_ms, postgres, start, wait_ready
+from harness import (
+    cpu_seconds,
+    machine_busy_seconds,
+    percentile_ms,
+    postgres,
+    serve_load,
+    start,
+    wait_ready,
+)
 from harness import kafka as start_broker
 
 WORKER_FLAG = "--load-worker"
@@ -153,15 +161,8 @@ async def _load(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_worker() -> None:
-    """Entry of the load process: config as JSON in BENCH_LOAD, result as JSON on stdout."""
-    config = json.loads(os.environ["BENCH_LOAD"])
-    try:
-        import uvloop
-
-        result = uvloop.run(_load(config))
-    except ImportError:
-        result = asyncio.run(_load(config))
-    json.dump(result, sys.stdout)
+    """Entry of the load process (see harness.serve_load)."""
+    serve_load(_load)
 
 
 # --------------------------------------------------------------------------- measurement

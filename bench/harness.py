@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -93,3 +95,23 @@ def machine_busy_seconds() -> tuple[float, float]:
     idle = times.idle + getattr(times, "iowait", 0.0)
     total = sum(times)
     return total - idle, total
+
+
+def serve_load(
+    load: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+    prepare: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Entry of a load process: config as JSON in BENCH_LOAD, result as JSON on stdout.
+
+    `prepare` runs on the config before the clock starts (e.g. reading a requests file).
+    """
+    config = json.loads(os.environ["BENCH_LOAD"])
+    if prepare is not None:
+        prepare(config)
+    try:
+        import uvloop
+
+        result = uvloop.run(load(config))
+    except ImportError:
+        result = asyncio.run(load(config))
+    json.dump(result, sys.stdout)
