@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from shifts.settings import Settings
@@ -25,6 +26,28 @@ async def settings(clean_service_database, kafka_bootstrap_servers, kafka_topic_
     )
 
 
+def _window() -> tuple[date, date]:
+    """The days the roster is read for: from tomorrow, 357 days, inside the 53-week horizon."""
+    first = datetime.now(UTC).date() + timedelta(days=1)
+    return first, first + timedelta(days=357)
+
+
+def _clock_changes(zone: str) -> tuple[str, str]:
+    """The next spring-forward and fall-back days of `zone` inside the window (local dates)."""
+    tz = ZoneInfo(zone)
+    first, last = _window()
+    changes: dict[str, str] = {}
+    day = first
+    while day < last:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=tz)
+        before = noon - timedelta(days=1)
+        offset, previous = noon.utcoffset(), before.utcoffset()
+        if offset is not None and previous is not None and offset != previous:
+            changes.setdefault("spring" if offset > previous else "autumn", day.isoformat())
+        day += timedelta(days=1)
+    return changes["spring"], changes["autumn"]
+
+
 async def _roster_of(client, network, zone: str) -> dict[str, list[dict]]:
     clinic = await network.clinic(zone, zone)
     staff = await network.staff(f"Dr {zone}", ("provider", zone))
@@ -41,8 +64,8 @@ async def _roster_of(client, network, zone: str) -> dict[str, list[dict]]:
     while True:
         params = {
             "staff_id": str(staff),
-            "from": "2026-11-25T00:00:00Z",
-            "to": "2027-11-20T00:00:00Z",
+            "from": f"{_window()[0].isoformat()}T00:00:00Z",
+            "to": f"{_window()[1].isoformat()}T00:00:00Z",
             "limit": 200,
             **({"cursor": cursor} if cursor else {}),
         }
@@ -63,14 +86,9 @@ def _day_shift(shifts: list[dict]) -> dict:
     return day
 
 
-@pytest.mark.parametrize(
-    ("zone", "spring", "autumn"),
-    [
-        ("Europe/London", "2027-03-28", "2027-10-31"),
-        ("America/New_York", "2027-03-14", "2027-11-07"),
-    ],
-)
-async def test_clock_changes_keep_local_hours(client, network, zone, spring, autumn):
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York"])
+async def test_clock_changes_keep_local_hours(client, network, zone):
+    spring, autumn = _clock_changes(zone)
     roster = await _roster_of(client, network, zone)
 
     for day in (spring, autumn):
@@ -80,10 +98,10 @@ async def test_clock_changes_keep_local_hours(client, network, zone, spring, aut
         assert (_hours(shift), shift["worked_hours"]) == (9.0, 8.0)
         [pause] = shift["breaks"]
         assert datetime.fromisoformat(pause["starts_at"]).hour == 12
-    saturday_before = {
-        "Europe/London": ("2027-03-27", "2027-10-30"),
-        "America/New_York": ("2027-03-13", "2027-11-06"),
-    }[zone]
+    # Both zones change on a Sunday, so the Saturday night shift spans the change.
+    saturday_before = [
+        (date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in (spring, autumn)
+    ]
     nights = [
         next(s for s in roster[d] if datetime.fromisoformat(s["starts_at"]).hour == 20)
         for d in saturday_before
