@@ -148,3 +148,29 @@ async def test_admins_creating_staff_are_still_told_the_contact_is_taken(client,
     response = await client.post("/v1/users", json=staff, headers=mint(Membership("org_admin")))
     assert response.status_code == 409
     assert response.json()["type"] == "urn:clinic:problem:contact-taken"
+
+
+async def test_a_retried_registration_replays_its_answer_and_tells_nobody(client, settings):
+    body = {"full_name": "Amina Odhiambo", "phone": PHONE, "password": PASSWORD}
+    key = {"Idempotency-Key": "7f0c9a51-register-once"}
+    first = await client.post("/v1/auth/register", json=body, headers=key)
+    retry = await client.post("/v1/auth/register", json=body, headers=key)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.headers["location"] == "/v1/me"
+    assert await rows(settings, "SELECT count(*) FROM identity.users") == [(1,)]
+    assert await attempts(settings) == []  # the owner's own retry sends them no SMS
+
+
+async def test_a_stand_in_answer_is_replayed_as_it_was(client, settings, register):
+    await register()
+    body = {"full_name": "Baraka Mwangi", "phone": PHONE, "password": OTHER_PASSWORD}
+    key = {"Idempotency-Key": "probe-1"}
+    first = await client.post("/v1/auth/register", json=body, headers=key)
+    retry = await client.post("/v1/auth/register", json=body, headers=key)
+    assert retry.json() == first.json()  # the same id that exists nowhere, as a real replay
+    assert len(await attempts(settings)) == 1
+    reused = await client.post("/v1/auth/register", json={**body, "full_name": "X"}, headers=key)
+    assert reused.status_code == 422
+    assert reused.json()["type"] == "urn:clinic:problem:idempotency-key-reused"

@@ -17,6 +17,7 @@ from identity.auth.schemas import (
     TokenPair,
     TokenRequest,
 )
+from identity.db import Idempotent
 from identity.deps import ClientAddress, Config
 from identity.password_strength import MAX_LENGTH, rules
 from identity.users.schemas import UserRead
@@ -31,18 +32,22 @@ async def register(
     session: SessionDep,
     config: Config,
     client: ClientAddress,
-    response: Response,
-) -> UserRead:
+    once: Idempotent,
+) -> JSONResponse:
     """Register as a patient; sign in afterwards with the phone number and password.
 
     A phone number or email that already has an account gets this same answer (nothing is
     created; the account's owner is told by SMS), so registration never reveals who has one.
+    With an `Idempotency-Key`, a retry replays the first answer, whichever it was.
     """
-    user = await registration.register_patient(
-        session=session, data=data, config=config, client=client
+    return await once.run(
+        session,
+        None,
+        lambda: registration.register_patient(
+            session=session, data=data, config=config, client=client
+        ),
+        location="/v1/me",
     )
-    response.headers["Location"] = "/v1/me"
-    return user
 
 
 @router.get("/password-policy", response_model=PasswordPolicyRead)
