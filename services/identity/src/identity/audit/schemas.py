@@ -9,9 +9,9 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from servicekit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
-# A call must stay well inside the gateway's 30 s upstream timeout: 100,000 entries take 5-6 s
-# on the 2-core development machine (bench/audit_verification.py).
-VERIFY_DEFAULT_LIMIT, VERIFY_MAX_LIMIT = 50_000, 100_000
+# A call must stay well inside the gateway's 30 s upstream timeout: 100,000 entries took 5-6 s
+# on the idle 2-core development machine and up to 18 s on a busy one (bench/audit_verification.py).
+VERIFY_DEFAULT_LIMIT, VERIFY_MAX_LIMIT = 20_000, 50_000
 
 
 class AuditQuery(BaseModel):
