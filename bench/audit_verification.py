@@ -1,7 +1,7 @@
 """Audit chain verification: how long checking 100,000 entries takes, whole and per API call.
 
     uv run --frozen python bench/audit_verification.py [--entries 100000] [--repeats 3]
-        [--page 50000] [--page 20000]
+        [--page 20000] [--page 10000]
 
 A throwaway identity database (least-privilege `identity_svc` role, migrated) gets --entries
 sealed audit entries, written in bulk (COPY) rather than one transaction each: their hashes
@@ -12,7 +12,7 @@ Details vary in size like real entries (a reason, a list of fields, a role). The
    READ connection, batches of 1000;
 2. the API's path (`GET /v1/audit-events/verification`): the route's use case,
    `verification.verify`, called with `limit` = each --page value (by default the route's
-   maximum, 50,000, and its default, 20,000) and followed by its `next_cursor` until
+   maximum, 20,000, and its default, 10,000) and followed by its `next_cursor` until
    `complete`, each call in its own session as a request would be; the slowest single call
    is what must stay under the gateway's 30 s upstream timeout.
 
@@ -207,7 +207,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--page", type=int, action="append")
     args = parser.parse_args()
-    asyncio.run(run(args.entries, args.repeats, args.page or [50_000, 20_000]))
+    asyncio.run(run(args.entries, args.repeats, args.page or [20_000, 10_000]))
 
 
 if __name__ == "__main__":
