@@ -96,6 +96,7 @@ def test_every_service_has_routes() -> None:
         ("POST", "/v1/auth/register"),
         ("POST", "/v1/auth/token"),
         ("post", "/v1/auth/refresh"),
+        ("GET", "/v1/auth/password-policy"),
         ("GET", "/.well-known/jwks.json"),
         ("HEAD", "/.well-known/jwks.json"),
         ("POST", "/v1/webhooks/twilio"),
@@ -116,6 +117,7 @@ def test_public_paths(method: str, path: str) -> None:
     ("method", "path"),
     [
         ("GET", "/v1/auth/token"),  # public for POST only
+        ("POST", "/v1/auth/password-policy"),  # public for reading only
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/tokens"),  # whole segments, not characters
         ("POST", "/v1/authx/token"),

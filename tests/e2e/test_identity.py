@@ -50,3 +50,37 @@ async def test_a_patient_registers_signs_in_and_refreshes_through_the_gateway(st
     assert reused.status_code == 401
 
     assert await wait_for_facts(stack, [user_id]) == [user_id]  # UserRegistered, once
+
+
+async def test_rules_are_public_a_taken_number_tells_nothing_and_admins_verify_the_log(
+    stack: Stack, gateway
+):
+    policy = await gateway.get("/v1/auth/password-policy")  # no token needed
+    assert policy.status_code == 200, policy.text
+    assert policy.json()["min_length"] == 12
+
+    weak = {"full_name": "Wanjiku Kamau", "phone": "+254733654321", "password": "WanjikuKamau2026"}
+    refused = await gateway.post("/v1/auth/register", json=weak)
+    assert refused.status_code == 422
+    assert "personal_data" in [e["code"] for e in refused.json()["errors"]]
+
+    # The demo patient's number: answered like a new registration, and nobody signs in with it.
+    taken = {"full_name": "Someone Else", "phone": "+254700000001", "password": PASSWORD}
+    answer = await gateway.post("/v1/auth/register", json=taken)
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["location"] == "/v1/me"
+    login = await gateway.post(
+        "/v1/auth/token", json={"username": "+254700000001", "password": PASSWORD}
+    )
+    assert login.status_code == 401
+
+    logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
+    admin = await gateway.post(
+        "/v1/auth/token",
+        json={"username": "admin@demo.clinic", "password": logins["admin@demo.clinic"]},
+    )
+    headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+    verified = await gateway.get("/v1/audit-events/verification", headers=headers)
+    assert verified.status_code == 200, verified.text
+    assert (verified.json()["intact"], verified.json()["complete"]) == (True, True)
+    assert verified.json()["checked"] > 0

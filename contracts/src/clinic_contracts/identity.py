@@ -208,6 +208,28 @@ class UserDeactivated(Event):
     )
 
 
+class DuplicateRegistrationAttempted(Event):
+    """Someone tried to register a new account with this account's phone number or email.
+
+    The registration was answered as if it had worked and created nothing; the account's
+    owner may be told. Carries no contact details: consumers look the user up themselves.
+    """
+
+    event_type = "DuplicateRegistrationAttempted"
+    topic = IDENTITY_TOPIC
+    aggregate_field = "user_id"
+
+    user_id: UUID = Field(
+        description="Id of the existing account whose phone or email was used.",
+        examples=["9a7b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"],
+    )
+    matched: list[Literal["phone", "email"]] = Field(
+        min_length=1,
+        description="Which of the account's contact details the registration used.",
+        examples=[["phone"]],
+    )
+
+
 class _Membership(Event):
     user_id: UUID = Field(
         description="Id of the staff member.", examples=["9a7b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"]

@@ -26,6 +26,7 @@ from clinic_contracts.identity import (
     IDENTITY_TOPIC,
     ClinicCreated,
     ClinicUpdated,
+    DuplicateRegistrationAttempted,
     MembershipGranted,
     MembershipRevoked,
     UserDeactivated,
@@ -138,6 +139,7 @@ TOPICS: tuple[TopicSpec, ...] = (
             UserDeactivated,
             MembershipGranted,
             MembershipRevoked,
+            DuplicateRegistrationAttempted,
         ),
     ),
     TopicSpec(

@@ -77,6 +77,7 @@ PUBLIC_ROUTES: tuple[PublicRoute, ...] = (
     PublicRoute(POST, "/v1/auth/register"),
     PublicRoute(POST, "/v1/auth/token"),
     PublicRoute(POST, "/v1/auth/refresh"),
+    PublicRoute(READ, "/v1/auth/password-policy"),
     PublicRoute(READ, "/.well-known/jwks.json"),
     # SMS / WhatsApp providers call these; notify checks the provider's signature instead.
     PublicRoute(ANY, "/v1/webhooks"),

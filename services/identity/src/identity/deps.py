@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from identity.auth.throttle import ThrottlePolicy
 from identity.keys import KeyRing
+from identity.password_strength import PasswordPolicy
 from identity.settings import Settings
 
 
@@ -22,7 +23,7 @@ class IdentityConfig:
     audience: str
     access_ttl: timedelta
     refresh_ttl: timedelta
-    password_min_length: int
+    passwords: PasswordPolicy
     per_account: ThrottlePolicy
     per_address: ThrottlePolicy
 
@@ -37,7 +38,7 @@ class IdentityConfig:
             audience=settings.jwt_audience,
             access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
             refresh_ttl=timedelta(days=settings.refresh_token_ttl_days),
-            password_min_length=settings.password_min_length,
+            passwords=PasswordPolicy(settings.password_min_length, settings.password_min_score),
             per_account=ThrottlePolicy(settings.login_account_max_failures, window, lockout),
             per_address=ThrottlePolicy(settings.login_address_max_failures, window, lockout),
         )

@@ -57,4 +57,17 @@ LanguageTag = Annotated[
 BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
 Email = Annotated[EmailStr, Field(max_length=254, examples=["amina@example.org"])]
 Password = Annotated[SecretStr, Field(max_length=1024, examples=["correct horse battery"])]
+NewPassword = Annotated[
+    SecretStr,
+    Field(
+        max_length=1024,
+        examples=["jua kali mango sunrise"],
+        description="A new password: 12 to 128 characters (the minimum is a setting), any "
+        "characters, none required; not a leaked or common password even with digits or "
+        "symbols added at either end; not built on the person's name, phone, email or birth "
+        "date; and hard to guess (zxcvbn score of at least 3 of 4 by default). A refusal is "
+        "422 `weak-password` saying why, with suggestions. The rules as configured: "
+        "GET /v1/auth/password-policy.",
+    ),
+]
 Specialty = Annotated[str, Field(min_length=1, max_length=100, examples=["paediatrics"])]

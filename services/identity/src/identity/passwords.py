@@ -1,4 +1,4 @@
-"""Password rules (OWASP) and argon2id hashing through passlib's API (the libpass fork)."""
+"""argon2id hashing through passlib's API (the libpass fork); the rules are password_strength."""
 
 from __future__ import annotations
 
@@ -8,49 +8,12 @@ from functools import cache
 
 from passlib.context import CryptContext
 
-MAX_LENGTH = 128
-# The few passwords every guessing list starts with, in the lengths our minimum allows.
-COMMON = frozenset(
-    {
-        "123456789012",
-        "1234567890123",
-        "passwordpassword",
-        "password1234",
-        "qwertyuiopasdf",
-        "qwerty123456",
-        "iloveyou1234",
-        "111111111111",
-        "000000000000",
-        "abcdefghijkl",
-        "letmeinletmein",
-        "welcome12345",
-        "administrator",
-        "changemechangeme",
-    }
-)
-
 _context = CryptContext(schemes=["argon2"], argon2__type="ID")
 
 
 def normalized(password: str) -> str:
     """NFKC form, so the same password typed on two keyboards hashes the same (NIST 800-63B)."""
     return unicodedata.normalize("NFKC", password)
-
-
-def weaknesses(password: str, *, min_length: int, personal: tuple[str, ...] = ()) -> list[str]:
-    """Why a new password is refused; empty when it is acceptable."""
-    value = normalized(password)
-    problems = []
-    if len(value) < min_length:
-        problems.append(f"must be at least {min_length} characters")
-    if len(value) > MAX_LENGTH:
-        problems.append(f"must be at most {MAX_LENGTH} characters")
-    lowered = value.lower()
-    if lowered in COMMON or len(set(lowered)) <= 2:
-        problems.append("is too common or too easy to guess")
-    if any(item and item.lower() in lowered for item in personal if len(item) >= 4):
-        problems.append("must not contain your name, phone number or email address")
-    return problems
 
 
 async def hash_password(password: str) -> str:

@@ -20,6 +20,8 @@ class Settings(ServiceSettings):
     refresh_token_ttl_days: int = Field(30, ge=1, le=365)
     # OWASP: at least 8 characters, at least 64 allowed, no composition rules.
     password_min_length: int = Field(12, ge=8, le=64)
+    # zxcvbn's 0-4 scale; 3 means about 10^8 guesses or more ("safely unguessable" online).
+    password_min_score: int = Field(3, ge=0, le=4)
     login_account_max_failures: int = Field(5, ge=1)
     login_address_max_failures: int = Field(30, ge=1)
     login_failure_window_seconds: int = Field(900, ge=1)

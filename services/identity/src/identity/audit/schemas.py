@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from servicekit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+
+# A call must stay well inside the gateway's 30 s upstream timeout even on a saturated machine:
+# 100,000 entries took 5-6 s on the idle 2-core development machine, 42 s at load average 21,
+# where a 20,000-entry call took 10-11 s (bench/audit_verification.py).
+VERIFY_DEFAULT_LIMIT, VERIFY_MAX_LIMIT = 10_000, 20_000
 
 
 class AuditQuery(BaseModel):
@@ -67,3 +72,53 @@ class AuditEventList(Page[AuditEventRead]):
     """A page of audit entries, newest first (the shape of every list: servicekit Page)."""
 
     items: list[AuditEventRead] = Field(description="Matching entries, newest first.")
+
+
+class VerificationQuery(BaseModel):
+    """Which part of the chain GET /v1/audit-events/verification checks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(
+        VERIFY_DEFAULT_LIMIT,
+        ge=1,
+        le=VERIFY_MAX_LIMIT,
+        description="Most entries to check in this call; continue with `next_cursor`.",
+    )
+    cursor: str | None = Field(
+        None,
+        max_length=500,
+        description="`next_cursor` of the previous call; omit to start at the oldest entry.",
+    )
+
+
+class BrokenLinkRead(BaseModel):
+    """The first entry that does not verify."""
+
+    seq: int = Field(description="Sequence number of the entry.", examples=[1042])
+    reason: Literal["unlinked", "edited"] = Field(
+        description="`unlinked`: its prev_hash is not the previous entry's hash (an entry was "
+        "deleted or entries reordered); `edited`: its hash does not match its content."
+    )
+    message: str = Field(description="What was found, in words.")
+
+
+class AuditVerification(BaseModel):
+    """The outcome of checking the audit log's hash chain, or the next part of it."""
+
+    intact: bool = Field(description="Every entry checked verified and linked to the one before.")
+    complete: bool = Field(
+        description="The check reached the newest entry: with `intact`, and when every earlier "
+        "part was checked through `next_cursor`, the whole log is intact."
+    )
+    checked: int = Field(description="Entries checked by this call.", examples=[1000])
+    last_seq: int | None = Field(
+        description="The last entry checked (null if none); keep it and `last_hash` elsewhere to "
+        "notice later if the newest entries are removed, which the chain alone cannot show."
+    )
+    last_hash: str = Field(description="Hash of that entry (64 zeros when none).")
+    broken: BrokenLinkRead | None = Field(description="The first broken link, if any.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to check the entries after these; null when the check "
+        "reached the newest entry or found a broken link."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
@@ -16,19 +17,47 @@ from identity.settings import Settings
 BATCH_SIZE = 1000
 
 
+@dataclass(frozen=True)
+class Walked:
+    """A walk over part of the chain: what it found, and whether it reached the newest entry."""
+
+    report: ChainReport
+    reached_end: bool
+
+
+async def walk_chain(
+    connection: AsyncConnection | AsyncSession,
+    *,
+    start: ChainWalk | None = None,
+    limit: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Walked:
+    """Check up to `limit` entries in `seq` order after `start` (the chain's beginning if None),
+    in batches, stopping at the first broken link."""
+    chain = start or ChainWalk()
+    remaining = limit
+    while chain.broken is None and (remaining is None or remaining > 0):
+        size = batch_size if remaining is None else min(batch_size, remaining)
+        batch = await repository.chain_batch(connection, after_seq=chain.last_seq, size=size)
+        for entry, stored_hash in batch:
+            if chain.feed(entry, stored_hash) is not None:
+                break
+        if remaining is not None:
+            remaining -= len(batch)
+        if len(batch) < size:
+            return Walked(chain.report(), reached_end=chain.broken is None)
+    if chain.broken is not None:
+        return Walked(chain.report(), reached_end=False)
+    # The limit ran out: look one entry ahead, so a caller is not sent back for nothing.
+    ahead = await repository.chain_batch(connection, after_seq=chain.last_seq, size=1)
+    return Walked(chain.report(), reached_end=not ahead)
+
+
 async def verify_chain(
     connection: AsyncConnection | AsyncSession, *, batch_size: int = BATCH_SIZE
 ) -> ChainReport:
     """Walk the whole chain in `seq` order, in batches, up to the first broken link."""
-    chain = ChainWalk()
-    while chain.broken is None:
-        batch = await repository.chain_batch(connection, after_seq=chain.last_seq, size=batch_size)
-        for entry, stored_hash in batch:
-            if chain.feed(entry, stored_hash) is not None:
-                break
-        if len(batch) < batch_size:
-            break
-    return chain.report()
+    return (await walk_chain(connection, batch_size=batch_size)).report
 
 
 def describe(report: ChainReport) -> str:

@@ -8,15 +8,18 @@ from servicekit.auth import CurrentUser
 from servicekit.problems import render_problem
 from servicekit.runtime import SessionDep
 
-from identity.auth import service
+from identity.auth import registration, service
 from identity.auth.schemas import (
     LogoutRequest,
+    PasswordPolicyRead,
     PatientRegister,
     RefreshRequest,
     TokenPair,
     TokenRequest,
 )
+from identity.db import Idempotent
 from identity.deps import ClientAddress, Config
+from identity.password_strength import MAX_LENGTH, rules
 from identity.users.schemas import UserRead
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -29,12 +32,34 @@ async def register(
     session: SessionDep,
     config: Config,
     client: ClientAddress,
-    response: Response,
-) -> UserRead:
-    """Register as a patient; sign in afterwards with the phone number and password."""
-    user = await service.register_patient(session=session, data=data, config=config, client=client)
-    response.headers["Location"] = "/v1/me"
-    return user
+    once: Idempotent,
+) -> JSONResponse:
+    """Register as a patient; sign in afterwards with the phone number and password.
+
+    A phone number or email that already has an account gets this same answer (nothing is
+    created; the account's owner is told by SMS), so registration never reveals who has one.
+    With an `Idempotency-Key`, a retry replays the first answer, whichever it was.
+    """
+    return await once.run(
+        session,
+        None,
+        lambda: registration.register_patient(
+            session=session, data=data, config=config, client=client
+        ),
+        location="/v1/me",
+    )
+
+
+@router.get("/password-policy", response_model=PasswordPolicyRead)
+async def password_policy(config: Config) -> PasswordPolicyRead:
+    """What a new password must be (registration, staff accounts, password changes)."""
+    policy = config.passwords
+    return PasswordPolicyRead(
+        min_length=policy.min_length,
+        max_length=MAX_LENGTH,
+        min_score=policy.min_score,
+        rules=rules(policy),
+    )
 
 
 @router.post("/token", response_model=TokenPair)

@@ -11,8 +11,8 @@ from identity.fields import (
     Email,
     FullName,
     LanguageTag,
+    NewPassword,
     NotificationConsent,
-    Password,
     Phone,
 )
 
@@ -31,7 +31,7 @@ class PatientRegister(BaseModel):
         default_factory=NotificationConsent,
         description="Channels the patient agrees to get confirmations and reminders on.",
     )
-    password: Password
+    password: NewPassword
 
 
 class TokenRequest(BaseModel):
@@ -73,3 +73,17 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Seconds the access token is valid for.")
     refresh_token: str = Field(description="Opaque; single use: each refresh returns a new one.")
     refresh_expires_in: int = Field(description="Seconds the refresh token is valid for.")
+
+
+class PasswordPolicyRead(BaseModel):
+    """What a new password must be, to show before one is chosen."""
+
+    min_length: int = Field(description="Fewest characters (after NFKC).", examples=[12])
+    max_length: int = Field(description="Most characters.", examples=[128])
+    min_score: int = Field(
+        description="Lowest zxcvbn strength score accepted, on its 0-4 scale.", examples=[3]
+    )
+    rules: list[str] = Field(
+        description="The rules in plain English, in the order to show them.",
+        examples=[["Do not build it on your name, phone number, email address or date of birth."]],
+    )

@@ -1,4 +1,4 @@
-"""Registration, sign-in, refresh-token rotation and sign-out; never committed here.
+"""Sign-in, refresh-token rotation and sign-out; never committed here (see also registration).
 
 Refusals that must leave a trace (throttling counters, audit entries, a revoked token family)
 raise `Refused`, which routes return as a response so that the request still commits.
@@ -18,14 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
-from identity.auth.schemas import LogoutRequest, PatientRegister, TokenPair, TokenRequest
+from identity.auth.schemas import LogoutRequest, TokenPair, TokenRequest
 from identity.auth.throttle import retry_after_seconds
 from identity.deps import IdentityConfig
 from identity.tokens import issue_access_token
 from identity.users import repository as users
 from identity.users.models import User
-from identity.users.schemas import UserRead
-from identity.users.service import open_account, to_read
 
 SIGN_IN_REFUSED = "The username or password is wrong."
 
@@ -34,32 +32,6 @@ class Refused(Problem):
     """A refusal whose side effects (counters, audit, revocations) must still commit."""
 
     status, slug = 401, "invalid-credentials"
-
-
-async def register_patient(
-    *, session: AsyncSession, data: PatientRegister, config: IdentityConfig, client: str
-) -> UserRead:
-    """Create a patient account; UserRegistered goes out with it."""
-    fields = data.model_dump(
-        include={"full_name", "phone", "email", "date_of_birth", "preferred_language"}
-    )
-    patient = User(
-        id=uuid.uuid4(),
-        kind="patient",
-        consent_sms=data.consent.sms,
-        consent_whatsapp=data.consent.whatsapp,
-        **fields,
-    )
-    user = await open_account(
-        session,
-        patient,
-        data.password.get_secret_value(),
-        min_length=config.password_min_length,
-        actor_id=None,
-        action="user.registered",
-        client=client,
-    )
-    return to_read(user, [])
 
 
 async def sign_in(

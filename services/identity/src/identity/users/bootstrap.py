@@ -18,6 +18,7 @@ from servicekit.auth import ORG_ADMIN, Membership, Principal
 from servicekit.db import create_engine, session_factory
 from servicekit.problems import Problem
 
+from identity.password_strength import PasswordPolicy
 from identity.settings import Settings
 from identity.users import repository, service
 from identity.users.schemas import MembershipGrant, StaffCreate
@@ -45,7 +46,7 @@ async def create_admin(
                 session=session,
                 actor=INSTALLER,
                 data=data,
-                min_length=settings.password_min_length,
+                policy=PasswordPolicy(settings.password_min_length, settings.password_min_score),
                 client="cli",
             )
             return f"organisation admin {email} created with id {user.id}"

@@ -53,7 +53,7 @@ async def change_password(
         session=session,
         actor=caller,
         data=data,
-        min_length=config.password_min_length,
+        policy=config.passwords,
         client=client,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -73,7 +73,7 @@ async def create_staff(
         session=session,
         actor=caller,
         data=data,
-        min_length=config.password_min_length,
+        policy=config.passwords,
         client=client,
     )
     response.headers["Location"] = f"{router.prefix}/{user.id}"

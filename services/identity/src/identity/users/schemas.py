@@ -14,6 +14,7 @@ from identity.fields import (
     Email,
     FullName,
     LanguageTag,
+    NewPassword,
     NotificationConsent,
     Password,
     Phone,
@@ -62,7 +63,7 @@ class StaffCreate(BaseModel):
     email: Email
     phone: Phone | None = None
     preferred_language: LanguageTag = "en"
-    password: Password = Field(description="Initial password, given to the person in person.")
+    password: NewPassword  # the initial password, given to the person in person
     memberships: list[MembershipGrant] = Field(default_factory=list, max_length=50)
 
 
@@ -85,7 +86,7 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class UserRead(BaseModel):

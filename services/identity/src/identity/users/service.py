@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from uuid import UUID
@@ -24,6 +25,7 @@ from identity.auth import repository as tokens
 from identity.clinics import repository as clinics
 from identity.db import apply_changes, outbox
 from identity.fields import NotificationConsent
+from identity.password_strength import PasswordPolicy, Personal, judge
 from identity.users import repository, rules
 from identity.users.models import Membership, User
 from identity.users.schemas import (
@@ -80,26 +82,52 @@ def contact_event(
     )
 
 
-async def check_new_password(password: str, *, min_length: int, personal: tuple[str, ...]) -> str:
-    """The argon2id hash of an acceptable new password; 422 naming what is wrong otherwise."""
-    weaknesses = passwords.weaknesses(password, min_length=min_length, personal=personal)
-    if weaknesses:
+def personal_of(user: User) -> Personal:
+    """What a password of this person must not be built on."""
+    return Personal(user.full_name, user.email, user.phone, user.date_of_birth)
+
+
+async def check_new_password(
+    password: str, *, policy: PasswordPolicy, personal: Personal, field: str = "password"
+) -> str:
+    """The argon2id hash of an acceptable new password; 422 saying why and what to do otherwise.
+
+    The rules run before any hashing, so a refused password costs no argon2 work.
+    """
+    verdict = await asyncio.to_thread(judge, password, personal=personal, policy=policy)
+    if not verdict.acceptable:
         raise WeakPassword(
-            "The password " + "; ".join(weaknesses) + ".",
-            errors=[{"field": "password", "message": w} for w in weaknesses],
+            "Choose another password. " + " ".join(w.message for w in verdict.weaknesses),
+            errors=[
+                {"field": field, "message": w.message, "code": w.code} for w in verdict.weaknesses
+            ],
+            suggestions=list(verdict.suggestions),
         )
     return await passwords.hash_password(password)
+
+
+async def contact_owners(
+    session: AsyncSession, *, phone: str | None, email: str | None
+) -> dict[User, list[str]]:
+    """The accounts already using this phone or email, each with what matched."""
+    owners: dict[User, list[str]] = {}
+    for owner, what in (
+        (phone and await repository.by_phone(session, phone), "phone"),
+        (email and await repository.by_email(session, email), "email"),
+    ):
+        if owner:
+            owners.setdefault(owner, []).append(what)
+    return owners
 
 
 async def ensure_contact_free(
     session: AsyncSession, *, phone: str | None, email: str | None, user_id: UUID | None = None
 ) -> None:
     """409 when another account already uses the phone or the email."""
-    for taken, what in (
-        (phone and await repository.by_phone(session, phone), "phone number"),
-        (email and await repository.by_email(session, email), "email address"),
-    ):
-        if taken and taken.id != user_id:
+    owners = await contact_owners(session, phone=phone, email=email)
+    for owner, matched in owners.items():
+        if owner.id != user_id:
+            what = "phone number" if matched[0] == "phone" else "email address"
             raise Conflict(f"Another account already uses this {what}.", slug="contact-taken")
 
 
@@ -108,18 +136,30 @@ async def open_account(
     user: User,
     password: str,
     *,
-    min_length: int,
+    policy: PasswordPolicy,
     actor_id: UUID | None,
     action: str,
     client: str,
 ) -> User:
-    """Check and store a new account with its password; UserRegistered and audit with it."""
+    """Check and store a new account with its password; 409 when its phone or email is taken."""
     await ensure_contact_free(session, phone=user.phone, email=user.email)
-    user.password_hash = await check_new_password(
-        password,
-        min_length=min_length,
-        personal=(user.full_name, user.email or "", user.phone or ""),
+    password_hash = await check_new_password(password, policy=policy, personal=personal_of(user))
+    return await store_account(
+        session, user, password_hash, actor_id=actor_id, action=action, client=client
     )
+
+
+async def store_account(
+    session: AsyncSession,
+    user: User,
+    password_hash: str,
+    *,
+    actor_id: UUID | None,
+    action: str,
+    client: str,
+) -> User:
+    """Insert a checked account; UserRegistered and the audit entry with it."""
+    user.password_hash = password_hash
     user = await repository.add(session, user)
     await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
     await audit.record(
@@ -133,7 +173,12 @@ async def open_account(
 
 
 async def create_staff(
-    *, session: AsyncSession, actor: Principal, data: StaffCreate, min_length: int, client: str
+    *,
+    session: AsyncSession,
+    actor: Principal,
+    data: StaffCreate,
+    policy: PasswordPolicy,
+    client: str,
 ) -> UserRead:
     """Create a staff account with its first roles (admins only)."""
     grants = [(g.role, g.clinic_id) for g in data.memberships]
@@ -144,7 +189,7 @@ async def create_staff(
         session,
         User(id=uuid.uuid4(), kind="staff", **fields),
         data.password.get_secret_value(),
-        min_length=min_length,
+        policy=policy,
         actor_id=actor.user_id,
         action="user.created",
         client=client,
@@ -230,7 +275,12 @@ async def update_me(
 
 
 async def change_password(
-    *, session: AsyncSession, actor: Principal, data: PasswordChange, min_length: int, client: str
+    *,
+    session: AsyncSession,
+    actor: Principal,
+    data: PasswordChange,
+    policy: PasswordPolicy,
+    client: str,
 ) -> None:
     """Set a new password after checking the current one; every refresh token is revoked."""
     user = await _own_account(session, actor)
@@ -240,8 +290,9 @@ async def change_password(
         raise Problem("The current password is wrong.", status=403, slug="wrong-password")
     user.password_hash = await check_new_password(
         data.new_password.get_secret_value(),
-        min_length=min_length,
-        personal=(user.full_name, user.email or "", user.phone or ""),
+        policy=policy,
+        personal=personal_of(user),
+        field="new_password",
     )
     user.updated_at = datetime.now(UTC)
     await tokens.revoke_all_of(session, user.id)

@@ -12,7 +12,7 @@ from datetime import datetime
 from notify.messages.fallback import sms_allowed
 from notify.messages.models import Message
 from notify.projection.models import Appointment, Clinic, Contact
-from notify.templates.wording import Visit, built_in, render
+from notify.templates.wording import Visit, account_notice, built_in, render
 
 _STOP_WORD = "STOP"
 
@@ -65,6 +65,8 @@ def compose(
 ) -> Ready | Skip:
     """What to send for a due message, or why not; `wording` maps (kind, language) to a
     clinic's own template, `provider` is the clinic's and `channels` what it carries."""
+    if message.appointment_id is None:
+        return compose_account_notice(message, contact, provider=provider, channels=channels)
     if (reason := still_wanted(message, appointment, now)) is not None:
         return Skip(reason, failed=False)
     assert appointment is not None
@@ -112,3 +114,24 @@ def _channel(
         if channel in channels and consents.get(channel):
             return channel
     return None
+
+
+def compose_account_notice(
+    message: Message, contact: Contact | None, *, provider: str, channels: frozenset[str]
+) -> Ready | Skip:
+    """What to send for a due account notice, or why not."""
+    if contact is None or not contact.active:
+        return Skip("unknown_patient", failed=True)
+    if contact.phone is None:
+        return Skip("no_phone", failed=True)
+    if contact.opted_out_at is not None:
+        return Skip("opted_out", failed=True)
+    consents = {"sms": contact.consent_sms, "whatsapp": contact.consent_whatsapp}
+    wanted = message.channel or "sms"  # the notice is an SMS wherever the person allows it
+    channel = next(
+        (c for c in (wanted, "sms", "whatsapp") if c in channels and consents.get(c)), None
+    )
+    if channel is None:
+        return Skip("no_consent", failed=True)
+    body = account_notice(message.kind, contact.language, contact.full_name)
+    return Ready(channel, provider, contact.phone, body, sms_fallback=False)

@@ -237,10 +237,11 @@ class Dispatcher:
 class _Context:
     """Everything a round needs to word its messages, loaded in four queries."""
 
-    appointments: dict[uuid.UUID, Appointment]
-    clinics: dict[uuid.UUID, Clinic]
+    # Keyed by `UUID | None`: account notices have no appointment or clinic, and find none.
+    appointments: dict[uuid.UUID | None, Appointment]
+    clinics: dict[uuid.UUID | None, Clinic]
     contacts: dict[uuid.UUID, Contact]
-    wording: dict[uuid.UUID, dict[tuple[str, str], str]]
+    wording: dict[uuid.UUID | None, dict[tuple[str, str], str]]
 
     @classmethod
     async def load(cls, session: AsyncSession, messages: Sequence[Message]) -> _Context:
@@ -255,7 +256,7 @@ class _Context:
         templates = await session.scalars(
             select(Template).where(Template.clinic_id.in_(clinic_ids))
         )
-        wording: dict[uuid.UUID, dict[tuple[str, str], str]] = {}
+        wording: dict[uuid.UUID | None, dict[tuple[str, str], str]] = {}
         for template in templates:
             wording.setdefault(template.clinic_id, {})[(template.kind, template.language)] = (
                 template.body

@@ -25,8 +25,8 @@ def sms_allowed(clinic: Clinic | None, contact: Contact | None) -> bool:
 
 async def fall_back_to_sms(session: AsyncSession, message: Message, code: str, detail: str) -> bool:
     """Queue the message again as SMS after a WhatsApp failure; False when it may not be."""
-    if message.channel != "whatsapp":
-        return False
+    if message.channel != "whatsapp" or message.clinic_id is None:
+        return False  # account notices have no clinic to allow it
     clinic = await session.get(Clinic, message.clinic_id)
     contact = await session.get(Contact, message.patient_id)
     if not sms_allowed(clinic, contact):

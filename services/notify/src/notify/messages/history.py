@@ -67,13 +67,14 @@ async def mark_sent(session: AsyncSession, message: Message, provider_message_id
     message.error_code = message.error_detail = None
     _advance(message, "sent", now)
     await note(session, message, "sent")
-    await outbox.stage(
-        session,
-        NotificationSent(
-            **_about(message), provider_message_id=provider_message_id, attempt=message.attempts
-        ),
-        clinic_id=message.clinic_id,
-    )
+    if _published(message):
+        await outbox.stage(
+            session,
+            NotificationSent(
+                **_about(message), provider_message_id=provider_message_id, attempt=message.attempts
+            ),
+            clinic_id=message.clinic_id,
+        )
 
 
 async def mark_delivered(session: AsyncSession, message: Message) -> None:
@@ -81,7 +82,7 @@ async def mark_delivered(session: AsyncSession, message: Message) -> None:
     now = datetime.now(UTC)
     if not await note(session, message, "delivered"):
         return
-    if _advance(message, "delivered", now):
+    if _advance(message, "delivered", now) and _published(message):
         await outbox.stage(
             session,
             NotificationDelivered(**_about(message), delivered_at=now),
@@ -103,6 +104,8 @@ async def mark_failed(
         return
     if _advance(message, status, now):
         message.error_code, message.error_detail = code, detail[:500]
+        if not _published(message):
+            return
         await outbox.stage(
             session,
             NotificationFailed(
@@ -128,6 +131,12 @@ def _advance(message: Message, status: str, now: datetime) -> bool:
     message.status = status
     message.updated_at = now
     return True
+
+
+def _published(message: Message) -> bool:
+    """Whether the message's events go on clinic.notify.v1: account notices' do not (those
+    events are about an appointment and its clinic, and name both)."""
+    return message.appointment_id is not None
 
 
 def _about(message: Message) -> dict[str, Any]:

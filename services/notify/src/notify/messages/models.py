@@ -28,12 +28,14 @@ from notify.db import Base
 
 PENDING = ("scheduled", "sending")
 """Statuses the dispatcher still has work for."""
+ACCOUNT_KINDS = ("registration_attempt",)
+"""Kinds about an account (no appointment or clinic): always built-in wording, no events."""
 FINAL = ("sent", "delivered", "failed", "undelivered", "cancelled", "skipped")
 _STATUSES = ", ".join(f"'{s}'" for s in (*PENDING, *FINAL))
 
 
 class Message(Base):
-    """One message to one patient about one appointment."""
+    """One message to one patient about one appointment, or about their account."""
 
     __tablename__ = "messages"
     __table_args__ = (
@@ -47,11 +49,16 @@ class Message(Base):
         Index("ix_messages_patient", "patient_id", "created_at"),
         Index("ix_messages_appointment", "appointment_id"),
         CheckConstraint(f"status IN ({_STATUSES})", name="known_status"),
+        # Account notices (ACCOUNT_KINDS) concern an account: no appointment, no clinic.
+        CheckConstraint(
+            "(appointment_id IS NULL) = (clinic_id IS NULL)",
+            name="about_an_appointment_or_an_account",
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
-    appointment_id: Mapped[UUID]
-    clinic_id: Mapped[UUID]
+    appointment_id: Mapped[UUID | None]
+    clinic_id: Mapped[UUID | None]
     patient_id: Mapped[UUID]
     kind: Mapped[str] = mapped_column(Text)
     # The time the message is about (a reminder's offset time, a visit's start): its identity.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from clinic_contracts.notify import MessageKind
 from fastapi import APIRouter, Query
 from servicekit.auth import CurrentUser, Principal
 from servicekit.pagination import (
@@ -23,7 +22,7 @@ from sqlalchemy import ColumnElement, or_, select, true, tuple_
 
 from notify.access import is_staff
 from notify.messages.models import Message, MessageEvent
-from notify.notifications.schemas import NotificationDetail, NotificationRead, Status
+from notify.notifications.schemas import Kind, NotificationDetail, NotificationRead, Status
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
@@ -44,7 +43,7 @@ async def list_notifications(
     appointment_id: UUID | None = None,
     patient_id: UUID | None = None,
     clinic_id: UUID | None = None,
-    kinds: Annotated[list[MessageKind] | None, Query(alias="kind")] = None,
+    kinds: Annotated[list[Kind] | None, Query(alias="kind")] = None,
     statuses: Annotated[list[Status] | None, Query(alias="status")] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,

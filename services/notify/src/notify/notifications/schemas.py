@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from notify.messages.models import Message, MessageEvent
 
+AccountKind = Literal["registration_attempt"]
+"""Account notices (notify's own; not on clinic.notify.v1): see messages/account.py."""
+Kind = MessageKind | AccountKind
 Status = Literal[
     "scheduled", "sending", "sent", "delivered", "failed", "undelivered", "cancelled", "skipped"
 ]
@@ -27,13 +30,13 @@ def masked(phone: str | None) -> str | None:
 
 
 class NotificationRead(BaseModel):
-    """One message to one patient about one appointment."""
+    """One message to one patient about one appointment, or about their account."""
 
     id: UUID
-    appointment_id: UUID
-    clinic_id: UUID
+    appointment_id: UUID | None = Field(description="Null for account notices.")
+    clinic_id: UUID | None = Field(description="Null for account notices.")
     patient_id: UUID
-    kind: MessageKind
+    kind: Kind
     channel: Channel | None = Field(description="Null until the message is first sent.")
     provider: str | None = Field(description="twilio, africastalking or log; null until sent.")
     status: Status

@@ -2,6 +2,7 @@
 
 From identity: clinics (name, zone, phone) and users (name, phone, language, consent). From
 booking: appointments and waitlist offers, which plan confirmations, notices and reminders.
+Identity's DuplicateRegistrationAttempted plans an account notice to the account's owner.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from clinic_contracts.identity import (
     IDENTITY_TOPIC,
     ClinicCreated,
     ClinicUpdated,
+    DuplicateRegistrationAttempted,
     UserDeactivated,
     UserRegistered,
     UserUpdated,
@@ -24,6 +26,7 @@ from servicekit.runtime import ServiceRuntime
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify.messages.account import on_duplicate_registration
 from notify.messages.planning import APPOINTMENT_EVENTS, on_appointment, on_offer
 from notify.projection.models import Clinic, Contact
 
@@ -62,6 +65,8 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await session.execute(
                 update(Contact).where(Contact.user_id == event.user_id).values(active=False)
             )
+        case DuplicateRegistrationAttempted():
+            await on_duplicate_registration(session, event, envelope.occurred_at)
         case WaitlistOfferMade() | WaitlistOfferExpired():
             await on_offer(session, event, envelope.occurred_at)
         case _ if isinstance(event, APPOINTMENT_EVENTS):

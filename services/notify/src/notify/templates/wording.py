@@ -64,6 +64,25 @@ BUILT_IN: dict[str, dict[str, str]] = {
     },
 }
 KINDS = tuple(BUILT_IN["en"])
+"""Kinds a clinic may word its own way (account notices are nobody's clinic's)."""
+ACCOUNT_NOTICES: dict[str, dict[str, str]] = {
+    "en": {
+        "registration_attempt": "{patient}, someone tried to open a new clinic booking account "
+        "with your phone number or email. If it was you, you already have an account: sign in "
+        "instead. If not, ignore this message: your account has not changed.",
+    },
+    "sw": {
+        "registration_attempt": "{patient}, mtu amejaribu kufungua akaunti mpya ya miadi ya "
+        "kliniki kwa nambari yako ya simu au barua pepe yako. Ikiwa ni wewe, tayari una "
+        "akaunti: ingia kwayo. Ikiwa si wewe, puuza ujumbe huu: akaunti yako haijabadilika.",
+    },
+    "fr": {
+        "registration_attempt": "{patient}, quelqu'un a essayé d'ouvrir un nouveau compte de "
+        "rendez-vous avec votre numéro de téléphone ou votre e-mail. Si c'était vous, vous "
+        "avez déjà un compte : connectez-vous. Sinon, ignorez ce message : votre compte n'a "
+        "pas changé.",
+    },
+}
 
 
 class TemplateError(ValueError):
@@ -136,3 +155,12 @@ def render(body: str, visit: Visit, language: str) -> str:
         ),
     }
     return body.format_map(values)
+
+
+def account_notice(kind: str, language: str, full_name: str) -> str:
+    """The built-in text of an account notice in a language (its base, else English), with
+    how to opt out."""
+    base = language.split("-")[0]
+    texts = ACCOUNT_NOTICES.get(language) or ACCOUNT_NOTICES.get(base) or ACCOUNT_NOTICES["en"]
+    first_name = full_name.split(" ")[0] if full_name else ""
+    return f"{texts[kind].format(patient=first_name)} {built_in('opt_out', language)}"

@@ -1,0 +1,94 @@
+"""Patient registration that never tells whether a phone number or email already has an account.
+
+A registration whose phone or email is taken gets the answer a new one would get (201, the
+same body shape and headers, after the same password checks and argon2 hashing), but nothing
+is stored: the body describes an account that exists nowhere, under a fresh random id. The
+attempt is audited, and `DuplicateRegistrationAttempted` lets notify tell the owner by SMS.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from clinic_contracts.identity import DuplicateRegistrationAttempted
+from servicekit.problems import Conflict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity.audit import service as audit
+from identity.auth.schemas import PatientRegister
+from identity.db import outbox
+from identity.deps import IdentityConfig
+from identity.users.models import User
+from identity.users.schemas import UserRead
+from identity.users.service import (
+    check_new_password,
+    contact_owners,
+    personal_of,
+    store_account,
+    to_read,
+)
+
+REGISTERED = "user.registered"
+DUPLICATE = "user.registration_duplicate"
+
+
+async def register_patient(
+    *, session: AsyncSession, data: PatientRegister, config: IdentityConfig, client: str
+) -> UserRead:
+    """Create a patient account, or answer as if it had been created when its contact is taken."""
+    patient = _new_patient(data)
+    # Checked and hashed before the contact is looked up: both outcomes cost the same work.
+    password_hash = await check_new_password(
+        data.password.get_secret_value(), policy=config.passwords, personal=personal_of(patient)
+    )
+    if not await _taken(session, patient, client):
+        try:
+            user = await store_account(
+                session, patient, password_hash, actor_id=None, action=REGISTERED, client=client
+            )
+            return to_read(user, [])
+        except Conflict:
+            # A concurrent registration took the phone or email after our look-up.
+            if not await _taken(session, patient, client):
+                raise
+    return _stand_in(patient)
+
+
+def _new_patient(data: PatientRegister) -> User:
+    fields = data.model_dump(
+        include={"full_name", "phone", "email", "date_of_birth", "preferred_language"}
+    )
+    return User(
+        id=uuid.uuid4(),
+        kind="patient",
+        consent_sms=data.consent.sms,
+        consent_whatsapp=data.consent.whatsapp,
+        **fields,
+    )
+
+
+async def _taken(session: AsyncSession, patient: User, client: str) -> bool:
+    """Whether the contact is taken; if so, the attempt is audited and each owner told."""
+    owners = await contact_owners(session, phone=patient.phone, email=patient.email)
+    for owner, matched in owners.items():
+        event = DuplicateRegistrationAttempted(user_id=owner.id, matched=matched)
+        await outbox.stage(session, event, aggregate_id=owner.id)
+    for owner, matched in owners.items():
+        await audit.record(
+            session,
+            action=DUPLICATE,
+            outcome="failure",
+            subject_id=owner.id,
+            client_address=client,
+            details={"matched": matched},
+        )
+    return bool(owners)
+
+
+def _stand_in(patient: User) -> UserRead:
+    """The answer a new registration gets, for an account that is never stored."""
+    now = datetime.now(UTC)
+    patient.active, patient.deactivated_at = True, None
+    patient.created_at = patient.updated_at = now
+    return to_read(patient, [])
