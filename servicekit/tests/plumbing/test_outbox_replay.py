@@ -1,7 +1,7 @@
 """The relay heals a broker that came back without its data: recent events are published again.
 
-These tests own their Tansu (they kill it), except the durable-broker one, which must not
-replay anything on the session's broker.
+The tests that kill the broker own their Tansu; the durable-broker one uses the session's and
+must replay nothing; the rest exercise the replay's bookkeeping on the database alone.
 """
 
 from __future__ import annotations
