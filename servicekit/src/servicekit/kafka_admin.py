@@ -43,6 +43,26 @@ async def ensure_topics(
         await asyncio.sleep(0.5)
 
 
+async def cluster_id(bootstrap_servers: str, *, timeout: float = 10.0) -> str | None:
+    """The id the broker announces for its cluster (None from brokers too old to say).
+
+    Apache Kafka keeps it for the life of the cluster; the local stack starts each in-memory
+    Tansu with a fresh one, so a broker that came back empty is told apart from one that
+    kept its data.
+    """
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout * 1000)
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            await admin.start()
+            described = await admin.describe_cluster()
+    finally:
+        await admin.close()
+    announced = described.get("cluster_id")
+    return str(announced) if announced else None
+
+
 async def _create_missing(
     bootstrap_servers: str, topics: Sequence[tuple[str, int]], replication_factor: int
 ) -> None:

@@ -12,6 +12,14 @@ OUTBOX_PENDING = Gauge("outbox_pending_events", "Committed events not yet publis
 OUTBOX_OLDEST_AGE = Gauge(
     "outbox_oldest_pending_age_seconds", "Age of the oldest unpublished event", ["service"]
 )
+OUTBOX_REPLAYS = Counter(
+    "outbox_replays_total",
+    "Times the relay found the broker had lost its data and replayed the outbox window",
+    ["service", "reason"],
+)
+OUTBOX_REPLAYED = Counter(
+    "outbox_replayed_events_total", "Published events marked for publishing again", ["service"]
+)
 CONSUMER_MESSAGES = Counter(
     "consumer_messages_total",
     "Messages handled by idempotent consumers, by outcome (applied, duplicate, dead_lettered)",

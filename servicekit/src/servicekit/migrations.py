@@ -105,6 +105,26 @@ def drop_plumbing_tables_v1(schema: str) -> None:
         op.drop_table(table, schema=schema)
 
 
+def create_outbox_broker_table_v1(schema: str) -> None:
+    """Create the table recording the broker cluster the outbox last published to."""
+    op.create_table(
+        "outbox_broker",
+        sa.Column("id", sa.SmallInteger, nullable=False, autoincrement=False),
+        sa.Column("cluster_id", sa.Text, nullable=False),
+        sa.Column(
+            "recorded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox_broker"),
+        sa.CheckConstraint("id = 1", name="ck_outbox_broker_single_row"),
+        schema=schema,
+    )
+
+
+def drop_outbox_broker_table_v1(schema: str) -> None:
+    """Undo create_outbox_broker_table_v1."""
+    op.drop_table("outbox_broker", schema=schema)
+
+
 def create_idempotency_table_v1(schema: str) -> None:
     """Create the table of remembered Idempotency-Key responses (servicekit.idempotency)."""
     op.create_table(

@@ -10,6 +10,7 @@ from asgi_correlation_id import correlation_id
 from clinic_contracts.envelope import Event, EventEnvelope, new_envelope
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
     Identity,
@@ -40,7 +41,7 @@ def lane_of(key: str) -> int:
 
 
 class Outbox:
-    """The outbox, lane and processed-event tables of one service schema, and staging."""
+    """The outbox, lane, broker and processed-event tables of one service schema, and staging."""
 
     def __init__(self, metadata: MetaData, *, producer: str) -> None:
         self.producer = producer
@@ -64,6 +65,17 @@ class Outbox:
             Index("ix_outbox_pending", "lane", "id", postgresql_where=text("published_at IS NULL")),
         )
         self.lanes = Table("outbox_lanes", metadata, Column("lane", SmallInteger, primary_key=True))
+        # One row: the cluster id of the broker this schema's events were last published to.
+        self.broker = Table(
+            "outbox_broker",
+            metadata,
+            Column("id", SmallInteger, primary_key=True, autoincrement=False),
+            Column("cluster_id", Text, nullable=False),
+            Column(
+                "recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()
+            ),
+            CheckConstraint("id = 1", name="single_row"),
+        )
         self.processed = Table(
             "processed_events",
             metadata,

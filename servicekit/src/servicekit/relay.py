@@ -24,6 +24,7 @@ from servicekit.metrics import (
     OUTBOX_PUBLISHED,
 )
 from servicekit.outbox import LANES, Outbox
+from servicekit.replay import ClusterId, OutboxReplay
 from servicekit.telemetry import context_from_headers
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,9 @@ class OutboxRelay:
         poll_interval: float = 1.0,
         retention: timedelta = timedelta(days=3),
         recover: Callable[[], Awaitable[None]] | None = None,
+        cluster_id: ClusterId | None = None,
+        replay_window: timedelta = timedelta(hours=6),
+        broker_check_interval: float = 10.0,
     ) -> None:
         self.outbox = outbox
         self.sessions = sessions
@@ -54,6 +58,9 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.retention = retention
         self._recover = recover
+        self.replay = OutboxReplay(outbox, sessions, window=replay_window, cluster_id=cluster_id)
+        self.broker_check_interval = broker_check_interval
+        self._last_broker_check = -float("inf")
         self._wake = asyncio.Event()
         self.listening = asyncio.Event()
         self._service = outbox.producer
@@ -71,10 +78,7 @@ class OutboxRelay:
             await self._ensure_lanes()
             while True:
                 try:
-                    if recovering and self._recover is not None:
-                        # A broker that restarted empty has lost its topics, and Tansu
-                        # acknowledges writes to missing topics: recreate them first.
-                        await self._recover()
+                    await self._check_broker(recovering)
                     recovering = False
                     published = await self.publish_pending()
                     await self._housekeeping()
@@ -93,13 +97,27 @@ class OutboxRelay:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
 
+    async def _check_broker(self, recovering: bool) -> None:
+        """After a failure or a sign of lost data, and now and then: has the broker lost data?"""
+        suspect = recovering or self.replay.suspect
+        if suspect and self._recover is not None:
+            # A broker that restarted empty has lost its topics, and Tansu acknowledges writes
+            # to missing topics: recreate them before publishing (or replaying) anything.
+            await self._recover()
+        if suspect or time.monotonic() - self._last_broker_check >= self.broker_check_interval:
+            await self.replay.heal()
+            self._last_broker_check = time.monotonic()
+
     async def publish_pending(self) -> int:
-        """Publish everything pending now; returns how many events were published."""
+        """Publish everything pending now; returns how many events were published.
+
+        Stops early at a sign that the broker lost data, so that it is healed first.
+        """
         total = 0
         while True:
             count = await self._publish_batch()
             total += count
-            if count < self.batch_size:
+            if count < self.batch_size or self.replay.suspect:
                 return total
 
     async def _publish_batch(self) -> int:
@@ -135,7 +153,7 @@ class OutboxRelay:
                 return 0
             # Queue all, then await all: per-partition order is kept by the producer.
             confirmations = [await self._send(row) for row in rows]
-            await asyncio.gather(*confirmations)
+            self.replay.acknowledged(await asyncio.gather(*confirmations))
             await session.execute(
                 update(table)
                 .where(table.c.id.in_([row.id for row in rows]))

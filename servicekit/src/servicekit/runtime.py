@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -20,11 +21,11 @@ from servicekit.auth import JwksVerifier
 from servicekit.broker import BrokerConnector, make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.db import asyncpg_dsn, create_engine, session_factory
-from servicekit.kafka_admin import ensure_topics
+from servicekit.kafka_admin import cluster_id, ensure_topics
 from servicekit.lag import ConsumerLagSampler
 from servicekit.outbox import Outbox
 from servicekit.relay import OutboxRelay
-from servicekit.settings import ServiceSettings
+from servicekit.settings import OUTBOX_RETENTION_HOURS, ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class ServiceRuntime:
             topic_prefix=settings.kafka_topic_prefix,
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval_seconds,
-            retention=timedelta(hours=72),
+            retention=timedelta(hours=OUTBOX_RETENTION_HOURS),
             recover=self._ensure_topics,
+            cluster_id=functools.partial(cluster_id, settings.kafka_bootstrap_servers),
+            replay_window=timedelta(seconds=settings.outbox_replay_window_seconds),
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = []

@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 Environment = Literal["development", "test", "production"]
 
 # Values that signal "nobody set this secret": refused anywhere but development.
+# Published outbox rows are kept this long (the relay prunes older ones).
+OUTBOX_RETENTION_HOURS = 72
+
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "change_me", "secret", "password", "placeholder", "example"}
 )
@@ -82,6 +85,9 @@ class ServiceSettings(CommonSettings):
     database_max_overflow: int = Field(10, ge=0)
     outbox_poll_interval_seconds: float = 1.0
     outbox_batch_size: int = 500
+    # After the broker lost its data (an in-memory Tansu restarted), events published this
+    # long before are published again; below the outbox's 72 h pruning of published rows.
+    outbox_replay_window_seconds: float = Field(6 * 3600, gt=0, lt=OUTBOX_RETENTION_HOURS * 3600)
     consumer_max_attempts: int = 5
     consumer_retry_backoff_seconds: float = 0.2
     consumer_workers: int = 6

