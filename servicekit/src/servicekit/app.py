@@ -12,6 +12,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 
+from servicekit.input_guard import InputGuard
 from servicekit.logs import configure_logging
 from servicekit.problems import install_problem_handlers, problem_response
 from servicekit.runtime import ServiceRuntime, running
@@ -50,6 +51,8 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     _add_readiness(app, runtime)
+    # Innermost of the middleware: its 422s get request ids and are counted like any answer.
+    app.add_middleware(InputGuard, api=app)
     install_common(app)
     return app
 
