@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, create_model
 from servicekit.auth import bearer_scheme
+from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.testing.tokens import access_claims
 
 
@@ -55,6 +56,7 @@ class ThreadedServer:
             log_config=None,
             access_log=False,
             proxy_headers=False,
+            server_header=False,
             timeout_graceful_shutdown=1,
         )
         self.server = uvicorn.Server(config)
@@ -152,6 +154,12 @@ def echo_app(upstream: Upstream, extra: APIRouter | None = None) -> FastAPI:
         headers = {**seen, "Content-Encoding": "gzip"}
         return Response(gzip.compress(text), media_type="text/plain", headers=headers)
 
+    @app.get("/{path:path}/cacheable", include_in_schema=False)
+    async def cacheable() -> Response:
+        return Response(
+            b"[]", media_type="application/json", headers={"Cache-Control": "max-age=60"}
+        )
+
     @app.get("/{path:path}/hop-by-hop", include_in_schema=False)
     async def hop_by_hop() -> Response:
         response = Response(b"ok", media_type="text/plain")
@@ -168,6 +176,7 @@ def echo_app(upstream: Upstream, extra: APIRouter | None = None) -> FastAPI:
     async def echo(request: Request) -> JSONResponse:
         return JSONResponse(_record(upstream, request, await request.body()))
 
+    app.add_middleware(SecurityHeadersMiddleware)  # as on every real service
     return app
 
 

@@ -7,35 +7,22 @@ take: NUL, an unpaired surrogate, integers past int64, non-finite numbers, dates
 or 9999, absurd durations. Each must be refused with 422 `validation-error` naming exactly that
 field, whatever the rest of the request, the caller's role or the data; other odd values (very
 long text, a body that is not an object) must never give a 500. Services run on the real
-PostgreSQL and broker, as in their own tests, and are called with an org admin's token.
+PostgreSQL and broker, as in their own tests, and are called with an org admin's token
+(the `service` fixture of conftest.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
-import pytest
-from servicekit.auth import Membership
 from servicekit.input_schema import Operation, OperationIndex, Schema, SchemaView
-from servicekit.testing.apps import serving
-from servicekit.testing.issuer import TokenIssuer
 
-# Options that leave out background consumers and jobs, as each service's own tests do.
-SERVICES: dict[str, dict[str, bool]] = {
-    "identity": {},
-    "booking": {"consume": False},
-    "shifts": {"consume": False},
-    "notify": {"consume": False, "dispatch": False},
-    "reporting": {"consume": False, "gauges": False},
-}
 OUR_CODES = {
     "string_contains_nul",
     "string_unpaired_surrogate",
@@ -71,34 +58,6 @@ class Probe:
     params: dict[str, str]
     body: bytes | None = None
     media_type: str = "application/json"
-
-
-@pytest.fixture(params=list(SERVICES))
-async def service(
-    request: pytest.FixtureRequest,
-    clean_service_database: Any,
-    kafka_bootstrap_servers: str,
-    kafka_topic_prefix: str,
-    tmp_path: Path,
-) -> AsyncIterator[tuple[str, httpx.AsyncClient, dict[str, Any]]]:
-    name: str = request.param
-    settings_class = importlib.import_module(f"{name}.settings").Settings
-    extra: dict[str, Any] = {"keys_dir": tmp_path / "keys"} if name == "identity" else {}
-    settings = settings_class(
-        database_url=await clean_service_database(name),
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=kafka_topic_prefix,
-        **extra,
-    )
-    app = importlib.import_module(f"{name}.app").create_app(settings, **SERVICES[name])
-    issuer = TokenIssuer()
-    async with serving(app, issuer.verifier()):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        headers = issuer.headers(uuid.uuid4(), Membership("org_admin", None))
-        async with httpx.AsyncClient(
-            transport=transport, base_url=f"http://{name}.test", headers=headers
-        ) as client:
-            yield name, client, app.openapi()
 
 
 def body_slots(view: SchemaView, schemas: list[Schema], loc: Loc = ()) -> Iterator[Loc]:
