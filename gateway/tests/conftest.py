@@ -290,6 +290,15 @@ def upstreams(signing_key: SigningKey) -> Iterator[dict[str, Upstream]]:
 
 
 GatewayFactory = Callable[..., str]
+# The metrics URL of each gateway started by `start_gateway`, by the gateway's own URL.
+METRICS_URLS: dict[str, str] = {}
+
+
+def scrape(gateway_url: str) -> str:
+    """What Prometheus would get from that gateway's metrics port."""
+    response = httpx.get(METRICS_URLS[gateway_url], trust_env=False, timeout=20)
+    assert response.status_code == 200, response.text
+    return response.text
 
 
 @pytest.fixture(scope="session")
@@ -310,13 +319,16 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
             "rate_limit_burst": 10_000,
             "rate_limit_user_burst": 10_000,
             "max_body_bytes": 1024,
+            "metrics_port": 0,  # any free port: several gateways run at once
             **overrides,
         }
         from gateway.app import create_app  # after the placeholder package is gone
         from gateway.settings import Settings
 
-        server = ThreadedServer(create_app(Settings(**values))).start()
+        app = create_app(Settings(**values))
+        server = ThreadedServer(app).start()
         servers.append(server)
+        METRICS_URLS[server.url] = f"http://127.0.0.1:{app.state.metrics_port}/metrics"
         return server.url
 
     try:

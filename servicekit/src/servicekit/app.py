@@ -64,17 +64,20 @@ def create_service_app(
     return app
 
 
-def install_common(app: FastAPI, *, trace: bool = True) -> None:
-    """Problem+json errors, request ids, HTTP metrics and traces, /healthz and /metrics."""
+def install_common(app: FastAPI, *, trace: bool = True, metrics: bool = True) -> None:
+    """Problem+json errors, request ids, HTTP metrics and traces, /healthz and (unless the app
+    serves them elsewhere, as the gateway does) /metrics."""
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:
+
+        @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+        async def prometheus_metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_accept_request_id

@@ -71,3 +71,14 @@ async def test_text_with_nul_is_refused_before_anything_is_written(calendar, sta
         "/v1/appointment-types", params={"clinic_id": str(calendar.id)}, headers=calendar.admin()
     )
     assert [t["name"] for t in types.json()["items"]] == ["Consultation"]
+
+
+async def test_the_longest_names_fit_their_indexes_in_the_widest_characters(calendar):
+    # Types and rooms are indexed by (clinic, name); 200 four-byte characters are 800 bytes.
+    name = "\U0001f3e5" * 200
+    kind = await calendar.new_type(name=name)
+    assert kind["name"] == name
+    room = await calendar.client.post(
+        "/v1/rooms", json={"clinic_id": str(calendar.id), "name": name}, headers=calendar.admin()
+    )
+    assert room.status_code == 201, room.text

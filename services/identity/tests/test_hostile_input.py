@@ -76,3 +76,16 @@ async def test_search_parameters_and_cursors_with_nul_are_refused(client, mint):
     response = await client.get("/v1/clinics", params={"cursor": forged}, headers=headers)
     assert response.status_code == 400
     assert response.json()["type"] == "urn:clinic:problem:bad-cursor"
+
+
+async def test_the_longest_clinic_name_fits_its_index_in_the_widest_characters(client, mint):
+    # btree index entries end near 2,700 bytes: 200 four-byte characters are 800.
+    name = "\U0001f3e5" * 200
+    body = {"name": name, "time_zone": "Africa/Nairobi"}
+    response = await client.post("/v1/clinics", json=body, headers=mint(ORG_ADMIN))
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == name
+    longer = await client.post(
+        "/v1/clinics", json={**body, "name": name + "x"}, headers=mint(ORG_ADMIN)
+    )
+    assert longer.status_code == 422
