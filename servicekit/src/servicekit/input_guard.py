@@ -16,10 +16,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
-from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicekit.input_schema import Operation, OperationIndex, Schema, SchemaView
+from servicekit.input_schema import NO_SCHEMA, Operation, OperationIndex, Schema, SchemaView
 from servicekit.problems import problem_response
 from servicekit.storable import (
     NUL,
@@ -142,29 +141,41 @@ class InputGuard:
     ) -> Iterator[tuple[Loc, Fault]]:
         found = self.index.find(scope["method"], scope["path"])
         operation, path_params = found if found else (Operation(()), {})
-        view = self.index.view
         if found is None and (fault := text_fault(scope["path"])) is not None:
             yield ("path",), fault
-        for name, value in path_params.items():
-            schema = operation.params.get(("path", name), {})
-            yield from value_faults(value, view.kinds([schema]), ("path", name))
-        for name, value in QueryParams(scope["query_string"]).multi_items():
-            schema = operation.params.get(("query", name), {})
-            kinds = view.kinds([schema, *view.items([schema], 0)])  # repeated parameters
-            yield from value_faults(name, frozenset(), ("query", name))
-            yield from value_faults(value, kinds, ("query", name))
-        for name, value in scope["headers"]:
-            if b"\x00" in value:
-                yield ("header", name.decode("latin-1")), NUL
-        body_schema = [operation.body.get(media_type, {})]
+        yield from _parameter_faults(scope, operation, path_params, self.index.view)
+        body_schema = [operation.body.get(media_type, NO_SCHEMA)]
         if kind == "json":
-            yield from _json_body_faults(body, body_schema, view)
+            yield from _json_body_faults(body, body_schema, self.index.view)
         elif kind == "form":
-            text = body.decode("utf-8", "replace")  # as the webhooks read their forms
-            for name, value in parse_qsl(text, keep_blank_values=True):
-                kinds = view.kinds(view.members(body_schema, name))
-                yield from value_faults(name, frozenset(), ("body", name))
-                yield from value_faults(value, kinds, ("body", name))
+            yield from _form_body_faults(body, body_schema, self.index.view)
+
+
+def _parameter_faults(
+    scope: Scope, operation: Operation, path_params: dict[str, str], view: SchemaView
+) -> Iterator[tuple[Loc, Fault]]:
+    for name, value in path_params.items():
+        schema = operation.params.get(("path", name), NO_SCHEMA)
+        yield from value_faults(value, view.kinds([schema]), ("path", name))
+    # Parsed as Starlette parses it, so both see the same names and values.
+    query = scope["query_string"].decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        schema = operation.params.get(("query", name), NO_SCHEMA)
+        kinds = view.kinds([schema, *view.items([schema], 0)])  # repeated parameters
+        yield from value_faults(name, frozenset(), ("query", name))
+        yield from value_faults(value, kinds, ("query", name))
+    for name, value in scope["headers"]:
+        if b"\x00" in value:
+            yield ("header", name.decode("latin-1")), NUL
+
+
+def _form_body_faults(
+    body: bytes, schemas: list[Schema], view: SchemaView
+) -> Iterator[tuple[Loc, Fault]]:
+    text = body.decode("utf-8", "replace")  # as the webhooks read their forms
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        yield from value_faults(name, frozenset(), ("body", name))
+        yield from value_faults(value, view.kinds(view.members(schemas, name)), ("body", name))
 
 
 def _json_body_faults(

@@ -13,6 +13,7 @@ from typing import Any
 from servicekit.storable import TEMPORAL_FORMATS
 
 Schema = dict[str, Any]
+NO_SCHEMA: Schema = {}  # the one "anything" schema, so that caching by identity stays sound
 REF_PREFIX = "#/components/schemas/"
 NUMERIC_TYPES = frozenset({"integer", "number"})
 
@@ -26,9 +27,19 @@ class SchemaView:
 
     def __init__(self, components: dict[str, Schema]) -> None:
         self.components = components
+        # By the identity of the schemas of the document (kept alive by the cache itself):
+        # the same few are asked about on every request. Never keyed by request data.
+        self._alternatives: dict[tuple[int, ...], tuple[list[Schema], list[Schema]]] = {}
+        self._kinds: dict[tuple[int, ...], tuple[list[Schema], frozenset[str]]] = {}
 
-    def alternatives(self, schemas: Iterable[Schema]) -> list[Schema]:
+    def alternatives(self, schemas: list[Schema]) -> list[Schema]:
         """The plain schemas (no $ref, no combinator) that the given ones stand for."""
+        key = tuple(map(id, schemas))
+        if key not in self._alternatives:
+            self._alternatives[key] = (schemas, self._flatten(schemas))
+        return self._alternatives[key][1]
+
+    def _flatten(self, schemas: Iterable[Schema]) -> list[Schema]:
         found: list[Schema] = []
         pending, seen = list(schemas), set()
         while pending:
@@ -44,8 +55,14 @@ class SchemaView:
             found.append(schema)
         return found
 
-    def kinds(self, schemas: Iterable[Schema]) -> frozenset[str]:
+    def kinds(self, schemas: list[Schema]) -> frozenset[str]:
         """Numeric types and temporal formats any alternative has ("integer", "date", ...)."""
+        key = tuple(map(id, schemas))
+        if key not in self._kinds:
+            self._kinds[key] = (schemas, self._kinds_of(schemas))
+        return self._kinds[key][1]
+
+    def _kinds_of(self, schemas: list[Schema]) -> frozenset[str]:
         kinds: set[str] = set()
         for schema in self.alternatives(schemas):
             types = schema.get("type", [])
@@ -54,7 +71,7 @@ class SchemaView:
                 kinds.add(schema["format"])
         return frozenset(kinds)
 
-    def members(self, schemas: Iterable[Schema], key: str) -> list[Schema]:
+    def members(self, schemas: list[Schema], key: str) -> list[Schema]:
         """The schemas a property named `key` may have."""
         found = []
         for schema in self.alternatives(schemas):
@@ -63,7 +80,7 @@ class SchemaView:
                 found.append(member)
         return found
 
-    def items(self, schemas: Iterable[Schema], index: int) -> list[Schema]:
+    def items(self, schemas: list[Schema], index: int) -> list[Schema]:
         """The schemas the array element at `index` may have."""
         found = []
         for schema in self.alternatives(schemas):
