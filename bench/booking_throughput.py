@@ -443,6 +443,7 @@ async def services(db: Database, work: Path, clients: int) -> AsyncIterator[Stac
             | {
                 "GATEWAY_HOST": "127.0.0.1",
                 "GATEWAY_PORT": str(ports["gateway"]),
+                "GATEWAY_METRICS_PORT": "0",  # any free port: nothing scrapes it here
                 "GATEWAY_IDENTITY_URL": urls["identity"],
                 "GATEWAY_BOOKING_URL": urls["booking"],
                 **{f"GATEWAY_{name}_URL": nowhere for name in ("SHIFTS", "NOTIFY", "REPORTING")},

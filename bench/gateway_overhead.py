@@ -290,6 +290,7 @@ async def services() -> AsyncIterator[tuple[Stack, Any]]:
         gateway_env = common | {
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_PORT": str(gateway_port),
+            "GATEWAY_METRICS_PORT": "0",  # any free port: nothing scrapes it here
             "GATEWAY_IDENTITY_URL": identity_url,
             **{f"GATEWAY_{name}_URL": nowhere for name in ("BOOKING", "SHIFTS", "NOTIFY")},
             "GATEWAY_REPORTING_URL": nowhere,

@@ -36,6 +36,8 @@ PORTS = {
     "notify": 8004,
     "reporting": 8005,
 }
+# Where Prometheus scrapes each process: the gateway on a port of its own, never its public one.
+METRICS_PORTS = PORTS | {"gateway": 8006}
 SECRET = "clinic-secrets"
 # Optional secrets of notify: set only for the providers in use.
 OPTIONAL_SECRETS = {
@@ -155,12 +157,17 @@ def test_a_deployment_and_a_service_per_process(overlay: str) -> None:
     for name, port in PORTS.items():
         container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
         assert container["args"] == [name]
-        assert [p["containerPort"] for p in container["ports"]] == [port]
-        assert [p["port"] for p in services[name]["spec"]["ports"]] == [port]
+        ports = sorted({port, METRICS_PORTS[name]})
+        assert [p["containerPort"] for p in container["ports"]] == ports
+        assert [p["port"] for p in services[name]["spec"]["ports"]] == ports
         annotations = deployments[name]["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/scrape"] == "true"
-        assert annotations["prometheus.io/port"] == str(port)
+        assert annotations["prometheus.io/port"] == str(METRICS_PORTS[name])
         assert annotations["prometheus.io/path"] == "/metrics"
+    (gateway_env,) = [
+        doc["data"] for name, doc in of_kind(docs, "ConfigMap").items() if "gateway" in name
+    ]
+    assert gateway_env["GATEWAY_METRICS_PORT"] == str(METRICS_PORTS["gateway"])
     assert set(of_kind(docs, "Job")) == {"clinic-migrate"}
 
 
@@ -257,12 +264,25 @@ def test_only_the_gateway_takes_traffic_from_outside_the_namespace(overlay: str)
                 ]
                 if name != "gateway":
                     assert not outside, f"{name} admits {outside} ({policy['metadata']['name']})"
-    gateway_open = any(
-        selects(p["spec"]["podSelector"], pods["gateway"])
-        and any(rule.get("from") is None for rule in p["spec"].get("ingress", []))
+    gateway_open = [
+        rule
         for p in policies
-    )
+        if selects(p["spec"]["podSelector"], pods["gateway"])
+        for rule in p["spec"].get("ingress", [])
+        if rule.get("from") is None
+    ]
     assert gateway_open, "the gateway takes no traffic from outside"
+    # ... and only on its API port: its metrics port is for the monitoring namespace alone.
+    assert all(rule.get("ports") == [{"port": "http", "protocol": "TCP"}] for rule in gateway_open)
+    scrapers = [
+        peer
+        for p in policies
+        if selects(p["spec"]["podSelector"], pods["gateway"])
+        for rule in p["spec"].get("ingress", [])
+        if {"port": "metrics", "protocol": "TCP"} in rule.get("ports", [])
+        for peer in rule.get("from", [])
+    ]
+    assert scrapers == [{"namespaceSelector": {"matchLabels": MONITORING_NAMESPACE}}]
 
 
 def test_dev_runs_one_replica_and_prod_autoscales_with_budgets() -> None:
@@ -309,7 +329,14 @@ def test_provision_job_and_service_monitor_outside_the_overlays() -> None:
     assert required_of("provision") <= set(env)
     (monitor,) = parse((K8S / "monitoring" / "servicemonitor.yaml").read_text())
     assert monitor["kind"] == "ServiceMonitor"
-    assert monitor["spec"]["endpoints"][0]["port"] == "http"
+    http, metrics = monitor["spec"]["endpoints"]
+    assert (http["port"], metrics["port"]) == ("http", "metrics")
+    # The gateway's `http` is public and answers 404 for /metrics: never scraped there.
+    assert {
+        "sourceLabels": ["__meta_kubernetes_service_name"],
+        "regex": "gateway",
+        "action": "drop",
+    } in http["relabelings"]
 
 
 def test_strimzi_topics_match_the_contracts() -> None:

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, create_model
 from servicekit.auth import bearer_scheme
+from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.testing.tokens import access_claims
 
 
@@ -55,6 +56,7 @@ class ThreadedServer:
             log_config=None,
             access_log=False,
             proxy_headers=False,
+            server_header=False,
             timeout_graceful_shutdown=1,
         )
         self.server = uvicorn.Server(config)
@@ -152,6 +154,12 @@ def echo_app(upstream: Upstream, extra: APIRouter | None = None) -> FastAPI:
         headers = {**seen, "Content-Encoding": "gzip"}
         return Response(gzip.compress(text), media_type="text/plain", headers=headers)
 
+    @app.get("/{path:path}/cacheable", include_in_schema=False)
+    async def cacheable() -> Response:
+        return Response(
+            b"[]", media_type="application/json", headers={"Cache-Control": "max-age=60"}
+        )
+
     @app.get("/{path:path}/hop-by-hop", include_in_schema=False)
     async def hop_by_hop() -> Response:
         response = Response(b"ok", media_type="text/plain")
@@ -168,6 +176,7 @@ def echo_app(upstream: Upstream, extra: APIRouter | None = None) -> FastAPI:
     async def echo(request: Request) -> JSONResponse:
         return JSONResponse(_record(upstream, request, await request.body()))
 
+    app.add_middleware(SecurityHeadersMiddleware)  # as on every real service
     return app
 
 
@@ -281,6 +290,15 @@ def upstreams(signing_key: SigningKey) -> Iterator[dict[str, Upstream]]:
 
 
 GatewayFactory = Callable[..., str]
+# The metrics URL of each gateway started by `start_gateway`, by the gateway's own URL.
+METRICS_URLS: dict[str, str] = {}
+
+
+def scrape(gateway_url: str) -> str:
+    """What Prometheus would get from that gateway's metrics port."""
+    response = httpx.get(METRICS_URLS[gateway_url], trust_env=False, timeout=20)
+    assert response.status_code == 200, response.text
+    return response.text
 
 
 @pytest.fixture(scope="session")
@@ -301,13 +319,16 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
             "rate_limit_burst": 10_000,
             "rate_limit_user_burst": 10_000,
             "max_body_bytes": 1024,
+            "metrics_port": 0,  # any free port: several gateways run at once
             **overrides,
         }
         from gateway.app import create_app  # after the placeholder package is gone
         from gateway.settings import Settings
 
-        server = ThreadedServer(create_app(Settings(**values))).start()
+        app = create_app(Settings(**values))
+        server = ThreadedServer(app).start()
         servers.append(server)
+        METRICS_URLS[server.url] = f"http://127.0.0.1:{app.state.metrics_port}/metrics"
         return server.url
 
     try:

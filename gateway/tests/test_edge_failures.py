@@ -9,7 +9,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .conftest import GatewayFactory, SigningKey, TokenFactory, Upstream
+from .conftest import GatewayFactory, SigningKey, TokenFactory, Upstream, scrape
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -126,4 +126,4 @@ def test_a_client_over_its_rate_is_a_429_with_retry_after(
         other_client = http.get("/v1/slots", headers={"X-Forwarded-For": "203.0.113.8"})
         assert other_client.status_code == 200
         assert all(http.get("/healthz", headers=flood).status_code == 200 for _ in range(5))
-        assert 'gateway_rate_limited_total{scope="client"}' in http.get("/metrics").text
+        assert 'gateway_rate_limited_total{scope="client"}' in scrape(url)

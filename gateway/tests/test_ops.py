@@ -1,10 +1,13 @@
-"""The gateway's own endpoints: health, readiness, metrics, one OpenAPI for all, Swagger UI."""
+"""The gateway's own endpoints: health, readiness, metrics (on their own port), one OpenAPI for
+all, Swagger UI."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
+from gateway.metrics_port import MetricsServer
 
-from .conftest import GatewayFactory, free_port_with_nothing_listening
+from .conftest import METRICS_URLS, GatewayFactory, free_port_with_nothing_listening, scrape
 
 
 def test_healthz(client: httpx.Client) -> None:
@@ -13,16 +16,35 @@ def test_healthz(client: httpx.Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_metrics_count_requests_and_upstream_outcomes(user_client: httpx.Client) -> None:
+def test_metrics_count_requests_and_upstream_outcomes(
+    user_client: httpx.Client, gateway_url: str
+) -> None:
     user_client.get("/v1/slots")
     user_client.get("/v1/notifications")  # notify is down
-    response = user_client.get("/metrics")
-    assert response.status_code == 200
-    assert "http_requests_total" in response.text
-    assert 'gateway_upstream_responses_total{outcome="200",service="booking"}' in response.text
-    assert 'gateway_upstream_responses_total{outcome="unavailable",service="notify"}' in (
-        response.text
+    text = scrape(gateway_url)
+    assert "http_requests_total" in text
+    assert 'gateway_upstream_responses_total{outcome="200",service="booking"}' in text
+    assert 'gateway_upstream_responses_total{outcome="unavailable",service="notify"}' in text
+
+
+def test_metrics_are_not_served_on_the_public_port(
+    client: httpx.Client, user_client: httpx.Client, gateway_url: str
+) -> None:
+    for caller in (client, user_client):
+        for path in ("/metrics", "/metrics/", "/v1/../metrics", "/%6detrics"):
+            response = caller.get(path)
+            assert response.status_code == 404, (path, response.text)
+            assert "http_requests_total" not in response.text
+    metrics_port = httpx.get(
+        METRICS_URLS[gateway_url].replace("/metrics", "/v1/slots"), trust_env=False
     )
+    assert metrics_port.status_code == 404  # and the metrics port serves nothing else
+
+
+def test_a_taken_metrics_port_is_refused_at_start(gateway_url: str) -> None:
+    taken = int(METRICS_URLS[gateway_url].rsplit(":", 1)[1].split("/")[0])
+    with pytest.raises(OSError, match="in use"):
+        MetricsServer("127.0.0.1", taken)
 
 
 def test_readyz_reports_each_service(client: httpx.Client) -> None:

@@ -33,8 +33,9 @@ class Stack:
     def __init__(self, state_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.state_dir = state_dir
         # The gateway's port and the services' five after it, then PostgreSQL and the broker.
-        base = _free_block(8)
-        self.gateway_port, self.postgres_port, self.kafka_port = base, base + 6, base + 7
+        # The gateway, the five services, the gateway's metrics, PostgreSQL, the broker.
+        base = _free_block(9)
+        self.gateway_port, self.postgres_port, self.kafka_port = base, base + 7, base + 8
         self.env = {**os.environ, **(extra_env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.gateway = f"http://127.0.0.1:{self.gateway_port}"

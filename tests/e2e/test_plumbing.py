@@ -18,8 +18,16 @@ async def test_every_service_and_the_gateway_answer_readyz(stack: Stack):
         for name in ("gateway", *SERVICES):
             response = await client.get(f"{stack.info()[name]['url']}/readyz")
             assert response.status_code == 200, (name, response.text)
+            assert "server" not in response.headers, name  # uvicorn's banner is off
+            assert response.headers["cache-control"] == "no-store", name
             metrics = await client.get(f"{stack.info()[name]['url']}/metrics")
-            assert "http_requests_total" in metrics.text or name == "gateway"
+            if name != "gateway":
+                assert "http_requests_total" in metrics.text, name
+        # The gateway's public port has no /metrics; Prometheus scrapes its metrics port.
+        assert (await client.get(f"{stack.gateway}/metrics")).status_code == 404
+        scraped = await client.get(stack.info()["gateway-metrics"]["url"])
+        assert scraped.status_code == 200
+        assert "gateway_upstream_responses_total" in scraped.text
 
 
 async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(stack, gateway):

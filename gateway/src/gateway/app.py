@@ -9,12 +9,16 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import StreamingResponse
 from servicekit.app import OPS_PATHS, install_common
+from servicekit.docs import install_swagger_ui
 from servicekit.logs import configure_logging
 from servicekit.problems import NotFound
+from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.telemetry import configure_tracing
 
 from gateway import ops
 from gateway.cors import GatewayCORSMiddleware
+from gateway.metrics_port import MetricsServer
+from gateway.openapi_merge import INFO
 from gateway.proxy import forward
 from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter, spend_user_budget
 from gateway.resources import GatewayResources, Resources
@@ -49,12 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics = MetricsServer(settings.host, settings.metrics_port).start()
+        app.state.metrics_port = metrics.port
         resources = GatewayResources.open(settings)
         app.state.resources = resources
         try:
             yield
         finally:
             await resources.aclose()
+            metrics.stop()
 
     # The gateway's own schema would shadow the merged one, so FastAPI's is switched off.
     app = FastAPI(
@@ -73,15 +80,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RateLimitMiddleware,
         limiter=limiter,
-        exempt_paths=OPS_PATHS,
+        exempt_paths=[path for path in OPS_PATHS if path != "/metrics"],  # 404 here
         trust_forwarded_for=settings.trust_forwarded_for,
     )
     app.include_router(ops.router)
+    install_swagger_ui(app, openapi_url="/openapi.json", title=str(INFO["title"]))
     # Without an exporter the gateway's spans would go nowhere; callers' traceparent passes on.
-    install_common(app, trace=bool(settings.otel_exporter_otlp_endpoint))
+    install_common(app, trace=bool(settings.otel_exporter_otlp_endpoint), metrics=False)
     if settings.cors_origins:
-        # Outermost, so preflights are answered before any token check or rate limit, and
+        # Outside the rate limit, so preflights are answered before any token check or limit, and
         # every answer (401 and 429 included) carries the headers a browser needs to read it.
         app.add_middleware(GatewayCORSMiddleware, origins=settings.cors_origins)
+    # Outermost of all: preflight answers and refusals carry the security headers too.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(proxy_router)  # the catch-all goes last, after every ops route
     return app

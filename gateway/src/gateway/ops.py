@@ -1,15 +1,13 @@
-"""The gateway's own endpoints: readiness, the merged OpenAPI and its Swagger UI."""
+"""The gateway's own endpoints: readiness and the merged OpenAPI (Swagger UI: servicekit.docs)."""
 
 from __future__ import annotations
 
 import asyncio
 
 from fastapi import APIRouter
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from servicekit.problems import problem_response
 
-from gateway.openapi_merge import INFO
 from gateway.resources import Resources
 
 router = APIRouter()
@@ -36,9 +34,3 @@ async def readyz(resources: Resources) -> Response:
 async def merged_openapi(resources: Resources) -> JSONResponse:
     """Every service's API in one document."""
     return JSONResponse(await resources.openapi.document())
-
-
-@router.get("/docs", include_in_schema=False)
-async def swagger_ui() -> HTMLResponse:
-    """Swagger UI over the merged document."""
-    return get_swagger_ui_html(openapi_url="/openapi.json", title=str(INFO["title"]))

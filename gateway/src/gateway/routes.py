@@ -87,7 +87,6 @@ PUBLIC_ROUTES: tuple[PublicRoute, ...] = (
     # The gateway's own endpoints, listed so the table tells the whole story.
     PublicRoute(READ, "/healthz"),
     PublicRoute(READ, "/readyz"),
-    PublicRoute(READ, "/metrics"),
     PublicRoute(READ, "/openapi.json"),
     PublicRoute(READ, "/docs"),
 )

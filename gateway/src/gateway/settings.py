@@ -17,6 +17,8 @@ class Settings(CommonSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Prometheus scrapes this port, on the same host; the public port answers 404 for /metrics.
+    metrics_port: int = Field(8006, ge=0, le=65535)
     identity_url: str = "http://127.0.0.1:8001"
     booking_url: str = "http://127.0.0.1:8002"
     shifts_url: str = "http://127.0.0.1:8003"

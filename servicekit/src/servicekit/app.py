@@ -12,9 +12,12 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 
+from servicekit.docs import install_swagger_ui
+from servicekit.input_guard import InputGuard
 from servicekit.logs import configure_logging
 from servicekit.problems import install_problem_handlers, problem_response
 from servicekit.runtime import ServiceRuntime, running
+from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.telemetry import configure_tracing
 
 OPS_PATHS = ["/healthz", "/readyz", "/metrics"]
@@ -44,27 +47,37 @@ def create_service_app(
         async with running(runtime):
             yield
 
-    app = FastAPI(title=f"clinic {runtime.name}", description=description, lifespan=lifespan)
+    title = f"clinic {runtime.name}"
+    app = FastAPI(
+        title=title, description=description, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.runtime = runtime
     app.state.verifier = runtime.verifier
     for router in routers:
         app.include_router(router)
     _add_readiness(app, runtime)
+    # Innermost of the middleware: its 422s get request ids and are counted like any answer.
+    app.add_middleware(InputGuard, api=app)
     install_common(app)
+    install_swagger_ui(app, openapi_url="/openapi.json", title=title)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer passes through it
     return app
 
 
-def install_common(app: FastAPI, *, trace: bool = True) -> None:
-    """Problem+json errors, request ids, HTTP metrics and traces, /healthz and /metrics."""
+def install_common(app: FastAPI, *, trace: bool = True, metrics: bool = True) -> None:
+    """Problem+json errors, request ids, HTTP metrics and traces, /healthz and (unless the app
+    serves them elsewhere, as the gateway does) /metrics."""
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:
+
+        @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+        async def prometheus_metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_accept_request_id

@@ -44,6 +44,7 @@ def serve(app: FastAPI, host: str, port: int, **options: Any) -> None:
         port=port,
         log_config=None,
         access_log=False,
+        server_header=False,  # `Server: uvicorn` tells an attacker what to look up
         timeout_graceful_shutdown=10,
         **options,
     )

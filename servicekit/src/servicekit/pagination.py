@@ -6,13 +6,14 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
 from servicekit.problems import Problem
+from servicekit.storable import day_in_range, text_fault
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -54,7 +55,11 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
         values = None
     if not isinstance(values, list) or len(values) != parts:
         raise BadCursor("The cursor is not one this endpoint returned.")
-    return [str(v) for v in values]
+    texts = [str(v) for v in values]
+    # A forged cursor is input like any other: nothing PostgreSQL would refuse gets through.
+    if any(text_fault(text) for text in texts):
+        raise BadCursor("The cursor is not one this endpoint returned.")
+    return texts
 
 
 def instant(text: str) -> datetime:
@@ -69,6 +74,9 @@ def decode_keyset(cursor: str, *parsers: Callable[[str], Any]) -> tuple[Any, ...
     """The sort key a cursor holds, each part parsed; 400 bad-cursor when any part is not."""
     values = decode_cursor(cursor, len(parsers))
     try:
-        return tuple(parse(value) for parse, value in zip(parsers, values, strict=True))
+        parsed = tuple(parse(value) for parse, value in zip(parsers, values, strict=True))
     except ValueError:
         raise BadCursor("The cursor is not one this endpoint returned.") from None
+    if any(isinstance(part, date) and not day_in_range(part) for part in parsed):
+        raise BadCursor("The cursor is not one this endpoint returned.")
+    return parsed

@@ -130,7 +130,8 @@ def start_stack(tmp_path: Path) -> Iterator[StartStack]:
         gateway_port: int | None = None,
     ) -> StackRun:
         state = state_dir or tmp_path / "state"
-        base = gateway_port or free_port_block(len(services) + 1)
+        # The gateway, the services, then the gateway's metrics port.
+        base = gateway_port or free_port_block(len(services) + 2)
         kafka_port = free_port_block(1)
         postgres_port = free_port_block(1)
         run_env = {

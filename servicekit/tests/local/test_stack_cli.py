@@ -66,6 +66,9 @@ async def test_stack_provisions_migrates_starts_and_reports_ready(
     gateway_env = _get(f"{stack['gateway']['url']}/env").json()
     assert gateway_env["GATEWAY_ECHO_URL"] == stack["echo"]["url"]
     assert gateway_env["GATEWAY_PORT"] == str(run.gateway_port)
+    metrics_port = run.gateway_port + len(STANDINS) + 1  # right after the services'
+    assert gateway_env["GATEWAY_METRICS_PORT"] == str(metrics_port)
+    assert stack["gateway-metrics"]["url"] == f"http://127.0.0.1:{metrics_port}/metrics"
     secrets_mode = stat.S_IMODE((run.state_dir / "secrets.json").stat().st_mode)
     assert secrets_mode == 0o600
 

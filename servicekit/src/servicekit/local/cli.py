@@ -51,7 +51,7 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
         type=int,
         default=8000,
         help="the services listen on the next five ports: "
-        "identity, booking, shifts, notify, reporting",
+        "identity, booking, shifts, notify, reporting; the gateway's metrics on the one after",
     )
     parser.add_argument("--postgres-port", type=int, default=55432)
     parser.add_argument("--kafka-port", type=int, default=9092)

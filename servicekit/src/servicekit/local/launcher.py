@@ -147,6 +147,7 @@ class LocalStack:
 
     def _check_ports(self) -> None:
         wanted = dict(self.plan.ports())
+        wanted["gateway metrics"] = self.plan.metrics_port()
         if not os.environ.get("DATABASE_URL"):
             wanted["postgres"] = self.options.postgres_port
         if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
@@ -159,7 +160,8 @@ class LocalStack:
         if taken:
             raise StackError(
                 f"port already in use on {self.options.host}: {', '.join(taken)}; stop what "
-                "holds it or choose others with --gateway-port (services use the next 5), "
+                "holds it or choose others with --gateway-port (services use the next 5, the "
+                "gateway's metrics the one after), "
                 "--postgres-port, --kafka-port",
                 exit_code=2,
             )
@@ -235,6 +237,11 @@ class LocalStack:
                 "url": url,
                 "log": str(self.options.log_path(name)),
             }
+        entries["gateway-metrics"] = {
+            "pid": entries[self.plan.gateway.name]["pid"],
+            "url": f"{self.options.url(self.plan.metrics_port())}/metrics",
+            "log": entries[self.plan.gateway.name]["log"],
+        }
         for name, server, url in (
             ("postgres", self.postgres, self._postgres_url),
             ("kafka", self.broker, self._kafka),

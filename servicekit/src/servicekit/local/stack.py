@@ -90,6 +90,10 @@ class StackPlan:
     def urls(self) -> dict[str, str]:
         return {name: self.options.url(port) for name, port in self.ports().items()}
 
+    def metrics_port(self) -> int:
+        """The gateway's metrics port: the one after the services'."""
+        return self.options.gateway_port + len(self.services) + 1
+
     def common_env(self, *, kafka: str, idempotence: bool) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key not in _WITHHELD_ENV}
         identity_port = self.ports().get("identity", self.options.gateway_port + 1)
@@ -115,6 +119,7 @@ class StackPlan:
 
     def gateway_env(self, common: Mapping[str, str]) -> dict[str, str]:
         env = self.service_env(self.gateway, common, None)
+        env["GATEWAY_METRICS_PORT"] = str(self.metrics_port())
         for spec in self.services:
             env[f"GATEWAY_{spec.name.upper()}_URL"] = self.urls()[spec.name]
         return env

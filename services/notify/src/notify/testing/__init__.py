@@ -59,7 +59,11 @@ class FakeApiServer:
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(
-            Starlette(routes=routes), log_config=None, access_log=False, lifespan="off"
+            Starlette(routes=routes),
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            server_header=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
