@@ -32,8 +32,17 @@ def service_metadata(schema: str) -> MetaData:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An asyncpg engine; services pass their pool sizes from settings."""
-    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+    """An asyncpg engine; services pass their pool sizes from settings.
+
+    A failed statement's error leaves its parameters out: they can be a password hash, a
+    name or a phone number, and errors end up in logs.
+    """
+    options: dict[str, Any] = {
+        "pool_size": 10,
+        "max_overflow": 10,
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+    }
     options.update(kwargs)
     return create_async_engine(url, **options)
 
