@@ -8,7 +8,7 @@ offsets it saw then: until that, the process is not ready.
 
 While the broker is away nothing new can be revoked (identity's outbox holds the events) and
 the projection keeps what it knows. A broker that comes back without its data (unreachable for
-a while, a new cluster id, or a partition ending below the position read) is read again from
+a while, a new cluster id, or a partition whose end offset went back) is read again from
 the recent part of each partition, where identity's relay republishes; applying a revocation
 twice changes nothing.
 """
@@ -61,6 +61,7 @@ class RevocationFeed:
         self.reachable = False  # whether the broker answered the last check
         self._cluster_id: str | None = None
         self._unreachable = False
+        self._ends: dict[TopicPartition, int] = {}  # end offsets at the last check
 
     @classmethod
     def from_settings(cls, settings: CommonSettings, *, client_id: str) -> RevocationFeed:
@@ -168,8 +169,8 @@ class RevocationFeed:
             # Kafka answers None when nothing is that recent; Tansu answers timestamp -1.
             recent = hit is not None and hit.timestamp >= 0
             consumer.seek(tp, hit.offset if hit is not None and recent else nothing_recent[tp])
-        ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
-        return ends
+        self._ends = await consumer.end_offsets(partitions)
+        return self._ends
 
     async def _lost_data(
         self,
@@ -193,9 +194,12 @@ class RevocationFeed:
             reasons.append("the broker was unreachable")
         if cluster_id != self._cluster_id:
             reasons.append(f"the cluster id changed to {cluster_id}")
+        # Not "ends below the position read": Tansu reports the end of a batch of several
+        # messages as its first offset + 1. An end that moved back is a sign on any broker.
         for tp in partitions:
-            if ends[tp] < await consumer.position(tp):
-                reasons.append(f"partition {tp.partition} ends below the position read")
+            if ends[tp] < self._ends.get(tp, 0):
+                reasons.append(f"partition {tp.partition} went back to offset {ends[tp]}")
+        self._ends = ends
         if not reasons:
             return False
         log.warning("reading the recent revocations again: %s", "; ".join(reasons))
