@@ -1,7 +1,9 @@
+from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
 import pytest
 from clinic_contracts import ClinicCreated
+from clinic_contracts.identity import MembershipRevoked, SessionRevoked, UserDeactivated
 from pydantic import ValidationError
 
 
@@ -34,3 +36,30 @@ def test_aggregate_id_is_the_clinic_id() -> None:
     event = ClinicCreated(clinic_id=clinic_id, name="Clinic", time_zone="UTC")
 
     assert event.aggregate_id() == str(clinic_id)
+
+
+def test_revocation_instants_keep_microseconds_and_are_stored_in_utc() -> None:
+    nairobi = timezone(timedelta(hours=3))
+    at = datetime(2026, 3, 1, 11, 30, 0, 123456, tzinfo=nairobi)
+
+    deactivated = UserDeactivated(user_id=uuid4(), deactivated_at=at)
+    revoked = MembershipRevoked(user_id=uuid4(), clinic_id=uuid4(), role="provider", revoked_at=at)
+    ended = SessionRevoked(user_id=uuid4(), session_id=uuid4(), reason="signed_out", revoked_at=at)
+
+    for event in (deactivated, revoked, ended):
+        wire = event.model_dump(mode="json")
+        assert "2026-03-01T08:30:00.123456Z" in wire.values()
+
+
+def test_revocation_instants_are_optional_in_events_published_before_them() -> None:
+    # Older producers sent neither field: consumers fall back to the envelope's occurred_at.
+    assert UserDeactivated.model_validate({"user_id": str(uuid4())}).deactivated_at is None
+    old = {"user_id": str(uuid4()), "clinic_id": None, "role": "org_admin"}
+    assert MembershipRevoked.model_validate(old).revoked_at is None
+
+
+def test_a_session_revocation_names_why_it_ended() -> None:
+    with pytest.raises(ValidationError):
+        SessionRevoked(
+            user_id=uuid4(), session_id=uuid4(), reason="bored", revoked_at=datetime.now(UTC)
+        )

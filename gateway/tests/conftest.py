@@ -17,13 +17,16 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+import pytest_asyncio
 import uvicorn
+from clinic_contracts.identity import IDENTITY_TOPIC
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, create_model
 from servicekit.auth import bearer_scheme
+from servicekit.kafka_admin import ensure_topics
 from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.testing.tokens import access_claims
 
@@ -301,12 +304,27 @@ def scrape(gateway_url: str) -> str:
     return response.text
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def revocations_topic_prefix(kafka_bootstrap_servers: str) -> str:
+    """The topic prefix of the session's gateways: they follow its identity topic, which
+    identity would have created."""
+    prefix = f"gw{uuid.uuid4().hex[:8]}."
+    await ensure_topics(kafka_bootstrap_servers, [(f"{prefix}{IDENTITY_TOPIC}", 6)])
+    return prefix
+
+
 @pytest.fixture(scope="session")
-def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
-    """Start a gateway in front of the test upstreams; keyword arguments override settings."""
+def start_gateway(
+    upstreams: dict[str, Upstream], kafka_bootstrap_servers: str, revocations_topic_prefix: str
+) -> Iterator[GatewayFactory]:
+    """Start a gateway in front of the test upstreams; keyword arguments override settings.
+
+    Returns once the gateway has loaded the revocations in force (it follows the session's
+    broker), as a deployment waits for /readyz.
+    """
     servers: list[ThreadedServer] = []
 
-    def start(**overrides: Any) -> str:
+    def start(*, wait_for_revocations: bool = True, **overrides: Any) -> str:
         values: dict[str, Any] = {
             f"{name}_url": upstream.url for name, upstream in upstreams.items()
         }
@@ -314,6 +332,8 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
             "JWKS_URL": f"{upstreams['identity'].url}/.well-known/jwks.json",
             "JWT_ISSUER": ISSUER,
             "JWT_AUDIENCE": AUDIENCE,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+            "KAFKA_TOPIC_PREFIX": revocations_topic_prefix,
             "ENVIRONMENT": "test",
             "OTEL_EXPORTER_OTLP_ENDPOINT": None,
             "rate_limit_burst": 10_000,
@@ -329,6 +349,8 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
         server = ThreadedServer(app).start()
         servers.append(server)
         METRICS_URLS[server.url] = f"http://127.0.0.1:{app.state.metrics_port}/metrics"
+        if wait_for_revocations:
+            _wait_for_revocations(server.url)
         return server.url
 
     try:
@@ -336,6 +358,15 @@ def start_gateway(upstreams: dict[str, Upstream]) -> Iterator[GatewayFactory]:
     finally:
         for server in servers:
             server.stop()
+
+
+def _wait_for_revocations(url: str) -> None:
+    deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS * 4
+    with httpx.Client(base_url=url, trust_env=False, timeout=10) as http:
+        while http.get("/readyz").json()["checks"]["revocations"] != "ok":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the gateway at {url} did not load the revocations")
+            time.sleep(0.1)  # polling, bounded by the deadline
 
 
 @pytest.fixture(scope="session")

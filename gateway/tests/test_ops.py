@@ -52,6 +52,7 @@ def test_readyz_reports_each_service(client: httpx.Client) -> None:
     assert response.status_code == 200
     checks = response.json()["checks"]
     assert checks["jwks"] == "ok"
+    assert checks["revocations"] == "ok"
     assert checks["upstreams"] == {
         "identity": "ok",
         "booking": "ok",
@@ -69,6 +70,20 @@ def test_readyz_is_503_when_tokens_cannot_be_verified(start_gateway: GatewayFact
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["checks"]["jwks"] == "unreachable"
+
+
+def test_readyz_is_503_until_the_revocations_in_force_are_loaded(
+    start_gateway: GatewayFactory,
+) -> None:
+    nowhere = f"127.0.0.1:{free_port_with_nothing_listening()}"
+    url = start_gateway(KAFKA_BOOTSTRAP_SERVERS=nowhere, wait_for_revocations=False)
+    with httpx.Client(base_url=url, trust_env=False, timeout=20) as http:
+        response = http.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["checks"]["jwks"] == "ok"
+    assert response.json()["checks"]["revocations"] == "loading"
+    assert "revocations" in response.json()["detail"]
 
 
 def test_openapi_merges_the_services_and_lists_those_down(client: httpx.Client) -> None:

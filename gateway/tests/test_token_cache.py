@@ -9,6 +9,9 @@ import pytest
 from gateway.tokens import EdgeVerifier
 from servicekit.auth import JwksVerifier, Principal
 from servicekit.problems import Unauthorized
+from servicekit.revocations import RevocationProjection
+
+USER, SESSION = uuid.uuid4(), uuid.uuid4()
 
 
 @pytest.fixture
@@ -20,10 +23,22 @@ def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[EdgeVerifier, list[str]]:
         if token.startswith("bad"):
             raise Unauthorized("The access token is not valid.")
         lifetime = 0.0 if token.startswith("expired") else 60.0
-        return Principal(uuid.uuid4(), token_id=token, expires_at=time.time() + lifetime)
+        return Principal(
+            USER,
+            token_id=token,
+            expires_at=time.time() + lifetime,
+            issued_at=time.time(),
+            session_id=SESSION,
+        )
 
-    monkeypatch.setattr(JwksVerifier, "verify", full_check)
-    edge = EdgeVerifier("http://jwks.invalid/jwks.json", issuer="i", audience="a", cache_size=2)
+    monkeypatch.setattr(JwksVerifier, "decode", full_check)
+    edge = EdgeVerifier(
+        "http://jwks.invalid/jwks.json",
+        issuer="i",
+        audience="a",
+        cache_size=2,
+        revocations=RevocationProjection(leeway=5.0),
+    )
     return edge, checked
 
 
@@ -48,3 +63,23 @@ async def test_the_cache_keeps_only_the_most_recent_tokens(verifier) -> None:  #
     for token in ("a", "b", "a", "c", "a", "b"):
         await edge.verify(token)
     assert checked == ["a", "b", "c", "b"]  # b was the least recently used when c arrived
+
+
+async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(verifier) -> None:  # type: ignore[no-untyped-def]
+    edge, checked = verifier
+    await edge.verify("token-1")
+    assert edge.revocations is not None
+    edge.revocations.revoke_session(SESSION, time.time())
+    with pytest.raises(Unauthorized) as refused:
+        await edge.verify("token-1")
+    assert refused.value.extensions["reason"] == "session-revoked"
+    assert checked == ["token-1"]  # refused from the cache, without decoding it again
+
+
+async def test_a_remembered_token_is_refused_once_its_user_is_deactivated(verifier) -> None:  # type: ignore[no-untyped-def]
+    edge, _ = verifier
+    principal = await edge.verify("token-1")
+    assert edge.revocations is not None
+    edge.revocations.revoke_user(USER, principal.issued_at + 0.000_001)
+    with pytest.raises(Unauthorized, match="deactivated"):
+        await edge.verify("token-1")

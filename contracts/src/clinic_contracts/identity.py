@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from functools import cache
 from typing import Literal
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from clinic_contracts.envelope import Event
+from clinic_contracts.envelope import Event, to_utc
 
 IDENTITY_TOPIC = "clinic.identity.v1"
 
@@ -35,6 +35,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Role = Literal["org_admin", "clinic_admin", "provider", "receptionist"]
 UserKind = Literal["patient", "staff"]
+SessionEnd = Literal[
+    "signed_out", "signed_out_everywhere", "refresh_token_reused", "password_changed"
+]
 E164 = r"^\+[1-9][0-9]{6,14}$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -196,16 +199,31 @@ class UserUpdated(_UserContact):
     aggregate_field = "user_id"
 
 
+_USER_ID = "9a7b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+_REVOKED_AT = "2025-03-01T08:30:00.123456Z"
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else to_utc(value)
+
+
 class UserDeactivated(Event):
-    """A user was deactivated: no sign-in, and no messages to them any more."""
+    """A user was deactivated: no sign-in, no messages, and their access tokens are refused."""
 
     event_type = "UserDeactivated"
     topic = IDENTITY_TOPIC
     aggregate_field = "user_id"
 
-    user_id: UUID = Field(
-        description="Id of the user.", examples=["9a7b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"]
+    user_id: UUID = Field(description="Id of the user.", examples=[_USER_ID])
+    deactivated_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the account was deactivated, to the microsecond (UTC): access tokens "
+        "of the user issued at or before it are refused. Absent in events published before "
+        "this field existed; use the envelope's occurred_at then.",
+        examples=[_REVOKED_AT],
     )
+
+    _in_utc = field_validator("deactivated_at")(_utc_or_none)
 
 
 class DuplicateRegistrationAttempted(Event):
@@ -257,8 +275,45 @@ class MembershipGranted(_Membership):
 
 
 class MembershipRevoked(_Membership):
-    """A staff member lost a role in a clinic (or organisation-wide)."""
+    """A staff member lost a role in a clinic (or organisation-wide).
+
+    Access tokens issued at or before `revoked_at` that carry the role are refused.
+    """
 
     event_type = "MembershipRevoked"
     topic = IDENTITY_TOPIC
     aggregate_field = "user_id"
+
+    revoked_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the role was taken away, to the microsecond (UTC): access tokens "
+        "issued at or before it that carry the role are refused. Absent in events published "
+        "before this field existed; use the envelope's occurred_at then.",
+        examples=[_REVOKED_AT],
+    )
+
+    _in_utc = field_validator("revoked_at")(_utc_or_none)
+
+
+class SessionRevoked(Event):
+    """A session (a refresh-token family) ended: every access token it issued is refused.
+
+    Published for a sign-out, a sign-out everywhere and a password change (one event per
+    session ended), and when a spent refresh token came back (the session may be stolen).
+    """
+
+    event_type = "SessionRevoked"
+    topic = IDENTITY_TOPIC
+    aggregate_field = "user_id"
+
+    user_id: UUID = Field(description="Id of the session's user.", examples=[_USER_ID])
+    session_id: UUID = Field(
+        description="Id of the session: the `sid` claim of its access tokens.",
+        examples=["4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8"],
+    )
+    reason: SessionEnd = Field(description="Why the session ended.", examples=["signed_out"])
+    revoked_at: AwareDatetime = Field(
+        description="When the session ended (UTC).", examples=[_REVOKED_AT]
+    )
+
+    _in_utc = field_validator("revoked_at")(to_utc)

@@ -29,6 +29,7 @@ from clinic_contracts.identity import (
     DuplicateRegistrationAttempted,
     MembershipGranted,
     MembershipRevoked,
+    SessionRevoked,
     UserDeactivated,
     UserRegistered,
     UserUpdated,
@@ -130,7 +131,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         name=IDENTITY_TOPIC,
         owner="identity",
-        description="Clinics, users and memberships, keyed by the id of the changed entity.",
+        description="Clinics, users, memberships and ended sessions, keyed by the id of the "
+        "changed entity (a session's events by its user's id).",
         events=(
             ClinicCreated,
             ClinicUpdated,
@@ -140,6 +142,7 @@ TOPICS: tuple[TopicSpec, ...] = (
             MembershipGranted,
             MembershipRevoked,
             DuplicateRegistrationAttempted,
+            SessionRevoked,
         ),
     ),
     TopicSpec(

@@ -15,17 +15,24 @@ router = APIRouter()
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(resources: Resources) -> Response:
-    """Ready when tokens can be verified; each service's health is reported, not required."""
+    """Ready when tokens can be verified and the revocations in force are loaded; each
+    service's health is reported, not required."""
     can_verify, upstreams = await asyncio.gather(
         resources.verifier.can_verify(), resources.upstreams.health()
     )
-    checks = {"jwks": "ok" if can_verify else "unreachable", "upstreams": upstreams}
-    if can_verify:
+    loaded = resources.revocation_feed.caught_up.is_set()
+    checks = {
+        "jwks": "ok" if can_verify else "unreachable",
+        "revocations": "ok" if loaded else "loading",
+        "upstreams": upstreams,
+    }
+    if can_verify and loaded:
         return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+    missing = "the JWKS is unreachable" if not can_verify else "revocations are still loading"
     return problem_response(
         503,
         slug="not-ready",
-        detail="The gateway cannot verify access tokens: the JWKS is unreachable.",
+        detail=f"The gateway cannot verify access tokens yet: {missing}.",
         checks=checks,
     )
 

@@ -16,9 +16,10 @@ from gateway.routes import is_public
 class EdgeVerifier(JwksVerifier):
     """The services' JWKS verifier, able to say whether it can verify tokens at all.
 
-    Tokens it has verified are remembered until they expire: a client sends the same token with
-    every request for up to 15 minutes, and checking it again each time is the gateway's
-    largest cost after proxying. Only exact strings that verified are remembered.
+    Tokens whose signature and claims it has checked are remembered until they expire: a client
+    sends the same token with every request for up to 15 minutes, and checking it again each
+    time is the gateway's largest cost after proxying. Only exact strings that verified are
+    remembered, and revocations are checked on every request, remembered tokens included.
     """
 
     def __init__(self, *args: Any, cache_size: int = 10_000, **kwargs: Any) -> None:
@@ -26,13 +27,13 @@ class EdgeVerifier(JwksVerifier):
         self._cache_size = cache_size
         self._verified: OrderedDict[str, Principal] = OrderedDict()
 
-    async def verify(self, token: str) -> Principal:
-        """The principal of a valid token, from the cache when it was verified before."""
+    async def decode(self, token: str) -> Principal:
+        """The principal of a well-signed token, from the cache when it was decoded before."""
         known = self._verified.get(token)
         if known is not None and known.expires_at > time.time():
             self._verified.move_to_end(token)
             return known
-        principal = await super().verify(token)
+        principal = await super().decode(token)
         self._verified[token] = principal
         if len(self._verified) > self._cache_size:
             self._verified.popitem(last=False)

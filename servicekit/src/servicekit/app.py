@@ -88,11 +88,16 @@ def install_common(app: FastAPI, *, trace: bool = True, metrics: bool = True) ->
 
 
 def _add_readiness(app: FastAPI, runtime: ServiceRuntime) -> None:
-    @app.get("/readyz", tags=["ops"], summary="The database and the broker are reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="The database and the broker are reachable, and token revocations are loaded",
+    )
     async def readyz() -> Response:
         checks = {
             "database": "ok" if await runtime.database_ready() else "unreachable",
             "broker": "ok" if await runtime.connector.ping() else "unreachable",
+            "revocations": "ok" if runtime.revocation_feed.caught_up.is_set() else "loading",
         }
         if all(value == "ok" for value in checks.values()):
             return JSONResponse({"status": "ready", "service": runtime.name, "checks": checks})

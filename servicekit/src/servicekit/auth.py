@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import httpx
@@ -16,11 +17,20 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from servicekit.problems import Forbidden, Unauthorized
 
+if TYPE_CHECKING:
+    from servicekit.revocations import RevocationProjection
+
 log = logging.getLogger(__name__)
 
 # RFC 8725: accept exactly the algorithm identity signs with, never what a token claims.
 ALGORITHMS = ["EdDSA"]
-REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]
+REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub", "jti", "sid"]
+# Identity never issues a longer-lived access token (its TTL setting is capped here), and a
+# revocation is forgotten once every token it covers has expired: so a token that claims to
+# live longer is refused, or it could outlive its revocation.
+MAX_ACCESS_TOKEN_TTL_SECONDS = 900
+# Clock difference tolerated on exp, nbf and iat (JWT_LEEWAY_SECONDS).
+DEFAULT_LEEWAY_SECONDS = 5.0
 
 ORG_ADMIN, CLINIC_ADMIN, PROVIDER, RECEPTIONIST, PATIENT = (
     "org_admin",
@@ -48,6 +58,8 @@ class Principal:
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
     token_id: str = ""
     expires_at: float = 0.0  # the token's exp, seconds since the epoch
+    issued_at: float = 0.0  # the token's iat, to the microsecond when identity issued it
+    session_id: UUID | None = None  # the token's sid: the refresh-token family it came from
 
     @property
     def is_org_admin(self) -> bool:
@@ -86,16 +98,35 @@ class Principal:
             )
             for item in roles
         )
+        session = claims["sid"]
+        if not isinstance(session, str):
+            raise ValueError("the sid claim must be a string")
+        issued_at, expires_at = _instant(claims["iat"]), _instant(claims["exp"])
+        if expires_at - issued_at > MAX_ACCESS_TOKEN_TTL_SECONDS:
+            raise ValueError("the token claims a longer life than access tokens have")
         return cls(
             user_id=UUID(claims["sub"]),
             memberships=memberships,
             token_id=claims["jti"],
-            expires_at=float(claims["exp"]),
+            expires_at=expires_at,
+            issued_at=issued_at,
+            session_id=UUID(session),
         )
 
 
+def _instant(value: Any) -> float:
+    """A NumericDate claim as seconds; PyJWT would also take "123" or true for one."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("a time claim must be a finite number")
+    return float(value)
+
+
 class JwksVerifier:
-    """Verifies access tokens; keys are cached and refetched when an unknown `kid` appears."""
+    """Verifies access tokens; keys are cached and refetched when an unknown `kid` appears.
+
+    With a revocation projection, a token it covers (deactivated account, ended session,
+    revoked role) is refused too, from memory: no call to identity per request.
+    """
 
     def __init__(
         self,
@@ -105,7 +136,8 @@ class JwksVerifier:
         audience: str,
         client: httpx.AsyncClient | None = None,
         min_refresh_interval: float = 10.0,
-        leeway: float = 30.0,
+        leeway: float = DEFAULT_LEEWAY_SECONDS,
+        revocations: RevocationProjection | None = None,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
@@ -116,9 +148,17 @@ class JwksVerifier:
         self._min_refresh_interval = min_refresh_interval
         self._leeway = leeway
         self._lock = asyncio.Lock()
+        self.revocations = revocations
 
     async def verify(self, token: str) -> Principal:
-        """The principal of a valid token; Unauthorized for anything else."""
+        """The principal of a valid, unrevoked token; Unauthorized for anything else."""
+        principal = await self.decode(token)
+        if self.revocations is not None:
+            self.revocations.check(principal)
+        return principal
+
+    async def decode(self, token: str) -> Principal:
+        """The principal of a token with a good signature and claims (revocations aside)."""
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.InvalidTokenError as exc:

@@ -25,6 +25,7 @@ from servicekit.kafka_admin import cluster_id, ensure_topics
 from servicekit.lag import ConsumerLagSampler
 from servicekit.outbox import Outbox
 from servicekit.relay import OutboxRelay
+from servicekit.revocation_feed import RevocationFeed
 from servicekit.settings import OUTBOX_RETENTION_HOURS, ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,14 @@ class ServiceRuntime:
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(self.engine)
         self.broker: KafkaBroker = make_broker(settings, client_id=self.name)
         self.connector = BrokerConnector(self.broker, prepare=self._ensure_topics)
+        self.revocation_feed = RevocationFeed.from_settings(settings, client_id=self.name)
+        self.revocations = self.revocation_feed.projection
         self.verifier = JwksVerifier(
-            settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+            settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            leeway=settings.jwt_leeway_seconds,
+            revocations=self.revocations,
         )
         self.relay = OutboxRelay(
             self.outbox,
@@ -103,9 +110,11 @@ class ServiceRuntime:
         )
 
     async def start(self) -> None:
-        """Connect to Kafka in the background and start relaying the outbox."""
+        """Connect to Kafka in the background, relay the outbox, follow token revocations."""
         self.connector.start()
         self._tasks.append(asyncio.create_task(self._relay(), name=f"{self.name}-relay"))
+        feed = self.revocation_feed.run()
+        self._tasks.append(asyncio.create_task(feed, name=f"{self.name}-revocations"))
         subscriptions = [(c.group, topic) for c in self._consumers for topic in c.topics]
         if subscriptions:
             sampler = ConsumerLagSampler(

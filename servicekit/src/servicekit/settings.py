@@ -38,6 +38,9 @@ class CommonSettings(BaseSettings):
     )
     jwt_issuer: str = Field("clinic-identity", validation_alias="JWT_ISSUER")
     jwt_audience: str = Field("clinic-api", validation_alias="JWT_AUDIENCE")
+    # Clock difference tolerated on a token's exp, nbf and iat, in seconds: a few at most, since
+    # an expired token is accepted for that long.
+    jwt_leeway_seconds: float = Field(5.0, ge=0, le=60, validation_alias="JWT_LEEWAY_SECONDS")
     otel_exporter_otlp_endpoint: str | None = Field(
         None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
     )

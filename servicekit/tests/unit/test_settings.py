@@ -58,3 +58,12 @@ def test_the_replay_window_stays_inside_the_outbox_retention(monkeypatch):
         DemoSettings(outbox_replay_window_seconds=72 * 3600)
     with pytest.raises(ValidationError, match="outbox_replay_window_seconds"):
         DemoSettings(outbox_replay_window_seconds=0)
+
+
+def test_the_token_leeway_is_a_few_seconds_unless_set(monkeypatch):
+    assert DemoSettings().jwt_leeway_seconds == 5.0
+    monkeypatch.setenv("JWT_LEEWAY_SECONDS", "2")
+    assert DemoSettings().jwt_leeway_seconds == 2.0
+    monkeypatch.setenv("JWT_LEEWAY_SECONDS", "600")  # an expired token alive for 10 minutes
+    with pytest.raises(ValidationError, match="JWT_LEEWAY_SECONDS"):
+        DemoSettings()

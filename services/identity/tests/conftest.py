@@ -44,6 +44,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             client=httpx.AsyncClient(transport=transport, base_url=BASE),
+            revocations=app.state.runtime.revocations,
         )
         yield app
 

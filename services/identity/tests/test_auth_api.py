@@ -64,7 +64,7 @@ async def test_access_tokens_follow_rfc_8725(register, sign_in, settings):
 
     assert header["alg"] == "EdDSA"
     assert header["kid"]
-    assert {"iss", "aud", "exp", "iat", "nbf", "jti", "sub", "roles"} <= set(claims)
+    assert {"iss", "aud", "exp", "iat", "nbf", "jti", "sub", "sid", "roles"} <= set(claims)
     assert claims["iss"] == settings.jwt_issuer
     assert claims["aud"] == settings.jwt_audience
     assert claims["exp"] - claims["iat"] <= 900
@@ -253,8 +253,9 @@ async def test_logout_ends_the_session(client, register, sign_in):
     kept = await client.post("/v1/auth/refresh", json={"refresh_token": other["refresh_token"]})
     assert kept.status_code == 200
 
+    # The signed-out session's access token is refused too; see test_revocation_api.py.
     everywhere = await client.post(
-        "/v1/auth/logout", json={"everywhere": True}, headers=bearer(pair)
+        "/v1/auth/logout", json={"everywhere": True}, headers=bearer(kept.json())
     )
     assert everywhere.status_code == 204
     gone = await client.post(

@@ -129,6 +129,12 @@ async def call(world: World, route: str, caller: Caller, target: Target) -> int:
         params=query,
         headers=caller.headers,
     )
+    if route == "POST /v1/me/password" and response.status_code == 204 and caller.username:
+        # A password change ends every session of the caller, this one too: sign in again.
+        pair = await world.client.post(
+            "/v1/auth/token", json={"username": caller.username, "password": PASSWORD}
+        )
+        caller.headers = {"Authorization": f"Bearer {pair.json()['access_token']}"}
     return response.status_code
 
 

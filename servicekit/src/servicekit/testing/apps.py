@@ -65,7 +65,7 @@ async def check_ready_with_real_servers(app: FastAPI) -> None:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await wait_ready(client)
         assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "revocations": "ok"}
         assert "outbox_pending_events" in (await client.get("/metrics")).text
 
 

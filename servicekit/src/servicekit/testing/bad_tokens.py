@@ -40,8 +40,10 @@ __all__ = [
 
 Signer = Callable[[bytes], bytes]
 HUGE_CLAIM_BYTES = 100 * 1024
-# Far outside the verifiers' 30 s leeway for exp, nbf and iat.
+# Far outside the verifiers' leeway for exp, nbf and iat (JWT_LEEWAY_SECONDS: at most 60).
 _OUTSIDE_LEEWAY = 300
+# A few seconds outside the default leeway (5 s): accepted by the 30 s leeway of old.
+_JUST_OUTSIDE_DEFAULT_LEEWAY = 15
 DROP: Any = object()  # as a claim override: leave that claim out
 
 
@@ -60,16 +62,21 @@ def _json(value: Any) -> bytes:
 
 
 def claims(issuer: str, audience: str, **overrides: Any) -> dict[str, Any]:
-    """Valid access-token claims as identity issues them; an override of `DROP` removes one."""
-    now = int(time.time())
+    """Valid access-token claims as identity issues them; an override of `DROP` removes one.
+
+    As identity's, `iat` is to the microsecond (a revocation is compared with it).
+    """
+    issued = time.time()
+    now = int(issued)
     values: dict[str, Any] = {
         "iss": issuer,
         "aud": audience,
         "sub": str(uuid.uuid4()),
-        "iat": now,
+        "iat": issued,
         "nbf": now,
         "exp": now + 900,
         "jti": uuid.uuid4().hex,
+        "sid": str(uuid.uuid4()),
         "roles": [{"role": "patient", "clinic_id": None}],
     }
     values.update(overrides)
@@ -178,6 +185,10 @@ def bad_tokens(
             "expired_beyond_leeway",
             ours_signed(iat=now - 1200, nbf=now - 1200, exp=now - _OUTSIDE_LEEWAY),
         ),
+        (
+            "expired_seconds_beyond_leeway",
+            ours_signed(iat=now - 900, nbf=now - 900, exp=now - _JUST_OUTSIDE_DEFAULT_LEEWAY),
+        ),
         ("not_yet_valid", ours_signed(nbf=now + 3600, exp=now + 4500)),
         ("nbf_beyond_leeway", ours_signed(nbf=now + _OUTSIDE_LEEWAY)),
         ("issued_in_the_future", ours_signed(iat=now + 3600, nbf=now, exp=now + 900)),
@@ -186,6 +197,10 @@ def bad_tokens(
         ("exp_nan", ours_signed(exp=float("nan"))),
         ("exp_infinity", ours_signed(exp=float("inf"))),
         ("exp_null", ours_signed(exp=None)),
+        ("iat_numeric_string", ours_signed(iat=str(now))),
+        ("iat_boolean", ours_signed(iat=True)),
+        # Identity issues 15-minute tokens; a longer life could outlast the token's revocation.
+        ("lifetime_longer_than_access_tokens", ours_signed(iat=now - 1000, exp=now + 600)),
         # --- for someone else ---
         ("wrong_issuer", ours_signed(iss="evil-identity")),
         ("issuer_case_changed", ours_signed(iss=_other_case(issuer))),
@@ -198,12 +213,14 @@ def bad_tokens(
         # --- a required claim missing ---
         *(
             (f"missing_{claim}", ours_signed(**{claim: DROP}))
-            for claim in ("exp", "iat", "nbf", "iss", "aud", "sub", "jti")
+            for claim in ("exp", "iat", "nbf", "iss", "aud", "sub", "jti", "sid")
         ),
         # --- claims of the wrong shape ---
         ("sub_not_a_uuid", ours_signed(sub="admin")),
         ("sub_not_a_string", ours_signed(sub=12345)),
         ("jti_not_a_string", ours_signed(jti=12345)),
+        ("sid_not_a_uuid", ours_signed(sid="session-1")),
+        ("sid_not_a_string", ours_signed(sid=12345)),
         ("roles_not_a_list", ours_signed(roles="org_admin")),
         ("roles_items_not_objects", ours_signed(roles=["org_admin"])),
         ("roles_item_without_role", ours_signed(roles=[{"clinic_id": str(uuid.uuid4())}])),

@@ -14,6 +14,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from servicekit.auth import JwksVerifier, Membership
+from servicekit.revocations import RevocationProjection
 from servicekit.testing.bad_tokens import _public_jwk, valid_token
 from servicekit.testing.tokens import AUDIENCE, ISSUER
 
@@ -32,18 +33,21 @@ class TokenIssuer:
         """The JWKS document naming this issuer's public key."""
         return {"keys": [{**_public_jwk(self._key, self.kid), "use": "sig", "alg": "EdDSA"}]}
 
-    def verifier(self) -> JwksVerifier:
-        """A verifier that fetches this issuer's JWKS."""
+    def verifier(self, revocations: RevocationProjection | None = None) -> JwksVerifier:
+        """A verifier that fetches this issuer's JWKS (and refuses what `revocations` covers)."""
         transport = httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
         return JwksVerifier(
             JWKS_URL,
             issuer=self.issuer,
             audience=self.audience,
             client=httpx.AsyncClient(transport=transport),
+            revocations=revocations,
         )
 
-    def token(self, subject: uuid.UUID, *memberships: Membership) -> str:
-        """An access token for `subject` holding `memberships`."""
+    def token(
+        self, subject: uuid.UUID, *memberships: Membership, session_id: uuid.UUID | None = None
+    ) -> str:
+        """A token for `subject` holding `memberships`, in its own session unless one is given."""
         roles = [
             {"role": m.role, "clinic_id": str(m.clinic_id) if m.clinic_id else None}
             for m in memberships
@@ -54,6 +58,7 @@ class TokenIssuer:
             issuer=self.issuer,
             audience=self.audience,
             sub=str(subject),
+            sid=str(session_id or uuid.uuid4()),
             roles=roles,
         )
 

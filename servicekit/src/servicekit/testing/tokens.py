@@ -16,10 +16,11 @@ def access_claims(**overrides: Any) -> dict[str, Any]:
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": str(uuid.uuid4()),
-        "iat": now,
+        "iat": now.timestamp(),  # to the microsecond, as identity issues it
         "nbf": now,
         "exp": now + timedelta(minutes=15),
         "jti": uuid.uuid4().hex,
+        "sid": str(uuid.uuid4()),
         "roles": [{"role": "patient", "clinic_id": None}],
     }
     claims.update(overrides)

@@ -5,6 +5,7 @@ from typing import ClassVar
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from servicekit.auth import MAX_ACCESS_TOKEN_TTL_SECONDS
 from servicekit.settings import ServiceSettings
 
 
@@ -16,7 +17,8 @@ class Settings(ServiceSettings):
     default_port: ClassVar[int] = 8001
 
     keys_dir: Path = Path(".state/keys")
-    access_token_ttl_seconds: int = Field(900, le=900, gt=0)
+    # Every verifier refuses longer-lived tokens: revocations are kept only that long.
+    access_token_ttl_seconds: int = Field(900, le=MAX_ACCESS_TOKEN_TTL_SECONDS, gt=0)
     refresh_token_ttl_days: int = Field(30, ge=1, le=365)
     # OWASP: at least 8 characters, at least 64 allowed, no composition rules.
     password_min_length: int = Field(12, ge=8, le=64)

@@ -49,22 +49,35 @@ async def by_token_for_update(session: AsyncSession, token: str) -> RefreshToken
     return (await session.scalars(query.with_for_update())).one_or_none()
 
 
-async def revoke_family(session: AsyncSession, family_id: UUID, now: datetime) -> None:
-    """Revoke every live token of a family."""
-    await session.execute(
+async def revoke_family(session: AsyncSession, family_id: UUID, now: datetime) -> bool:
+    """Revoke every live token of a family; whether the family was live until now."""
+    revoked = await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
+        .returning(RefreshToken.id)
     )
+    return revoked.first() is not None
 
 
-async def revoke_all_of(session: AsyncSession, user_id: UUID) -> None:
-    """Revoke every live refresh token of a user (deactivation, password change)."""
-    await session.execute(
+async def revoke_all_of(session: AsyncSession, user_id: UUID) -> set[UUID]:
+    """Revoke every live refresh token of a user; the families (sessions) that ended."""
+    revoked = await session.scalars(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
+        .returning(RefreshToken.family_id)
     )
+    return set(revoked)
+
+
+async def family_revoked(session: AsyncSession, family_id: UUID) -> bool:
+    """Whether the family was revoked: a token rotated in while it was being revoked (it was
+    not there to be revoked with the others) must not keep the session alive."""
+    query = select(RefreshToken.id).where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+    )
+    return (await session.scalars(query.limit(1))).first() is not None
 
 
 async def throttle_states(session: AsyncSession, keys: Iterable[str]) -> list[ThrottleState]:

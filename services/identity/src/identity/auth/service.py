@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import phonenumbers
+from clinic_contracts.identity import SessionEnd
 from servicekit.auth import PATIENT, Membership, Principal
 from servicekit.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
 from identity.auth.schemas import LogoutRequest, TokenPair, TokenRequest
+from identity.auth.sessions import announce_ended
 from identity.auth.throttle import retry_after_seconds
 from identity.deps import IdentityConfig
 from identity.tokens import issue_access_token
@@ -89,7 +91,14 @@ async def sign_in(
         subject_id=user.id,
         client_address=client,
     )
-    return await _token_pair(session, user, family_id=uuid.uuid4(), config=config, now=now)
+    return await _token_pair(
+        session,
+        user,
+        family_id=uuid.uuid4(),
+        config=config,
+        now=now,
+        refusal=Refused(SIGN_IN_REFUSED),
+    )
 
 
 async def refresh(
@@ -101,9 +110,17 @@ async def refresh(
     refused = Refused("The refresh token is not valid.", slug="invalid-refresh-token")
     if stored is None or stored.revoked_at is not None:
         raise refused
+    if await tokens.family_revoked(session, stored.family_id):
+        raise refused
     if stored.used_at is not None:
         # Someone holds a copy of a token that was already rotated: end the whole session.
         await tokens.revoke_family(session, stored.family_id, now)
+        await announce_ended(
+            session,
+            user_id=stored.user_id,
+            families=[stored.family_id],
+            reason="refresh_token_reused",
+        )
         await audit.record(
             session,
             action="auth.refresh_reuse",
@@ -117,25 +134,28 @@ async def refresh(
     if stored.expires_at <= now or user is None or not user.active:
         raise refused
     stored.used_at = now
-    return await _token_pair(session, user, family_id=stored.family_id, config=config, now=now)
+    return await _token_pair(
+        session, user, family_id=stored.family_id, config=config, now=now, refusal=refused
+    )
 
 
 async def sign_out(
     *, session: AsyncSession, actor: Principal, data: LogoutRequest, client: str
 ) -> None:
-    """Revoke the refresh token's family, or every refresh token of the caller."""
+    """Revoke the refresh token's family, or every refresh token of the caller; their access
+    tokens are refused everywhere as soon as the services read the announcement."""
     now = datetime.now(UTC)
+    reason: SessionEnd
     if data.everywhere:
-        await tokens.revoke_all_of(session, actor.user_id)
+        ended, reason = await tokens.revoke_all_of(session, actor.user_id), "signed_out_everywhere"
     elif data.refresh_token is not None:
-        stored = await tokens.by_token_for_update(session, data.refresh_token.get_secret_value())
-        # Someone else's token is left alone, and the answer does not say whose it is.
-        if stored is not None and stored.user_id == actor.user_id:
-            await tokens.revoke_family(session, stored.family_id, now)
+        token = data.refresh_token.get_secret_value()
+        ended, reason = await _revoke_own_family(session, actor, token, now), "signed_out"
     else:
         raise Problem(
             "Send a refresh_token, or everywhere=true.", status=422, slug="nothing-to-revoke"
         )
+    await announce_ended(session, user_id=actor.user_id, families=ended, reason=reason)
     await audit.record(
         session,
         action="auth.logout",
@@ -146,9 +166,31 @@ async def sign_out(
     )
 
 
+async def _revoke_own_family(
+    session: AsyncSession, actor: Principal, token: str, now: datetime
+) -> set[UUID]:
+    stored = await tokens.by_token_for_update(session, token)
+    # Someone else's token is left alone, and the answer does not say whose it is.
+    if stored is None or stored.user_id != actor.user_id:
+        return set()
+    return (
+        {stored.family_id} if await tokens.revoke_family(session, stored.family_id, now) else set()
+    )
+
+
 async def _token_pair(
-    session: AsyncSession, user: User, *, family_id: UUID, config: IdentityConfig, now: datetime
+    session: AsyncSession,
+    user: User,
+    *,
+    family_id: UUID,
+    config: IdentityConfig,
+    now: datetime,
+    refusal: Refused,
 ) -> TokenPair:
+    # Issued at the database's clock, under a lock that orders it against revocations.
+    issued_at = await users.lock_for_issuing(session, user.id)
+    if issued_at is None:  # deactivated since it was read
+        raise refusal
     if user.kind == "patient":
         roles = [Membership(PATIENT)]
     else:
@@ -161,8 +203,9 @@ async def _token_pair(
         memberships=roles,
         issuer=config.issuer,
         audience=config.audience,
+        session_id=family_id,
         ttl=config.access_ttl,
-        now=now,
+        now=issued_at,
     )
     refresh_token = await tokens.issue(
         session, user_id=user.id, family_id=family_id, ttl=config.refresh_ttl, now=now

@@ -21,6 +21,31 @@ async def get(session: AsyncSession, user_id: UUID, *, for_update: bool = False)
     return await session.get(User, user_id, with_for_update=for_update)
 
 
+async def lock_for_issuing(session: AsyncSession, user_id: UUID) -> datetime | None:
+    """Hold revocations of the user off until commit; the instant to issue tokens at, or
+    None when the account is no longer active.
+
+    Revoking takes the row FOR NO KEY UPDATE and then reads the same clock, so a revocation
+    is either visible to this transaction or later than the tokens it issues.
+    """
+    query = select(User.active).where(User.id == user_id).with_for_update(read=True)
+    if not await session.scalar(query):
+        return None
+    return await database_now(session)
+
+
+async def lock_for_revoking(session: AsyncSession, user_id: UUID) -> datetime:
+    """Wait for tokens being issued to the user; the instant of the revocation being made."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+    return await database_now(session)
+
+
+async def database_now(session: AsyncSession) -> datetime:
+    """PostgreSQL's clock now: one clock for every identity replica."""
+    instant: datetime = (await session.execute(select(func.clock_timestamp()))).scalar_one()
+    return instant
+
+
 async def by_email(session: AsyncSession, email: str) -> User | None:
     """The user with this email (case-insensitive), or None."""
     query = select(User).where(func.lower(User.email) == email.lower())

@@ -48,7 +48,7 @@ async def change_password(
     config: Config,
     client: ClientAddress,
 ) -> Response:
-    """Change your password; every other session is signed out."""
+    """Change your password; every session ends, this one too: sign in again with it."""
     await service.change_password(
         session=session,
         actor=caller,

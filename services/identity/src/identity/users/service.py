@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
+from identity.auth.sessions import announce_ended
 from identity.clinics import repository as clinics
 from identity.db import apply_changes, outbox
 from identity.fields import NotificationConsent
@@ -282,7 +283,7 @@ async def change_password(
     policy: PasswordPolicy,
     client: str,
 ) -> None:
-    """Set a new password after checking the current one; every refresh token is revoked."""
+    """Set a new password after checking the current one; every session ends, this one too."""
     user = await _own_account(session, actor)
     if not await passwords.verify_password(
         data.current_password.get_secret_value(), user.password_hash
@@ -295,7 +296,8 @@ async def change_password(
         field="new_password",
     )
     user.updated_at = datetime.now(UTC)
-    await tokens.revoke_all_of(session, user.id)
+    ended = await tokens.revoke_all_of(session, user.id)
+    await announce_ended(session, user_id=user.id, families=ended, reason="password_changed")
     await audit.record(
         session,
         action="user.password_changed",
@@ -308,17 +310,18 @@ async def change_password(
 async def deactivate(
     *, session: AsyncSession, actor: Principal, user_id: UUID, client: str
 ) -> UserRead:
-    """Stop an account signing in; its refresh tokens die now, access tokens within 15 min."""
+    """Stop an account signing in; its tokens are refused as soon as services read the event."""
     user = await visible_user(session, actor, user_id)
     memberships = await repository.memberships_of(session, [user.id])
     roles = [(m.role, m.clinic_id) for m in memberships]
     if not rules.can_deactivate(actor, user_id=user.id, kind=user.kind, roles=roles):
         raise Forbidden("You may not deactivate this account.")
     if user.active:
-        user.active, user.deactivated_at = False, datetime.now(UTC)
-        user.updated_at = user.deactivated_at
+        at = await repository.lock_for_revoking(session, user.id)
+        user.active, user.deactivated_at, user.updated_at = False, at, at
         await tokens.revoke_all_of(session, user.id)
-        await outbox.stage(session, UserDeactivated(user_id=user.id), aggregate_id=user.id)
+        event = UserDeactivated(user_id=user.id, deactivated_at=at)
+        await outbox.stage(session, event, aggregate_id=user.id)
         await audit.record(
             session,
             action="user.deactivated",
@@ -349,11 +352,10 @@ async def revoke(
         raise NotFound(f"User {user_id} has no membership {membership_id}.")
     if not rules.can_grant(actor, membership.role, membership.clinic_id):
         raise Forbidden("You may not revoke this role.")
+    at = await repository.lock_for_revoking(session, user_id)
     await repository.remove_membership(session, membership)
     event = MembershipRevoked(
-        user_id=user_id,
-        clinic_id=membership.clinic_id,
-        role=membership.role,
+        user_id=user_id, clinic_id=membership.clinic_id, role=membership.role, revoked_at=at
     )
     await outbox.stage(session, event, aggregate_id=user_id, clinic_id=membership.clinic_id)
     await audit.record(
