@@ -8,10 +8,11 @@ themselves) book one provider on one day at overlapping starts, 14:00, 14:05, ..
 with a 30-minute type, all sent at once and spread over --processes `python -m booking`
 processes (their database pools at the defaults). Exactly one booking can win; every other
 answer should be 409. The script prints the status codes of every round and of all rounds,
-the appointments each round left (always 1), and how many deadlocks PostgreSQL detected in
-the run's database (pg_stat_database, read once the services have stopped and flushed their
-statistics). A 500 or a 503 is what the retry of deadlocks and serialization failures on the
-booking path is there to prevent.
+the appointments each round left (always 1), how many deadlocks PostgreSQL detected in the
+run's database (pg_stat_database, read once the services have stopped and flushed their
+statistics), and how many transactions booking ran again (its transaction_retries_total).
+A 500 or a 503 is what the retry of deadlocks and serialization failures on the booking
+path is there to prevent.
 
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a Docker container or the
 embedded server; Kafka likewise (the services' relays publish every AppointmentBooked). The
@@ -162,6 +163,22 @@ async def deadlocks(admin_url: str, database: str) -> int:
         await connection.close()
 
 
+async def retries_reported(urls: list[str]) -> Counter[str]:
+    """transaction_retries_total of the booking processes, by reason (none before the retry)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    found: Counter[str] = Counter()
+    async with httpx.AsyncClient(timeout=30) as client:
+        for url in urls:
+            exposition = (await client.get(f"{url}/metrics")).text
+            for family in text_string_to_metric_families(exposition):
+                if family.name == "transaction_retries":
+                    for sample in family.samples:
+                        if sample.name.endswith("_total"):
+                            found[sample.labels["reason"]] += int(sample.value)
+    return found
+
+
 def format_counts(counts: Counter[int]) -> str:
     return ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
 
@@ -223,12 +240,14 @@ async def run(args: argparse.Namespace) -> int:
                 wrong_rounds += not (set(counts) <= {201, 409} and counts[201] == booked == 1)
                 extra = f"  others: {dict(odd)}" if odd else ""
                 print(f"round {n}: {format_counts(counts)}; appointments: {booked}{extra}")
+            retried = await retries_reported(urls)
         # The booking processes have exited: their backends flushed their statistics.
         await asyncio.sleep(1.0)
         found = await deadlocks(admin_url, databases.database)
         print(f"all {args.rounds} rounds: {format_counts(total)}")
         print(f"rounds with anything but one 201 and 409s: {wrong_rounds}")
         print(f"deadlocks PostgreSQL detected: {found}")
+        print(f"transactions run again (booking's transaction_retries_total): {dict(retried)}")
     return 1 if wrong_rounds else 0
 
 
