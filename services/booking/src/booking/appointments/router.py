@@ -104,7 +104,11 @@ async def list_appointments(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AppointmentRead]:
-    """Appointments by start time: patients see their own, staff their clinics'."""
+    """Appointments by start time: patients see their own, staff their clinics'.
+
+    Filtering by a clinic the caller does not work at, or (patients) by another patient, is
+    403; a patient naming a clinic gets their own appointments there.
+    """
     return await service.list_appointments(
         session,
         caller=caller,

@@ -41,7 +41,10 @@ async def list_waitlist(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[WaitlistRead]:
-    """A clinic's waitlist in serving order (its staff), or the caller's own entries."""
+    """Entries in serving order: staff their clinics' (or the one named), patients their own.
+
+    A clinic the caller does not work at is 403 (a patient naming one gets their own entries).
+    """
     return await service.list_entries(
         session, caller=caller, clinic_id=clinic_id, status=status, cursor=cursor, limit=limit
     )
