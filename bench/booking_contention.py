@@ -211,9 +211,12 @@ async def run(args: argparse.Namespace) -> int:
         issuer = TokenIssuer()
         with contextlib.ExitStack() as processes:
             jwks = processes.enter_context(jwks_server(issuer.jwks()))
-            quiet = {"LOG_LEVEL": "CRITICAL"}  # a 500's stack trace is counted, not printed
+            # By default a 500's stack trace is counted, not printed.
+            quiet = {"LOG_LEVEL": args.service_log_level}
             urls = [
-                processes.enter_context(service_process("booking", settings, issuer, jwks, quiet))
+                processes.enter_context(
+                    service_process("booking", settings, issuer, jwks, quiet, deadline_seconds=300)
+                )
                 for _ in range(args.processes)
             ]
             admin = issuer.headers(uuid.uuid4(), Membership("clinic_admin", clinic))
@@ -256,6 +259,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--service-log-level", default="CRITICAL", help="e.g. ERROR")
     raise SystemExit(asyncio.run(run(parser.parse_args())))
 
 
