@@ -5,7 +5,9 @@ and, above READ COMMITTED, one whose snapshot a concurrent commit made stale (40
 is the caller's fault and nothing of the failed attempt was committed, so the whole unit of
 work is run again from the start in a new transaction, a bounded number of times with a
 jittered backoff (so the two do not collide again in step). Should every attempt fail, the
-answer is 503 problem+json with Retry-After, never a 500.
+answer is 503 problem+json with Retry-After, never a 500. So it is when no pooled database
+connection came free within the pool's timeout (the service is saturated: it is not retried,
+which would only lengthen the queue).
 
 The unit of work must touch only the database: it may run more than once. An Idempotency-Key
 claimed inside it is claimed again by the next attempt (the failed attempt's claim rolled
@@ -24,6 +26,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit.auth import Principal
@@ -43,9 +46,10 @@ TRANSACTION_RETRIES = Counter(
     "Transactions rolled back by PostgreSQL (deadlock, serialization failure) and run again",
     ["service", "reason"],
 )
-TRANSACTIONS_GIVEN_UP = Counter(
-    "transaction_retries_exhausted_total",
-    "Units of work that failed every attempt and were answered 503",
+TRANSACTIONS_BUSY = Counter(
+    "transactions_busy_total",
+    "Units of work answered 503: every attempt ended by a deadlock or serialization failure, "
+    "or no database connection free in time (reason pool_timeout)",
     ["service", "reason"],
 )
 
@@ -102,21 +106,29 @@ async def run_in_transaction(
         try:
             async with sessions() as session, session.begin():
                 return await work(session)
+        except PoolTimeout as exc:
+            TRANSACTIONS_BUSY.labels(service, "pool_timeout").inc()
+            log.warning("no database connection came free in time")
+            raise _busy(policy) from exc
         except Exception as exc:
             reason = retry_reason(exc)
             if reason is None:
                 raise
             TRANSACTION_RETRIES.labels(service, reason).inc()
             if attempt == policy.attempts:
-                TRANSACTIONS_GIVEN_UP.labels(service, reason).inc()
+                TRANSACTIONS_BUSY.labels(service, reason).inc()
                 log.warning("gave up after %d attempts, each ended by a %s", attempt, reason)
-                raise Busy(
-                    "The request met too much concurrent activity; please try again.",
-                    headers={"Retry-After": str(policy.retry_after_seconds)},
-                ) from exc
+                raise _busy(policy) from exc
             log.info("attempt %d ended by a %s; running it again", attempt, reason)
             await asyncio.sleep(policy.delay(attempt))
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _busy(policy: RetryPolicy) -> Busy:
+    return Busy(
+        "The service is too busy to complete this request now; please try again.",
+        headers={"Retry-After": str(policy.retry_after_seconds)},
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """run_in_transaction on a real PostgreSQL: real deadlocks and serialization failures are run
-again in a fresh transaction; other errors are not; a unit of work that never gets through is
-a 503 problem+json with Retry-After, not a 500."""
+again in a fresh transaction; other errors are not; a unit of work that never gets through,
+or gets no pooled connection in time, is a 503 problem+json with Retry-After, not a 500."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from fastapi import FastAPI
+from servicekit.db import create_engine, session_factory
 from servicekit.problems import install_problem_handlers
 from servicekit.transactions import (
     TRANSACTION_RETRIES,
+    TRANSACTIONS_BUSY,
     Busy,
     RetryPolicy,
     retry_reason,
@@ -173,6 +175,30 @@ async def test_giving_up_is_a_503_with_retry_after_not_a_500(sessions) -> None:
     assert response.headers["retry-after"] == "1"
     assert response.json()["type"] == "urn:clinic:problem:busy"
     assert len(calls) == FAST.attempts
+
+
+async def test_no_free_connection_in_time_is_busy_at_once(kit_database_url) -> None:
+    engine = create_engine(kit_database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    sessions = session_factory(engine)
+    calls: list[int] = []
+
+    async def work(session: AsyncSession) -> None:
+        calls.append(1)
+        await session.execute(text("SELECT 1"))
+
+    before = TRANSACTIONS_BUSY.labels(SERVICE, "pool_timeout")._value.get()
+    try:
+        async with engine.connect() as the_only_connection:
+            await the_only_connection.execute(text("SELECT 1"))
+            with pytest.raises(Busy) as refused:
+                await run_in_transaction(sessions, work, service=SERVICE, policy=FAST)
+    finally:
+        await engine.dispose()
+
+    assert refused.value.status == 503
+    assert refused.value.headers == {"Retry-After": "1"}
+    assert calls == [1]  # not run again: the pool is saturated
+    assert TRANSACTIONS_BUSY.labels(SERVICE, "pool_timeout")._value.get() == before + 1
 
 
 async def test_the_reason_is_found_through_sqlalchemys_wrapper(sessions) -> None:
