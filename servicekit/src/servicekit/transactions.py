@@ -73,7 +73,8 @@ DEFAULT_POLICY = RetryPolicy()
 
 
 class Busy(Problem):
-    """Every attempt met a deadlock or serialization failure: the client may retry later."""
+    """Every attempt met a deadlock or serialization failure, or no database connection came
+    free in time: the client may try again later (Retry-After)."""
 
     status, slug = 503, "busy"
 
