@@ -121,7 +121,8 @@ async def _target(world: World, caller: Caller, scope: str | None, inside: bool)
 
 async def call(world: World, route: str, caller: Caller, target: Target) -> int:
     method, template = route.split(" ", 1)
-    query = {"clinic_id": target.clinic_id} if template == "/v1/audit-events" else {}
+    listing = method == "GET" and template in ("/v1/audit-events", "/v1/users")
+    query = {"clinic_id": target.clinic_id} if listing else {}
     response = await world.client.request(
         method,
         _path(template, target),
@@ -139,9 +140,8 @@ async def call(world: World, route: str, caller: Caller, target: Target) -> int:
 
 
 def _scoped(route: str) -> bool:
-    """Whether a call can aim outside the caller's scope: a record in the path or body."""
-    if route == "GET /v1/users":
-        return False  # a list: records outside the scope are left out, not refused
+    """Whether a call can aim outside the caller's scope: a record in the path or body, or
+    the clinic a list is filtered by (another clinic's is 403, never an empty page)."""
     template = route.split(" ", 1)[1]
     return "{" in template or template in ("/v1/audit-events", "/v1/users")
 

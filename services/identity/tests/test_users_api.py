@@ -236,6 +236,19 @@ async def test_receptionists_see_patients_and_their_colleagues_not_other_clinics
         await client.get(f"/v1/users/{stranger['id']}", headers=receptionist)
     ).status_code == 404
 
+    async def filtered(headers, clinic: str) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+        response = await client.get("/v1/users", params={"clinic_id": clinic}, headers=headers)
+        items = response.json().get("items", []) if response.status_code == 200 else []
+        return response.status_code, [u["email"] for u in items]
+
+    # Naming a clinic they do not work at (or one that does not exist) is 403, not a page
+    # with nobody on it; their own clinic lists its staff; org admins may name any.
+    assert await filtered(receptionist, theirs) == (403, [])
+    assert await filtered(receptionist, str(uuid.uuid4())) == (403, [])
+    assert await filtered(receptionist, mine) == (200, ["col@example.org"])
+    assert await filtered(mint(ORG_ADMIN), theirs) == (200, ["str@example.org"])
+    assert await filtered(mint(ORG_ADMIN), str(uuid.uuid4())) == (200, [])
+
 
 async def test_patients_update_their_profile_and_a_user_updated_event_follows(
     client, register, sign_in, settings

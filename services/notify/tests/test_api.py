@@ -1,8 +1,9 @@
 """Notify's API: who sees which messages, templates, clinic settings and one's own preferences.
 
-Scoping of GET /v1/notifications: patients see their own messages, and a filter naming another
-patient gives an empty page; staff see their clinics' messages, and naming a clinic they do not
-work at is 403; one message that the caller may not see is 404, whoever owns it.
+Scoping of GET /v1/notifications: patients see their own messages (at any clinic they name),
+and a filter naming another patient is 403; staff see their clinics' messages, and naming a
+clinic they do not work at (or one that does not exist) is 403, never an empty page; one
+message that the caller may not see is 404, whoever owns it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,14 @@ async def test_a_patient_sees_only_their_own_messages(client, clinic, runtime) -
     mine = await list_all(client, own)
     assert mine
     assert {m["patient_id"] for m in mine} == {str(amina)}
-    assert await list_all(client, own, patient_id=str(baraka)) == []
+    assert await list_all(client, own, patient_id=str(amina)) == mine
+    assert await list_all(client, own, clinic_id=str(clinic.id)) == mine
+    assert await list_all(client, own, clinic_id=str(uuid.uuid4())) == []  # none there
+    someone_else = await client.get(
+        "/v1/notifications", headers=own, params={"patient_id": str(baraka)}
+    )
+    assert someone_else.status_code == 403
+    assert someone_else.headers["content-type"] == "application/problem+json"
 
     [theirs, *_] = await list_all(client, clinic.receptionist(), patient_id=str(baraka))
     response = await client.get(f"/v1/notifications/{theirs['id']}", headers=own)
@@ -99,11 +107,18 @@ async def test_staff_of_another_clinic_see_nothing_of_this_one(client, clinic, i
     elsewhere = issuer.headers(uuid.uuid4(), Membership("clinic_admin", uuid.uuid4()))
     [message, *_] = await clinic.messages()
 
-    assert await list_all(client, elsewhere) == []
-    response = await client.get(
-        "/v1/notifications", headers=elsewhere, params={"clinic_id": str(clinic.id)}
+    assert await list_all(client, elsewhere) == []  # no filter: their own clinic's, none
+    for named in (clinic.id, uuid.uuid4()):  # this clinic, or one that does not exist
+        response = await client.get(
+            "/v1/notifications", headers=elsewhere, params={"clinic_id": str(named)}
+        )
+        assert response.status_code == 403
+        assert response.headers["content-type"] == "application/problem+json"
+    admin = org_admin(issuer)
+    assert await list_all(client, admin, clinic_id=str(uuid.uuid4())) == []  # matches nothing
+    assert len(await list_all(client, admin, clinic_id=str(clinic.id))) == len(
+        await clinic.messages()
     )
-    assert response.status_code == 403
     response = await client.get(f"/v1/notifications/{message.id}", headers=elsewhere)
     assert response.status_code == 404
 

@@ -3,12 +3,15 @@
 For each route and role: a caller of that role calls the route on a record in its scope and
 expects to pass authorization; where the scope is `own` or `clinic` and the route names a
 record, it also calls on one outside the scope and expects 403 or 404; roles the matrix
-leaves out expect 401 (anonymous) or 403/404.
+leaves out expect 401 (anonymous) or 403/404. Lists are filtered by clinic (and leave by
+staff member): filtered beyond the scope, or by a clinic that does not exist, they must
+answer 403, not an empty page.
 """
 
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -149,20 +152,28 @@ async def call(world: World, route: str, caller: str, target: Target) -> httpx.R
         leave_id=target.leave_id,
         closure_id=target.closure_id,
     )
-    query = {"clinic_id": target.clinic} if method == "GET" and "{" not in template else {}
+    query = {"clinic_id": target.clinic} if _listing(route) else {}
+    if route == "GET /v1/leave":
+        query["staff_id"] = target.staff_id
     return await world.client.request(
         method,
         path,
-        json=await _body(world, route, target, caller),
+        json=None if _listing(route) else await _body(world, route, target, caller),
         params=query,
         headers=world.headers(caller),
     )
 
 
+def _listing(route: str) -> bool:
+    """A GET without a path parameter: a list or view filtered by a clinic."""
+    method, template = route.split(" ", 1)
+    return method == "GET" and "{" not in template
+
+
 def _scoped(route: str) -> bool:
     """Whether a call can aim outside the caller's scope: a record or clinic it names."""
     template = route.split(" ", 1)[1]
-    return "{" in template or route in ("POST /v1/leave", "GET /v1/shifts/roster")
+    return "{" in template or _listing(route) or route == "POST /v1/leave"
 
 
 @pytest.fixture
@@ -195,6 +206,12 @@ async def test_every_shifts_route_follows_the_matrix(app, world: World) -> None:
                 failures.append(f"{route} as {role} ({scope}): {inside.status_code} {inside.text}")
             if scope in ("own", "clinic") and _scoped(route):
                 outside = await call(world, route, role, await _target(world, role, scope, False))
-                if outside.status_code not in DENIED:
+                refused = {403} if _listing(route) else DENIED  # a list: never 200 empty
+                if outside.status_code not in refused:
                     failures.append(f"{route} as {role} outside its {scope}: {outside.status_code}")
+            if scope in ("own", "clinic") and _listing(route):
+                unknown = Target(str(uuid.uuid4()), str(world.network.people[role]))
+                nowhere = await call(world, route, role, unknown)
+                if nowhere.status_code != 403:
+                    failures.append(f"{route} as {role}, unknown clinic: {nowhere.status_code}")
     assert failures == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -385,6 +386,18 @@ async def test_staff_see_only_their_own_leave_and_admins_their_clinics(client, n
     window = {"from": "2026-12-10T00:00:00+03:00", "to": "2026-12-20T00:00:00+03:00"}
     assert await ids(kibera["admin"], **window) == [theirs["id"]]
     assert await ids(kibera["admin"], status="approved") == []
+    assert await ids(kibera["doctor"], clinic_id=str(kibera["clinic"])) == [mine["id"]]
+
+    async def status_of(headers: dict[str, str], **params: str) -> int:
+        response = await client.get("/v1/leave", params=params, headers=headers)
+        return response.status_code
+
+    # Filters beyond the caller's scope are 403, not an empty page.
+    wanjiru, kibera_id = str(network.people["Wanjiru"]), str(kibera["clinic"])
+    assert await status_of(kibera["doctor"], staff_id=wanjiru) == 403  # a colleague's leave
+    assert await status_of(network.as_("Mathare Admin"), clinic_id=kibera_id) == 403
+    assert await status_of(network.as_("Mathare Admin"), staff_id=wanjiru) == 200  # none there
+    assert await status_of(kibera["admin"], clinic_id=str(uuid.uuid4())) == 403  # unknown clinic
 
 
 async def test_leave_lists_page_by_start(client, kibera):

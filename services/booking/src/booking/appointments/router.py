@@ -1,4 +1,9 @@
-"""Appointment and slot-hold routes: thin, each calls one service function."""
+"""Appointment and slot-hold routes: thin, each calls one service function.
+
+Writes run with RetryingTransactions: taking a time under the exclusion constraints can meet
+a deadlock, after which the whole request (its Idempotency-Key claim included) runs again in a
+fresh transaction and still ends as 201 or 409.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from pydantic import AwareDatetime
 from servicekit.auth import CurrentUser
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
+from servicekit.transactions import RetryingTransactions
 
 from booking.appointments import service
 from booking.appointments.rules import Action
@@ -42,16 +48,18 @@ Status = Literal[
 @holds.post("", status_code=status.HTTP_201_CREATED, response_model=AppointmentRead)
 async def hold_slot(
     data: HoldCreate,
-    session: SessionDep,
+    tx: RetryingTransactions,
     caller: CurrentUser,
     once: Idempotent,
     settings: BookingSettings,
 ) -> JSONResponse:
     """Keep a slot for BOOKING_HOLD_MINUTES while the patient's details are filled in."""
-    return await once.run(
-        session,
+    return await tx.once(
+        once,
         caller,
-        lambda: service.hold(session, caller=caller, data=data, minutes=settings.hold_minutes),
+        lambda session: service.hold(
+            session, caller=caller, data=data, minutes=settings.hold_minutes
+        ),
         location=lambda r: f"{holds.prefix}/{r.id}",
     )
 
@@ -63,21 +71,21 @@ async def get_hold(hold_id: UUID, session: SessionDep, caller: CurrentUser) -> A
 
 
 @holds.delete("/{hold_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def release_hold(hold_id: UUID, session: SessionDep, caller: CurrentUser) -> Response:
+async def release_hold(hold_id: UUID, tx: RetryingTransactions, caller: CurrentUser) -> Response:
     """Give the slot back before the hold lapses."""
-    await service.release_hold(session, caller=caller, hold_id=hold_id)
+    await tx.run(lambda session: service.release_hold(session, caller=caller, hold_id=hold_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AppointmentRead)
 async def book(
-    data: AppointmentCreate, session: SessionDep, caller: CurrentUser, once: Idempotent
+    data: AppointmentCreate, tx: RetryingTransactions, caller: CurrentUser, once: Idempotent
 ) -> JSONResponse:
     """Book a slot (or confirm a hold); 409 names the clash and offers the nearest free starts."""
-    return await once.run(
-        session,
+    return await tx.once(
+        once,
         caller,
-        lambda: service.book(session, caller=caller, data=data),
+        lambda session: service.book(session, caller=caller, data=data),
         location=lambda r: f"{router.prefix}/{r.id}",
     )
 
@@ -96,7 +104,11 @@ async def list_appointments(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[AppointmentRead]:
-    """Appointments by start time: patients see their own, staff their clinics'."""
+    """Appointments by start time: patients see their own, staff their clinics'.
+
+    Filtering by a clinic the caller does not work at, or (patients) by another patient, is
+    403; a patient naming a clinic gets their own appointments there.
+    """
     return await service.list_appointments(
         session,
         caller=caller,
@@ -124,16 +136,16 @@ async def get_appointment(
 async def reschedule(
     appointment_id: UUID,
     data: Reschedule,
-    session: SessionDep,
+    tx: RetryingTransactions,
     caller: CurrentUser,
     once: Idempotent,
     settings: BookingSettings,
 ) -> JSONResponse:
     """Move to a new time in one step: the new slot is taken and the old freed, or neither."""
-    return await once.run(
-        session,
+    return await tx.once(
+        once,
         caller,
-        lambda: service.reschedule(
+        lambda session: service.reschedule(
             session,
             caller=caller,
             appointment_id=appointment_id,
@@ -146,17 +158,17 @@ async def reschedule(
 @router.post("/{appointment_id}/cancel", response_model=AppointmentRead)
 async def cancel(
     appointment_id: UUID,
-    session: SessionDep,
+    tx: RetryingTransactions,
     caller: CurrentUser,
     once: Idempotent,
     settings: BookingSettings,
     data: Cancellation | None = None,
 ) -> JSONResponse:
     """Cancel; patients until the clinic's cutoff. The slot is offered to the waitlist."""
-    return await once.run(
-        session,
+    return await tx.once(
+        once,
         caller,
-        lambda: service.cancel(
+        lambda session: service.cancel(
             session,
             caller=caller,
             appointment_id=appointment_id,
@@ -168,12 +180,12 @@ async def cancel(
 
 def _step(action: Action, summary: str) -> None:
     async def advance(
-        appointment_id: UUID, session: SessionDep, caller: CurrentUser, once: Idempotent
+        appointment_id: UUID, tx: RetryingTransactions, caller: CurrentUser, once: Idempotent
     ) -> JSONResponse:
-        return await once.run(
-            session,
+        return await tx.once(
+            once,
             caller,
-            lambda: service.advance(
+            lambda session: service.advance(
                 session, caller=caller, appointment_id=appointment_id, action=action
             ),
         )

@@ -26,6 +26,7 @@ from servicekit.auth import CLINIC_ADMIN, Principal
 from servicekit.localtime import zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from servicekit.scopes import list_scope
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -305,19 +306,15 @@ async def list_appointments(
     cursor: str | None,
     limit: int,
 ) -> Page[AppointmentRead]:
-    """Appointments by start: a patient's own, or those of the clinics the caller works at."""
-    clinics: list[UUID] | None
-    if clinic_id is not None and is_staff(caller, clinic_id):
-        clinics = [clinic_id]
-    elif clinic_id is None and caller.is_org_admin:
-        clinics = None
-    elif clinic_id is None and caller.clinics():
-        clinics = sorted(caller.clinics())
-    else:  # a patient, or staff asking about another clinic: their own appointments only
-        clinics, patient_id = ([clinic_id] if clinic_id else None), caller.user_id
+    """Appointments by start: a patient's own, or those of the clinics the caller works at.
+
+    403 for a clinic the caller does not work at (unless a patient, for their own) and for a
+    patient naming another patient.
+    """
+    scope = list_scope(caller, clinic_id, what="appointments")
     query = repository.listing(
-        clinic_ids=clinics,
-        patient_id=patient_id,
+        clinic_ids=None if scope.clinics is None else sorted(scope.clinics),
+        patient_id=scope.person(patient_id),
         provider_id=provider_id,
         statuses=statuses,
         needs_reschedule=needs_reschedule,

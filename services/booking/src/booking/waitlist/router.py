@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentUser
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
+from servicekit.transactions import RetryingTransactions
 
 from booking.db import Idempotent
 from booking.waitlist import service
@@ -20,13 +21,13 @@ router = APIRouter(prefix="/v1/waitlist", tags=["waitlist"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WaitlistRead)
 async def join_waitlist(
-    data: WaitlistJoin, session: SessionDep, caller: CurrentUser, once: Idempotent
+    data: WaitlistJoin, tx: RetryingTransactions, caller: CurrentUser, once: Idempotent
 ) -> JSONResponse:
     """Wait for a slot; a freed one is held for the first in line, who is told."""
-    return await once.run(
-        session,
+    return await tx.once(
+        once,
         caller,
-        lambda: service.join(session, caller=caller, data=data),
+        lambda session: service.join(session, caller=caller, data=data),
         location=lambda r: f"{router.prefix}/{r.id}",
     )
 
@@ -40,7 +41,10 @@ async def list_waitlist(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[WaitlistRead]:
-    """A clinic's waitlist in serving order (its staff), or the caller's own entries."""
+    """Entries in serving order: staff their clinics' (or the one named), patients their own.
+
+    A clinic the caller does not work at is 403 (a patient naming one gets their own entries).
+    """
     return await service.list_entries(
         session, caller=caller, clinic_id=clinic_id, status=status, cursor=cursor, limit=limit
     )
@@ -54,9 +58,9 @@ async def get_entry(entry_id: UUID, session: SessionDep, caller: CurrentUser) ->
 
 @router.post("/{entry_id}/cancel", response_model=WaitlistRead)
 async def leave_waitlist(
-    entry_id: UUID, session: SessionDep, caller: CurrentUser, once: Idempotent
+    entry_id: UUID, tx: RetryingTransactions, caller: CurrentUser, once: Idempotent
 ) -> JSONResponse:
     """Leave the waitlist; a slot held for the entry is freed."""
-    return await once.run(
-        session, caller, lambda: service.leave(session, caller=caller, entry_id=entry_id)
+    return await tx.once(
+        once, caller, lambda session: service.leave(session, caller=caller, entry_id=entry_id)
     )

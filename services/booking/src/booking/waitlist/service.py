@@ -10,6 +10,7 @@ from clinic_contracts.identity import BookingPolicy
 from servicekit.auth import Principal
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from servicekit.scopes import list_scope
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,14 +79,16 @@ async def list_entries(
     cursor: str | None,
     limit: int,
 ) -> Page[WaitlistRead]:
-    """Entries in the order they are served: a clinic's (its staff) or the caller's own."""
+    """Entries in the order they are served: the caller's clinics' (staff) or their own.
+
+    403 for a clinic the caller does not work at (unless a patient, for their own entries).
+    """
+    scope = list_scope(caller, clinic_id, what="waitlist")
     query = select(WaitlistEntry)
-    if clinic_id is not None and is_staff(caller, clinic_id):
-        query = query.where(WaitlistEntry.clinic_id == clinic_id)
-    else:
+    if scope.clinics is not None:
+        query = query.where(WaitlistEntry.clinic_id.in_(scope.clinics))
+    if scope.own_only:
         query = query.where(WaitlistEntry.patient_id == caller.user_id)
-        if clinic_id is not None:
-            query = query.where(WaitlistEntry.clinic_id == clinic_id)
     if status is not None:
         query = query.where(WaitlistEntry.status == status)
     if cursor:

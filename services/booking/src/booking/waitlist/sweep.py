@@ -7,6 +7,7 @@ import contextlib
 import logging
 
 from servicekit.runtime import ServiceRuntime
+from servicekit.transactions import run_in_transaction
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking.appointments.repository import release_expired_holds
@@ -19,19 +20,27 @@ BATCH = 200
 
 
 async def sweep_once(sessions: async_sessionmaker[AsyncSession], offer_minutes: int) -> int:
-    """One round, in batches of their own transactions (replicas skip each other's rows)."""
+    """One round, in batches of their own transactions (replicas skip each other's rows).
+
+    Passing an offer on takes a time under the exclusion constraints, so a batch that meets
+    a deadlock is run again rather than waiting for the next round.
+    """
     released = 0
     while True:
-        async with sessions() as session, session.begin():
-            holds = await release_expired_holds(session, limit=BATCH)
-            for hold in await lapse(session, holds):
-                clinic = await get_clinic(session, hold.clinic_id)
-                await offer_freed(
-                    session, clinic, hold.provider_id, hold.starts_at, minutes=offer_minutes
-                )
-        released += len(holds)
-        if len(holds) < BATCH:
+        count = await run_in_transaction(
+            sessions, lambda session: _sweep_batch(session, offer_minutes), service="booking"
+        )
+        released += count
+        if count < BATCH:
             return released
+
+
+async def _sweep_batch(session: AsyncSession, offer_minutes: int) -> int:
+    holds = await release_expired_holds(session, limit=BATCH)
+    for hold in await lapse(session, holds):
+        clinic = await get_clinic(session, hold.clinic_id)
+        await offer_freed(session, clinic, hold.provider_id, hold.starts_at, minutes=offer_minutes)
+    return len(holds)
 
 
 async def sweep_holds(runtime: ServiceRuntime) -> None:

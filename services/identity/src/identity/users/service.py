@@ -17,6 +17,7 @@ from clinic_contracts.identity import (
 from servicekit.auth import Principal
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from servicekit.scopes import require_clinic_in_scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity import passwords
@@ -229,6 +230,7 @@ async def list_users(
     staff_clinics = actor.clinics()
     if not actor.is_org_admin and not staff_clinics:
         raise Forbidden("Only staff and admins may list users.")
+    require_clinic_in_scope(actor, filters.clinic_id, what="users")
     after = None
     if cursor:
         after = decode_keyset(cursor, instant, UUID)

@@ -16,11 +16,11 @@ from servicekit.pagination import (
     encode_cursor,
     instant,
 )
-from servicekit.problems import Forbidden, NotFound
+from servicekit.problems import NotFound
 from servicekit.runtime import SessionDep
+from servicekit.scopes import list_scope
 from sqlalchemy import ColumnElement, or_, select, true, tuple_
 
-from notify.access import is_staff
 from notify.messages.models import Message, MessageEvent
 from notify.notifications.schemas import Kind, NotificationDetail, NotificationRead, Status
 
@@ -50,12 +50,11 @@ async def list_notifications(
 ) -> Page[NotificationRead]:
     """Messages, newest first: patients see their own, staff their clinics' (org admins all).
 
-    Filters only narrow what the caller may see, so a patient naming someone else gets an
-    empty page; staff naming a clinic they do not work at get 403. `kind` and `status` may
-    be repeated.
+    Naming a clinic the caller does not work at (a patient gets their own messages there) or,
+    for a patient, another patient is 403; other filters narrow what the caller may see.
+    `kind` and `status` may be repeated.
     """
-    if clinic_id and caller.clinics() and not caller.is_patient and not is_staff(caller, clinic_id):
-        raise Forbidden("Only staff of this clinic may see its messages.")
+    list_scope(caller, clinic_id, what="messages").person(patient_id)  # or 403
     query = select(Message).where(visible_to(caller))
     for column, value in (
         (Message.appointment_id, appointment_id),

@@ -13,6 +13,7 @@ from servicekit.auth import CLINIC_ADMIN, Principal
 from servicekit.localtime import days_bounds, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from servicekit.scopes import require_clinic_in_scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shifts.access import require_admin, require_staff
@@ -240,9 +241,15 @@ async def list_leave(
     cursor: str | None,
     limit: int,
 ) -> Page[LeaveRead]:
-    """Leave overlapping [from, to) by start: one's own, and all of the clinics one runs."""
+    """Leave overlapping [from, to) by start: one's own, and all of the clinics one runs.
+
+    403 for a clinic the caller does not work at, and for another staff member's leave
+    unless the caller runs the clinic(s) asked about.
+    """
     if start is not None and end is not None and end <= start:
         raise Problem("`to` must be after `from`.", slug="bad-range")
+    require_clinic_in_scope(caller, clinic_id, what="leave")
+    _require_colleague_in_scope(caller, clinic_id, staff_id)
     after = None
     if cursor:
         after = decode_keyset(cursor, instant, UUID)
@@ -262,3 +269,15 @@ async def list_leave(
         encode_cursor(page[-1].starts_at.isoformat(), page[-1].id) if len(rows) > limit else None
     )
     return Page[LeaveRead](items=await _reads(session, page), next_cursor=next_cursor)
+
+
+def _require_colleague_in_scope(
+    caller: Principal, clinic_id: UUID | None, staff_id: UUID | None
+) -> None:
+    """403 when a staff filter names someone else and the caller runs no clinic asked about."""
+    if caller.is_org_admin or staff_id in (None, caller.user_id):
+        return
+    administered = caller.clinics(CLINIC_ADMIN)
+    if administered and (clinic_id is None or clinic_id in administered):
+        return
+    raise Forbidden("Staff see only their own leave; clinic admins see their clinics' leave.")
