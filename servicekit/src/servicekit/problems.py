@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -131,6 +132,31 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=str(exc.detail) if exc.detail else None,
             instance=request.url.path,
             headers=dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _pool_exhausted(request: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+        # Every pooled connection stayed busy past the pool's timeout: the service is
+        # saturated, which is not the request's fault and may pass.
+        log.warning("no database connection came free in time on %s", request.url.path)
+        return problem_response(
+            503,
+            slug="busy",
+            detail="The service is too busy to complete this request now; please try again.",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(sa_exc.OperationalError)
+    @app.exception_handler(sa_exc.InterfaceError)
+    async def _database_unreachable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database error on %s: %s", request.url.path, type(exc).__name__)
+        return problem_response(
+            503,
+            slug="database-unavailable",
+            detail="The database cannot be reached right now; please try again shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)

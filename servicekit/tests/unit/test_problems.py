@@ -5,6 +5,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 from servicekit.problems import Conflict, install_problem_handlers
+from sqlalchemy import exc as sa_exc
 
 
 class Body(BaseModel):
@@ -24,6 +25,14 @@ def client() -> httpx.AsyncClient:
     @app.get("/conflict")
     async def conflict() -> None:
         raise Conflict("The slot is taken.", clash={"start": "09:00"})
+
+    @app.get("/pool")
+    async def pool() -> None:
+        raise sa_exc.TimeoutError("QueuePool limit of size 20 overflow 10 reached")
+
+    @app.get("/database-down")
+    async def database_down() -> None:
+        raise sa_exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
 
     @app.get("/boom")
     async def boom() -> None:
@@ -68,3 +77,19 @@ async def test_unexpected_error_is_a_500_without_internals(client):
     assert response.headers["content-type"] == "application/problem+json"
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
+
+
+async def test_a_saturated_pool_is_503_busy_with_retry_after(client):
+    response = await client.get("/pool")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["type"] == "urn:clinic:problem:busy"
+    assert "QueuePool" not in response.text
+
+
+async def test_an_unreachable_database_is_503_not_500(client):
+    response = await client.get("/database-down")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["type"] == "urn:clinic:problem:database-unavailable"
+    assert "SELECT" not in response.text
