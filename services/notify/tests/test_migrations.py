@@ -1,4 +1,4 @@
-"""Notify's migrations on rows written before them: template languages.
+"""Notify's migrations on rows written before them: template languages and planned times.
 
 Each test migrates a database of its own to 0002 (the schema before these changes), writes
 rows the old code could have written, migrates to the head, and looks at what became of them.
@@ -141,3 +141,81 @@ async def test_templates_end_up_in_their_language_or_are_reported_and_removed(ol
     for language in ("zz-ZZZZ", "de", "sw-TZ", "fr-CA", "sw-KE", "fr-BE"):
         assert any(f"/ {language} " in line for line in reported.lines), language
     assert not any("German" in line or "Swahili" in line for line in reported.lines)  # no text
+
+
+# --- planned times -------------------------------------------------------------------------
+
+MESSAGE = """INSERT INTO notify.messages
+    (id, appointment_id, clinic_id, patient_id, kind, nominal_at, due_at, status, attempts)
+VALUES (:id, :id, :id, :id, :kind, :nominal, :due, :status, :attempts)"""
+RETRIED_MESSAGE = """INSERT INTO notify.messages (id, appointment_id, clinic_id, patient_id,
+    kind, nominal_at, due_at, status, attempts, next_attempt_at)
+VALUES (:id, :id, :id, :id, :kind, :nominal, :due, :status, :attempts, :retry)"""
+EVENT = """INSERT INTO notify.message_events (message_id, attempt, status, at)
+VALUES (:id, :attempt, :status, :at)"""
+
+
+async def test_planned_times_come_back_and_the_dispatcher_keeps_its_own(old) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    claimed = now - timedelta(hours=1)  # the first claim of the three claimed ones
+    lease, retry = now + timedelta(minutes=1), now + timedelta(minutes=5)
+    later = now + timedelta(days=1)
+    untouched, sent, retried, leased = (uuid.uuid4() for _ in range(4))
+    await write(
+        old.engine,
+        MESSAGE,
+        [  # due_at as the old dispatcher left it
+            {"id": untouched, "kind": "reminder", "nominal": later, "due": later,
+             "status": "scheduled", "attempts": 0},
+            {"id": sent, "kind": "confirmation", "nominal": later, "due": lease,
+             "status": "sent", "attempts": 1},
+            {"id": retried, "kind": "confirmation", "nominal": later, "due": retry,
+             "status": "scheduled", "attempts": 1},
+            {"id": leased, "kind": "confirmation", "nominal": later, "due": lease,
+             "status": "sending", "attempts": 2},
+        ],
+    )  # fmt: skip
+    await write(
+        old.engine,
+        EVENT,
+        [
+            {"id": message, "attempt": 1, "status": "sending", "at": claimed}
+            for message in (sent, retried, leased)
+        ]
+        + [{"id": leased, "attempt": 2, "status": "sending", "at": now}],
+    )
+
+    await old.migrate()
+
+    times = {
+        row.id: (row.due_at, row.next_attempt_at)
+        for row in await rows(old.engine, "SELECT id, due_at, next_attempt_at FROM notify.messages")
+    }
+    assert times[untouched] == (later, later)
+    assert times[sent] == (claimed, lease)
+    assert times[retried] == (claimed, retry)  # the retry is still its next attempt
+    assert times[leased] == (claimed, lease)  # the first claim, not the latest
+
+
+async def test_the_head_matches_the_models_and_goes_back_down(old) -> None:
+    await old.migrate()
+    async with old.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+    now = datetime.now(UTC).replace(microsecond=0)
+    retried = {"id": uuid.uuid4(), "kind": "confirmation", "nominal": now, "due": now}
+    await write(
+        old.engine,
+        RETRIED_MESSAGE,
+        [retried | {"status": "scheduled", "attempts": 1, "retry": now + timedelta(minutes=5)}],
+    )
+
+    await old.downgrade(BEFORE)
+
+    indexes = await rows(
+        old.engine, "SELECT indexname FROM pg_indexes WHERE tablename = 'messages'"
+    )
+    assert ("ix_messages_due",) in indexes
+    # The old dispatcher goes by due_at: an unfinished message keeps its retry time there.
+    assert await rows(old.engine, "SELECT due_at FROM notify.messages") == [
+        (now + timedelta(minutes=5),)
+    ]
