@@ -3,7 +3,12 @@ from uuid import uuid4
 
 import pytest
 from clinic_contracts import ClinicCreated
-from clinic_contracts.identity import MembershipRevoked, SessionRevoked, UserDeactivated
+from clinic_contracts.identity import (
+    MembershipRevoked,
+    SessionRevoked,
+    UserDeactivated,
+    message_language,
+)
 from pydantic import ValidationError
 
 
@@ -63,3 +68,27 @@ def test_a_session_revocation_names_why_it_ended() -> None:
         SessionRevoked(
             user_id=uuid4(), session_id=uuid4(), reason="bored", revoked_at=datetime.now(UTC)
         )
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [("sw", "sw"), ("SW", "sw"), ("sw-KE", "sw"), ("fr-CA", "fr"), ("en-Latn-GB", "en")],
+)
+def test_a_tag_in_a_message_language_gives_that_language(tag: str, language: str) -> None:
+    assert message_language(tag) == language
+
+
+@pytest.mark.parametrize(
+    ("tag", "reason"),
+    [
+        ("zz-ZZZZ", "cannot be worded in 'zz'"),
+        ("de", "cannot be worded in 'de'"),
+        ("swa", "cannot be worded in 'swa'"),
+        ("sw_KE", "BCP 47"),
+        ("english!", "BCP 47"),
+        ("", "BCP 47"),
+    ],
+)
+def test_other_languages_and_non_tags_are_refused(tag: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        message_language(tag)

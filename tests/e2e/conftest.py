@@ -65,6 +65,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 continue
             raise RuntimeError(f"clinic-stack exited early:\n{self.log_tail()}")
+        self.process.send_signal(signal.SIGINT)  # no fixture teardown follows a failed start
+        self.process.wait(timeout=60)
         raise RuntimeError(f"the stack was not ready in {ready_within}s:\n{self.log_tail()}")
 
     def started(self) -> bool:

@@ -57,6 +57,9 @@ async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gat
     confirmation = await _notification(gateway, patient, appointment, "confirmation")
     assert confirmation["status"] == "delivered"  # the local stack's `log` provider
     assert confirmation["to"].endswith("001")
+    planned, sent = (datetime.fromisoformat(confirmation[f]) for f in ("due_at", "sent_at"))
+    assert planned <= sent  # the planned time is kept, not moved by the dispatcher's lease
+    assert confirmation["next_attempt_at"] is None
     registered = await gateway.post(
         "/v1/auth/register",
         json={"full_name": "Other Patient", "phone": "+254700000077", "password": PASSWORD},

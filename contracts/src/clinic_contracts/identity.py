@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from functools import cache
 from typing import Literal
@@ -40,6 +41,22 @@ SessionEnd = Literal[
 ]
 E164 = r"^\+[1-9][0-9]{6,14}$"
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+MESSAGE_LANGUAGES = ("en", "sw", "fr")
+"""The languages notify words messages in, and so the languages a user may choose."""
+
+
+def message_language(tag: str) -> str:
+    """The language of a BCP 47 tag (`sw` for `sw`, `SW` or `sw-KE`; tags are case-insensitive)
+    if messages can be worded in it, else ValueError."""
+    if re.fullmatch(LANGUAGE_TAG, tag.lower()) is None:
+        raise ValueError("must be a BCP 47 language tag, e.g. sw or sw-KE")
+    language = tag.split("-")[0].lower()
+    if language not in MESSAGE_LANGUAGES:
+        raise ValueError(
+            f"messages cannot be worded in {language!r}; the languages are "
+            + ", ".join(MESSAGE_LANGUAGES)
+        )
+    return language
 
 
 class OpeningPeriod(BaseModel):
@@ -173,7 +190,9 @@ class _UserContact(Event):
     preferred_language: str = Field(
         default="en",
         pattern=LANGUAGE_TAG,
-        description="BCP 47 language tag for messages.",
+        description="BCP 47 language tag for messages; identity accepts only tags whose "
+        "language is en, sw or fr (a region such as sw-KE is kept, for dates and times). "
+        "Older accounts may carry another language: messages to them are in English.",
         examples=["sw"],
     )
     consent: NotificationConsent = Field(

@@ -82,6 +82,7 @@ async def test_access_tokens_follow_rfc_8725(register, sign_in, settings):
         ("email", "not-an-email", "email"),
         ("date_of_birth", "2999-01-01", "date_of_birth"),
         ("preferred_language", "english!", "preferred_language"),
+        ("preferred_language", "zz-ZZZZ", "preferred_language"),  # not a language of messages
         ("full_name", "   ", "full_name"),
         ("role", "org_admin", "role"),  # unknown fields are refused, not ignored
     ],

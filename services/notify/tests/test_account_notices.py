@@ -69,7 +69,10 @@ async def all_due(runtime) -> None:
         await session.execute(
             update(Message)
             .where(Message.status == "scheduled")
-            .values(due_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(
+                due_at=datetime.now(UTC) - timedelta(seconds=1),
+                next_attempt_at=datetime.now(UTC) - timedelta(seconds=1),
+            )
         )
 
 

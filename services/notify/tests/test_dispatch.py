@@ -69,12 +69,12 @@ async def _use(runtime, clinic_id: uuid.UUID, **fields) -> None:
 
 
 async def _all_due(runtime) -> None:
-    """Bring every planned message's time to now, as if the clock had moved on."""
+    """Bring every scheduled message's next attempt to now, as if the clock had moved on."""
     async with runtime.sessions() as session, session.begin():
         await session.execute(
             update(Message)
             .where(Message.status == "scheduled")
-            .values(due_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
         )
 
 
@@ -180,8 +180,8 @@ async def test_a_dead_process_mid_send_is_reconciled_not_resent(
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     jobs = await dispatcher._claim()  # claimed and handed over ...
     await dispatcher._perform(jobs[0])  # ... and then the process died before recording
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(update(Message).values(due_at=datetime.now(UTC)))  # lease over
+    async with runtime.sessions() as session, session.begin():  # the lease runs out
+        await session.execute(update(Message).values(next_attempt_at=datetime.now(UTC)))
 
     await dispatcher.drain()
 
@@ -226,7 +226,7 @@ async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
     [message] = await clinic.messages()
     assert message.status == "sending"  # outcome unknown
     async with runtime.sessions() as session, session.begin():
-        await session.execute(update(Message).values(due_at=datetime.now(UTC)))
+        await session.execute(update(Message).values(next_attempt_at=datetime.now(UTC)))
     await dispatcher.drain()
 
     [message] = await clinic.messages()
@@ -321,6 +321,6 @@ async def test_the_dispatcher_wakes_when_the_next_message_falls_due(
     async with runtime.sessions() as session, session.begin():
         soon = datetime.now(UTC) + timedelta(milliseconds=300)
         await session.execute(
-            update(Message).where(Message.status == "scheduled").values(due_at=soon)
+            update(Message).where(Message.status == "scheduled").values(next_attempt_at=soon)
         )
     assert 0.1 < await dispatcher.pause_before_next() <= 0.3

@@ -65,6 +65,7 @@ async def test_reminders_wait_for_quiet_hours_to_end_in_the_clinics_zone(clinic)
     assert early.due_at == early.nominal_at  # 08:30 the day before: not quiet
     assert late.due_at.astimezone(NAIROBI).time() == time(7)  # quiet until 07:00
     assert late.nominal_at.astimezone(NAIROBI).time() == time(6, 30)
+    assert [m.next_attempt_at for m in (early, late)] == [early.due_at, late.due_at]
 
 
 async def test_a_visit_too_soon_for_reminders_gets_only_its_confirmation(clinic):

@@ -6,7 +6,12 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import phonenumbers
-from clinic_contracts.identity import LANGUAGE_TAG, BookingPolicy, NotificationConsent
+from clinic_contracts.identity import (
+    LANGUAGE_TAG,
+    BookingPolicy,
+    NotificationConsent,
+    message_language,
+)
 from pydantic import AfterValidator, EmailStr, Field, SecretStr
 
 __all__ = ["BookingPolicy", "NotificationConsent"]
@@ -26,6 +31,11 @@ def _stripped(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return " ".join(value.split())
+
+
+def _message_language(tag: str) -> str:
+    message_language(tag)  # a language notify cannot word messages in is refused
+    return tag  # the region stays: it decides how dates and times are written
 
 
 def _plausible_birth_date(value: date) -> date:
@@ -51,8 +61,10 @@ LanguageTag = Annotated[
         pattern=LANGUAGE_TAG,
         max_length=35,
         examples=["sw"],
-        description="BCP 47 language tag for messages (e.g. en, sw, fr).",
+        description="BCP 47 language tag for messages: en, sw or fr, with a region if "
+        "wanted (sw-KE).",
     ),
+    AfterValidator(_message_language),
 ]
 BirthDate = Annotated[date, AfterValidator(_plausible_birth_date)]
 Email = Annotated[EmailStr, Field(max_length=254, examples=["amina@example.org"])]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from clinic_contracts.identity import message_language
+
 from notify.messages.fallback import sms_allowed
 from notify.messages.models import Message
 from notify.projection.models import Appointment, Clinic, Contact
@@ -83,12 +85,8 @@ def compose(
     channel = _channel(message, clinic, contact, channels)
     if channel is None:
         return Skip("no_consent", failed=True)
-    language = contact.language
-    template = (
-        wording.get((message.kind, language))
-        or wording.get((message.kind, language.split("-")[0]))
-        or built_in(message.kind, language)
-    )
+    language, words_in = _writing_language(contact.language)
+    template = wording.get((message.kind, words_in)) or built_in(message.kind, words_in)
     visit = Visit(
         patient=contact.full_name,
         clinic=clinic.name,
@@ -103,6 +101,15 @@ def compose(
         body = f"{body} {built_in('opt_out', language)}"
     fallback = channel == "whatsapp" and "sms" in channels and sms_allowed(clinic, contact)
     return Ready(channel, provider, contact.phone, body, fallback)
+
+
+def _writing_language(tag: str) -> tuple[str, str]:
+    """The patient's tag (for dates and times) and the language of the words; English for a
+    language messages are not worded in (an account from before languages were checked)."""
+    try:
+        return tag, message_language(tag)
+    except ValueError:
+        return "en", "en"
 
 
 def _channel(

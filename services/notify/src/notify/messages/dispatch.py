@@ -1,7 +1,8 @@
 """The dispatcher: due messages are claimed, sent, and their outcome recorded.
 
-A round claims due rows with FOR UPDATE SKIP LOCKED, so replicas never take the same one,
-and marks them `sending` with a lease (`due_at` in the future) before any provider is called.
+A round claims rows whose `next_attempt_at` has come with FOR UPDATE SKIP LOCKED, so replicas
+never take the same one, and marks them `sending` with a lease (`next_attempt_at` in the
+future) before any provider is called. `due_at` stays the time the message was planned for.
 The provider's answer is written in one commit with the history and the event. If a process
 dies mid-send, or a send times out, the row is still `sending` when its lease runs out: the
 next round then asks the provider whether it has the message before anything is resent.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from servicekit.runtime import ServiceRuntime
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.messages.compose import Ready, Skip, compose
@@ -33,6 +34,27 @@ from notify.templates.models import Template
 
 log = logging.getLogger(__name__)
 MIN_PAUSE = 0.01  # seconds
+
+
+# Written into the SQL rather than sent as parameters, so that even a cached generic plan of
+# the prepared statement can use the partial index on pending rows (bench/notify_claim_plan.py).
+_PENDING = Message.status.in_(bindparam("pending", PENDING, expanding=True, literal_execute=True))
+
+
+def claim_query(now: datetime, batch: int) -> Select[Message]:
+    """The rows a round takes: those whose next attempt has come, the longest waiting first."""
+    return (
+        select(Message)
+        .where(_PENDING, Message.next_attempt_at <= now)
+        .order_by(Message.next_attempt_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def next_attempt_query() -> Select[datetime]:
+    """When the dispatcher has something to do next."""
+    return select(func.min(Message.next_attempt_at)).where(_PENDING)
 
 
 @dataclass(frozen=True)
@@ -75,8 +97,7 @@ class Dispatcher:
     async def pause_before_next(self) -> float:
         """Seconds until the next message falls due, at most `dispatch_interval_seconds`."""
         async with self.sessions() as session:
-            query = select(func.min(Message.due_at)).where(Message.status.in_(PENDING))
-            next_due = await session.scalar(query)
+            next_due = await session.scalar(next_attempt_query())
         interval = self.settings.dispatch_interval_seconds
         if next_due is None:
             return interval
@@ -98,22 +119,14 @@ class Dispatcher:
         now = datetime.now(UTC)
         lease = now + timedelta(seconds=self.settings.provider_timeout_seconds * 2 + 30)
         async with self.sessions() as session, session.begin():
-            due = (
-                await session.scalars(
-                    select(Message)
-                    .where(Message.status.in_(PENDING), Message.due_at <= now)
-                    .order_by(Message.due_at)
-                    .limit(self.settings.dispatch_batch)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            due = (await session.scalars(claim_query(now, self.settings.dispatch_batch))).all()
             if not due:
                 return []
             context = await _Context.load(session, due)
             jobs = []
             for message in due:
                 if message.status == "sending":  # an unknown outcome: ask before resending
-                    message.due_at = lease
+                    message.next_attempt_at = lease
                     jobs.append(self._job(message, reconcile=True))
                     continue
                 decision = self._compose(message, context, now)
@@ -123,7 +136,7 @@ class Dispatcher:
                 message.status, message.attempts = "sending", message.attempts + 1
                 message.channel, message.provider = decision.channel, decision.provider
                 message.to_phone, message.body = decision.to, decision.body
-                message.attempted_at, message.due_at, message.updated_at = now, lease, now
+                message.attempted_at, message.next_attempt_at, message.updated_at = now, lease, now
                 await note(session, message, "sending")
                 jobs.append(self._job(message))
         return jobs
@@ -215,15 +228,17 @@ class Dispatcher:
                 await mark_delivered(session, message)
         elif outcome is None:  # reconciled: the provider never got it, so it may go again
             await note(session, message, "not_at_provider")
-            message.status, message.due_at = "scheduled", now
+            message.status, message.next_attempt_at = "scheduled", now
         elif outcome.ambiguous:
             await note(session, message, "unknown", error_code=outcome.code, detail=outcome.detail)
-            message.due_at = now + timedelta(seconds=self.settings.provider_timeout_seconds)
+            wait = timedelta(seconds=self.settings.provider_timeout_seconds)
+            message.next_attempt_at = now + wait
         elif job.reconcile_since is not None and outcome.transient:
-            message.due_at = now + self._backoff(message.attempts)
+            message.next_attempt_at = now + self._backoff(message.attempts)
         elif outcome.transient and message.attempts < self.settings.max_attempts:
             await note(session, message, "retrying", error_code=outcome.code, detail=outcome.detail)
-            message.status, message.due_at = "scheduled", now + self._backoff(message.attempts)
+            message.status = "scheduled"
+            message.next_attempt_at = now + self._backoff(message.attempts)
             message.error_code, message.error_detail = outcome.code, outcome.detail[:500]
         elif not await fall_back_to_sms(session, message, outcome.code, outcome.detail):
             await mark_failed(session, message, outcome.code, outcome.detail)

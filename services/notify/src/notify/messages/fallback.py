@@ -34,5 +34,5 @@ async def fall_back_to_sms(session: AsyncSession, message: Message, code: str, d
     await note(session, message, "failed", error_code=code, detail=f"WhatsApp: {detail}"[:500])
     message.channel = "sms"
     message.status = "scheduled"
-    message.due_at = message.updated_at = datetime.now(UTC)
+    message.next_attempt_at = message.updated_at = datetime.now(UTC)
     return True

@@ -1,13 +1,15 @@
 """Messages: every confirmation, notice and reminder is a row here before it is sent.
 
-The row is the schedule (`due_at`), the queue (claimed with FOR UPDATE SKIP LOCKED) and the
-record (status, provider id, history). `uq_messages_once` allows one message per
-(appointment, kind, nominal time), so a repeated event or a second replica cannot double it.
+The row is the schedule (`due_at`, as planned), the queue (`next_attempt_at`, claimed with
+FOR UPDATE SKIP LOCKED) and the record (status, provider id, history). `uq_messages_once`
+allows one message per (appointment, kind, nominal time), so a repeated event or a second
+replica cannot double it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -22,6 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notify.db import Base
@@ -34,6 +37,11 @@ FINAL = ("sent", "delivered", "failed", "undelivered", "cancelled", "skipped")
 _STATUSES = ", ".join(f"'{s}'" for s in (*PENDING, *FINAL))
 
 
+def _first_attempt_when_due(context: DefaultExecutionContext) -> Any:
+    """A new message is first tried when it is due (every insert, whoever plans it)."""
+    return context.get_current_parameters()["due_at"]  # type: ignore[no-untyped-call]
+
+
 class Message(Base):
     """One message to one patient about one appointment, or about their account."""
 
@@ -41,8 +49,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("appointment_id", "kind", "nominal_at", name="uq_messages_once"),
         Index(
-            "ix_messages_due",
-            "due_at",
+            "ix_messages_next_attempt",
+            "next_attempt_at",
             postgresql_where=text("status IN ('scheduled', 'sending')"),
         ),
         Index("ix_messages_provider_id", "provider", "provider_message_id", unique=True),
@@ -63,8 +71,13 @@ class Message(Base):
     kind: Mapped[str] = mapped_column(Text)
     # The time the message is about (a reminder's offset time, a visit's start): its identity.
     nominal_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # When to try next: the send time after quiet hours, a retry's backoff, a claim's lease.
+    # When it was planned to go (at once, or a reminder's time after quiet hours); never moved.
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the dispatcher takes it next: while scheduled, the planned time or a retry's;
+    # while sending, when its lease lapses and the provider is asked whether it has it.
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_first_attempt_when_due
+    )
     status: Mapped[str] = mapped_column(Text, server_default="scheduled")
     channel: Mapped[str | None] = mapped_column(Text)
     provider: Mapped[str | None] = mapped_column(Text)

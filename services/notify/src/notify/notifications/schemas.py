@@ -10,7 +10,7 @@ from uuid import UUID
 from clinic_contracts.notify import Channel, MessageKind
 from pydantic import BaseModel, ConfigDict, Field
 
-from notify.messages.models import Message, MessageEvent
+from notify.messages.models import PENDING, Message, MessageEvent
 
 AccountKind = Literal["registration_attempt"]
 """Account notices (notify's own; not on clinic.notify.v1): see messages/account.py."""
@@ -40,7 +40,16 @@ class NotificationRead(BaseModel):
     channel: Channel | None = Field(description="Null until the message is first sent.")
     provider: str | None = Field(description="twilio, africastalking or log; null until sent.")
     status: Status
-    due_at: datetime = Field(description="When it is (next) to be tried.")
+    due_at: datetime = Field(
+        description="When it was planned to go: at once, or a reminder's time moved out of "
+        "quiet hours. It never moves, so it is never after `sent_at`."
+    )
+    next_attempt_at: datetime | None = Field(
+        description="While `scheduled`: when it will be tried (`due_at`, or later after a "
+        "failed attempt). While `sending`: when the provider will be asked about it if no "
+        "answer is recorded by then. Null once it has gone or will not go."
+    )
+    attempted_at: datetime | None = Field(description="When the latest attempt began.")
     sent_at: datetime | None
     attempts: int
     error_code: str | None
@@ -53,6 +62,8 @@ class NotificationRead(BaseModel):
     def of(cls, row: Message) -> NotificationRead:
         """The response body of a message row."""
         fields = {n: getattr(row, n) for n in NotificationRead.model_fields.keys() - {"to"}}
+        if row.status not in PENDING:
+            fields["next_attempt_at"] = None  # the dispatcher is done with it
         return cls.model_validate(fields | {"to": masked(row.to_phone)})
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from clinic_contracts.identity import LANGUAGE_TAG
+from clinic_contracts.identity import MESSAGE_LANGUAGES, message_language
 from fastapi import APIRouter, Path, Response, status
+from pydantic import AfterValidator
 from servicekit.auth import CurrentUser
 from servicekit.db import upsert
 from servicekit.problems import NotFound, Problem
@@ -18,7 +19,6 @@ from notify.access import known_clinic, require_admin, require_staff
 from notify.templates.models import Template
 from notify.templates.schemas import Placeholder, TemplateBody, TemplateList, TemplateRead
 from notify.templates.wording import (
-    BUILT_IN,
     KINDS,
     PLACEHOLDERS,
     TemplateError,
@@ -28,8 +28,17 @@ from notify.templates.wording import (
 
 router = APIRouter(prefix="/v1/clinics/{clinic_id}/message-templates", tags=["message templates"])
 
+# A template is per language: a region (sw-KE) only changes how dates and times are written,
+# which follows each patient's own tag when the message is rendered, so it names its language.
 Language = Annotated[
-    str, Path(pattern=LANGUAGE_TAG, max_length=35, description="BCP 47 tag, e.g. sw or sw-KE.")
+    str,
+    Path(
+        max_length=35,
+        description=f"A language messages are worded in ({', '.join(MESSAGE_LANGUAGES)}), "
+        "any case; a region is taken as its language (sw-KE is sw). Others: 422.",
+        examples=["sw"],
+    ),
+    AfterValidator(message_language),
 ]
 Kind = Annotated[str, Path(description=f"One of {', '.join(KINDS)}.")]
 
@@ -41,15 +50,14 @@ def _known_kind(kind: str) -> None:
 
 @router.get("", response_model=TemplateList)
 async def list_templates(clinic_id: UUID, session: SessionDep, caller: CurrentUser) -> TemplateList:
-    """Every kind's wording in every built-in language and the clinic's own languages (staff)."""
+    """Every kind's wording in every language, the clinic's own or built in (staff)."""
     require_staff(caller, clinic_id)
     await known_clinic(session, clinic_id)
     own = {
         (t.kind, t.language): t
         for t in await session.scalars(select(Template).where(Template.clinic_id == clinic_id))
     }
-    languages = sorted(set(BUILT_IN) | {language for _, language in own})
-    keys = [(k, lang) for k in KINDS for lang in languages if lang in BUILT_IN or (k, lang) in own]
+    keys = [(kind, language) for kind in KINDS for language in MESSAGE_LANGUAGES]
     templates = [_read(own[key]) if key in own else _built_in(*key) for key in keys]
     return TemplateList(
         templates=templates,

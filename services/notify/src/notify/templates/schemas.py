@@ -28,8 +28,9 @@ class TemplateRead(BaseModel):
 
     kind: str
     language: str = Field(
-        description="BCP 47 tag; a patient gets their language's wording, else its base "
-        "language's (sw for sw-KE), else English."
+        description="en, sw or fr; a patient gets the wording of their tag's language (sw for "
+        "sw-KE), with dates and times written their way.",
+        examples=["sw"],
     )
     body: str
     source: Literal["clinic", "built_in"] = Field(
@@ -47,7 +48,7 @@ class Placeholder(BaseModel):
 
 
 class TemplateList(BaseModel):
-    """Every kind in every built-in language, plus the clinic's own in other languages."""
+    """Every kind in every language messages are worded in: the clinic's own, else built in."""
 
     templates: list[TemplateRead]
     placeholders: list[Placeholder]

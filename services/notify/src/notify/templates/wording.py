@@ -120,11 +120,14 @@ class Visit:
 
 
 def locale_of(language: str) -> Locale:
-    """Babel's locale for a BCP 47 tag, English when CLDR does not know it."""
-    try:
-        return Locale.parse(language, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
+    """Babel's locale for a BCP 47 tag, else its language's (a region CLDR does not know),
+    else English."""
+    for tag in (language, language.split("-")[0]):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale("en")
 
 
 def built_in(kind: str, language: str) -> str:
