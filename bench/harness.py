@@ -6,11 +6,15 @@ import asyncio
 import contextlib
 import json
 import os
+import random
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,41 @@ import httpx
 import psutil
 
 READY_TIMEOUT_SECONDS = 90.0
+STACK_START_TIMEOUT_SECONDS = 600.0
+
+
+@contextlib.asynccontextmanager
+async def clinic_stack(existing: Path | None, prefix: str, *args: str) -> AsyncIterator[Path]:
+    """The state folder of a running `clinic-stack`: the one given, or one started here as a
+    user starts it (a fresh temporary state folder, free ports, `args` added) and stopped after.
+    """
+    from servicekit.local.processes import spawn, terminate
+
+    if existing is not None:
+        yield existing
+        return
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    state, output = root / "state", root / "clinic-stack.out"
+    # Below the ephemeral range, as the e2e tests do: the gateway, five services, the
+    # gateway's metrics, then PostgreSQL and the broker.
+    base = random.randrange(20_000, 31_000)
+    command = [
+        shutil.which("clinic-stack") or "clinic-stack",
+        *("--state-dir", str(state), "--gateway-port", str(base)),
+        *("--postgres-port", str(base + 7), "--kafka-port", str(base + 8), *args),
+    ]
+    process = spawn(command, log_path=output)
+    try:
+        deadline = time.monotonic() + STACK_START_TIMEOUT_SECONDS
+        while "Ctrl-C stops everything" not in output.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = "\n".join(output.read_text(errors="replace").splitlines()[-40:])
+                raise SystemExit(f"clinic-stack did not start:\n{tail}")
+            await asyncio.sleep(0.5)
+        yield state
+    finally:
+        await terminate(process, sig=signal.SIGINT, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 async def postgres(stack: contextlib.AsyncExitStack) -> tuple[str, str]:

@@ -89,7 +89,7 @@ async def consume(url: str, kafka: str, prefix: str, ready: Any) -> None:
     broker = make_broker(settings, client_id="bench-consumer")
     IdempotentConsumer(
         broker, session_factory(engine), outbox, group="bench", topic_prefix=prefix
-    ).subscribe(ClinicCreated.topic, apply)
+    ).subscribe({ClinicCreated.topic: apply})
     await broker.start()
     ready.set()
     await asyncio.Event().wait()

@@ -21,22 +21,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import random
-import shutil
-import signal
 import statistics
-import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-from servicekit.local.processes import spawn, terminate
+from harness import clinic_stack
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
 PROBES = {
@@ -48,35 +43,7 @@ PROBES = {
     "reporting": "/v1/reports/summary",
 }
 PASSWORD = "a bench passphrase long enough"
-START_TIMEOUT_SECONDS = 600.0
 POLL_SECONDS = 0.005
-
-
-@contextlib.asynccontextmanager
-async def running_stack(existing: Path | None) -> AsyncIterator[Path]:
-    """The state folder of a running stack: the one given, or a new one started here."""
-    if existing is not None:
-        yield existing
-        return
-    root = Path(tempfile.mkdtemp(prefix="bench-revocation-"))
-    state, output = root / "state", root / "clinic-stack.out"
-    base = random.randrange(20_000, 31_000)  # below the ephemeral range, as the e2e tests do
-    command = [
-        shutil.which("clinic-stack") or "clinic-stack",
-        *("--state-dir", str(state), "--gateway-port", str(base)),
-        *("--postgres-port", str(base + 6), "--kafka-port", str(base + 7)),
-    ]
-    process = spawn(command, log_path=output)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while "Ctrl-C stops everything" not in output.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"clinic-stack did not start; see {output}")
-            await asyncio.sleep(0.5)
-        yield state
-    finally:
-        await terminate(process, sig=signal.SIGINT, timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 class Clinic:
@@ -190,7 +157,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--stack-dir", type=Path, help="state folder of a running clinic-stack")
     args = parser.parse_args()
-    async with running_stack(args.stack_dir) as state:
+    async with clinic_stack(args.stack_dir, "bench-revocation-") as state:
         clinic = await Clinic(state).open()
         try:
             results: list[tuple[str, dict[str, float]]] = []

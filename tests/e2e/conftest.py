@@ -32,7 +32,6 @@ class Stack:
 
     def __init__(self, state_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.state_dir = state_dir
-        # The gateway's port and the services' five after it, then PostgreSQL and the broker.
         # The gateway, the five services, the gateway's metrics, PostgreSQL, the broker.
         base = _free_block(9)
         self.gateway_port, self.postgres_port, self.kafka_port = base, base + 7, base + 8
@@ -40,7 +39,9 @@ class Stack:
         self.process: subprocess.Popen[bytes] | None = None
         self.gateway = f"http://127.0.0.1:{self.gateway_port}"
 
-    def start(self, ready_within: float = 120.0) -> None:
+    def start(self, ready_within: float = 600.0) -> None:
+        """Start it and wait for as long as it is starting: `clinic-stack` waits for a slow
+        service itself and exits when one fails, so `ready_within` is only a backstop."""
         command = [
             shutil.which("clinic-stack") or "clinic-stack",
             "--state-dir",

@@ -39,7 +39,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The stack's own Tansu, under its supervisor; a slow start on a busy machine is fine."""
     stack = Stack(tmp_path_factory.mktemp("data-loss") / "state")
     try:
-        stack.start(ready_within=360.0)
+        stack.start()
         yield stack
     finally:  # also when it never became ready: leave no stack behind
         if stack.process and stack.process.poll() is None:

@@ -47,7 +47,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The stack of conftest.py, with a generous start-up deadline: on a busy machine the
     services take minutes to be ready, which is not what this module measures."""
     stack = Stack(tmp_path_factory.mktemp("stack") / "state")
-    stack.start(ready_within=600)
+    stack.start()
     yield stack
     if stack.process and stack.process.poll() is None:
         stack.stop()

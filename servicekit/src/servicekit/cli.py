@@ -5,13 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-from fastapi import FastAPI
-
-from servicekit.migrations import upgrade
 from servicekit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 USAGE = "usage: python -m {name} [serve|migrate]"
 
@@ -22,11 +21,18 @@ def run_service(
     migrations_dir: Path,
     argv: list[str] | None = None,
 ) -> int:
-    """Entry point shared by every service's __main__."""
+    """Entry point shared by every service's __main__.
+
+    `migrate` imports neither the web framework nor the app (`create_app` should import it
+    when called): the stack runs every service's migrations first, and a second of imports
+    per service is a good part of its start-up.
+    """
     args = sys.argv[1:] if argv is None else argv
     action = args[0] if args else "serve"
     settings = settings_class()
     if action == "migrate":
+        from servicekit.migrations import upgrade
+
         upgrade(migrations_dir, settings.database_url.get_secret_value())
         return 0
     if action != "serve":
@@ -38,6 +44,8 @@ def run_service(
 
 def serve(app: FastAPI, host: str, port: int, **options: Any) -> None:
     """Serve with uvicorn; logging is the app's own JSON logging, not uvicorn's."""
+    import uvicorn
+
     uvicorn.run(
         app,
         host=host,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -40,7 +40,12 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class IdempotentConsumer:
-    """Registers subscribers whose handlers apply each event at most once per consumer group."""
+    """One group member per process: applies each event at most once per consumer group.
+
+    All topics of the consumer share one Kafka consumer, so a process joins its group once
+    and the group spreads partitions over the service's replicas. Messages are applied one
+    at a time, in order per partition (and so per aggregate).
+    """
 
     def __init__(
         self,
@@ -52,7 +57,6 @@ class IdempotentConsumer:
         topic_prefix: str = "",
         max_attempts: int = 5,
         backoff: float = 0.2,
-        workers: int = 6,
     ) -> None:
         self.broker = broker
         self.sessions = sessions
@@ -62,29 +66,39 @@ class IdempotentConsumer:
         self.topic_prefix = topic_prefix
         self.max_attempts = max_attempts
         self.backoff = backoff
-        self.workers = workers
         self.offsets = OffsetCommitter()
-        self.topics: list[str] = []  # what it subscribed to: the lag sampler measures these
+        self.handlers: dict[str, Handler] = {}  # by topic; the lag sampler measures these
 
-    def subscribe(self, topic: str, handler: Handler) -> None:
-        """Apply `handler` to every event on `topic`, once, in order per aggregate."""
-        self.topics.append(topic)
-        # Exported from the start: an alert on increase() misses a series that appears at 1.
-        DEAD_LETTERS.labels(self.service, self.group, topic)
+    @property
+    def topics(self) -> list[str]:
+        return list(self.handlers)
+
+    def subscribe(self, handlers: Mapping[str, Handler]) -> None:
+        """Apply each topic's handler to every event on it, once, in order per aggregate.
+
+        Called once, before the broker starts, with every topic of the consumer.
+        """
+        if self.handlers:
+            raise RuntimeError(f"consumer group {self.group} is subscribed already")
+        if not handlers:
+            raise ValueError("subscribe to at least one topic")
+        self.handlers = dict(handlers)
+        for topic in self.handlers:
+            # Exported from the start: an alert on increase() misses a series that appears at 1.
+            DEAD_LETTERS.labels(self.service, self.group, topic)
         # MANUAL: FastStream would otherwise commit the offset even when the handler failed.
-        # Several workers each own some partitions, so order within a partition holds.
         subscriber = self.broker.subscriber(
-            f"{self.topic_prefix}{topic}",
+            *(f"{self.topic_prefix}{topic}" for topic in self.handlers),
             group_id=self.group,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
-            max_workers=self.workers,
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         )
 
         async def on_message(_: object) -> None:
             message: KafkaMessage = self.broker.context.get_local("message")
-            await self._handle(topic, handler, message)
+            topic = message.raw_message.topic.removeprefix(self.topic_prefix)  # type: ignore[union-attr]
+            await self._handle(topic, self.handlers[topic], message)
 
         subscriber(on_message)
 

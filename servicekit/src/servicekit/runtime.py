@@ -96,7 +96,6 @@ class ServiceRuntime:
             topic_prefix=self.settings.kafka_topic_prefix,
             max_attempts=self.settings.consumer_max_attempts,
             backoff=self.settings.consumer_retry_backoff_seconds,
-            workers=self.settings.consumer_workers,
         )
         self._consumers.append(consumer)
         return consumer

@@ -93,7 +93,6 @@ class ServiceSettings(CommonSettings):
     outbox_replay_window_seconds: float = Field(6 * 3600, gt=0, lt=OUTBOX_RETENTION_HOURS * 3600)
     consumer_max_attempts: int = 5
     consumer_retry_backoff_seconds: float = 0.2
-    consumer_workers: int = 6
     consumer_lag_interval_seconds: float = Field(15.0, gt=0)
 
     @model_validator(mode="after")

@@ -2,7 +2,9 @@
 
 `standin_service.py <name>` serves /healthz, /readyz and /env on <NAME>_HOST:<NAME>_PORT;
 `standin_service.py <name> migrate` records one row in <name>.standin_migrations through
-<NAME>_DATABASE_URL. STANDIN_FAIL_MIGRATE=<name> and STANDIN_NEVER_READY=<name> make it fail.
+<NAME>_DATABASE_URL. STANDIN_FAIL_MIGRATE=<name> and STANDIN_NEVER_READY=<name> make it fail,
+STANDIN_EXIT=<name> makes it exit with code 4 at start, STANDIN_SLOW_READY=<name>:<seconds>
+makes its /readyz answer 503 for that long.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ import asyncio
 import json
 import os
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NAME = sys.argv[1]
 PREFIX = NAME.upper()
+STARTED = time.monotonic()
+
+
+def not_ready_yet() -> bool:
+    if os.environ.get("STANDIN_NEVER_READY") == NAME:
+        return True
+    name, _, seconds = os.environ.get("STANDIN_SLOW_READY", "").partition(":")
+    return name == NAME and time.monotonic() - STARTED < float(seconds)
 
 
 async def migrate() -> None:
@@ -36,7 +47,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/env":
             self._answer(200, dict(os.environ))
-        elif self.path == "/readyz" and os.environ.get("STANDIN_NEVER_READY") == NAME:
+        elif self.path == "/readyz" and not_ready_yet():
             self._answer(503, {"ready": False})
         elif self.path in ("/healthz", "/readyz"):
             self._answer(200, {"name": NAME})
@@ -63,6 +74,9 @@ def main() -> None:
         asyncio.run(migrate())
         print(f"{NAME} migrated", flush=True)
         return
+    if os.environ.get("STANDIN_EXIT") == NAME:
+        print(f"{NAME} cannot start: exiting on purpose", flush=True)
+        raise SystemExit(4)
     server = ThreadingHTTPServer(
         (os.environ[f"{PREFIX}_HOST"], int(os.environ[f"{PREFIX}_PORT"])), Handler
     )

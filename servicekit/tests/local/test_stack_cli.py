@@ -71,6 +71,12 @@ async def test_stack_provisions_migrates_starts_and_reports_ready(
     assert stack["gateway-metrics"]["url"] == f"http://127.0.0.1:{metrics_port}/metrics"
     secrets_mode = stat.S_IMODE((run.state_dir / "secrets.json").stat().st_mode)
     assert secrets_mode == 0o600
+    phases = json.loads((run.state_dir / "startup.json").read_text())
+    names = ["postgres", "broker", "database and topics", "migrations"]
+    assert list(phases)[:4] == names
+    assert {f"{name} ready" for name in ("gateway", *STANDINS)} <= set(phases)
+    assert all(seconds >= 0 for seconds in phases.values())
+    assert phases["total"] >= phases["migrations"]
 
     assert await run.stop(signal.SIGINT) == 0
     assert not (run.state_dir / "stack.json").exists()
@@ -200,6 +206,17 @@ async def test_a_service_that_never_gets_ready_is_named_with_its_log(
     assert "not ready after 3s: delta" in output
     assert "delta listening on" in output
     await eventually(lambda: not alive(children_seen), what="every child to be stopped")
+
+
+async def test_a_service_that_exits_while_starting_stops_it_naming_the_service(
+    start_stack: StartStack, external_servers: ExternalServers
+) -> None:
+    env = {**external_servers.env, "STANDIN_EXIT": "charlie"}
+    run = start_stack(env=env, args=external_servers.args)
+
+    assert await run.exit_code() == 1
+    assert "exited while starting: charlie" in run.output()
+    assert "charlie cannot start: exiting on purpose" in run.output()
 
 
 @pytest.mark.timeout(300)

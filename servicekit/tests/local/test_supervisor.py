@@ -109,3 +109,53 @@ async def test_readiness_wait_names_the_laggards_with_their_logs(tmp_path: Path)
         await supervisor.stop()
     assert "not ready after 1s: bravo" in str(raised.value)
     assert "bravo listening on" in str(raised.value)
+
+
+def endpoint(service: ServiceProcess) -> str:
+    return f"http://127.0.0.1:{service.env[service.name.upper() + '_PORT']}"
+
+
+async def test_readiness_wait_keeps_waiting_for_a_slow_start_with_progress_lines(
+    tmp_path: Path,
+) -> None:
+    supervisor = Supervisor(report=lambda _: None)
+    slow = standin("bravo", tmp_path, STANDIN_SLOW_READY="bravo:3")
+    await supervisor.start(slow, tier=2)
+    reports: list[str] = []
+    try:
+        took = await wait_until_ready(
+            {"bravo": endpoint(slow)},
+            logs={"bravo": slow.log_path},
+            report=reports.append,
+            progress_every=0.5,
+        )
+    finally:
+        await supervisor.stop()
+    assert took["bravo"] >= 3
+    progress = [line for line in reports if line.startswith("still starting after")]
+    assert progress, reports
+    assert "bravo (bravo listening on" in progress[-1]
+    assert reports[-1].startswith(f"bravo ready at {endpoint(slow)} (")
+
+
+async def test_readiness_wait_gives_up_on_a_process_that_exits_naming_it_with_its_log(
+    tmp_path: Path,
+) -> None:
+    supervisor = Supervisor(report=lambda _: None, backoff=lambda: Backoff(initial=30))
+    ready = standin("alpha", tmp_path)
+    crashing = standin("bravo", tmp_path, STANDIN_EXIT="bravo")
+    for service in (ready, crashing):
+        await supervisor.start(service, tier=2)
+    supervisor.supervise()
+    try:
+        with pytest.raises(NotReadyError) as raised:
+            await wait_until_ready(
+                {s.name: endpoint(s) for s in (ready, crashing)},
+                exited=lambda: supervisor.exited,
+                logs={"bravo": crashing.log_path},
+                report=lambda _: None,
+            )
+    finally:
+        await supervisor.stop()
+    assert "exited while starting: bravo" in str(raised.value)
+    assert "bravo cannot start: exiting on purpose" in str(raised.value)

@@ -84,7 +84,10 @@ async def settings(
     )
     await ensure_topics(
         kafka_bootstrap_servers,
-        [(settings.topic(name), 3) for name in ("clinic.identity.v1", "clinic.deadletter.v1")],
+        [
+            (settings.topic(name), 3)
+            for name in ("clinic.identity.v1", "clinic.booking.v1", "clinic.deadletter.v1")
+        ],
     )
     return settings
 

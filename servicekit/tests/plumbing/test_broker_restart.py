@@ -35,9 +35,7 @@ async def test_consumer_resumes_on_a_recreated_topic(kit_database_url, sessions)
         await session.execute(insert(ledger).values(event_id=envelope.event_id, note="x"))
 
     broker = make_broker(settings, client_id="kittest")
-    IdempotentConsumer(broker, sessions, outbox, group="restart", workers=3).subscribe(
-        TOPIC, record
-    )
+    IdempotentConsumer(broker, sessions, outbox, group="restart").subscribe({TOPIC: record})
     await broker.start()
 
     async def produce(count: int) -> list[uuid.UUID]:

@@ -70,7 +70,7 @@ async def test_lag_counts_unconsumed_messages_and_drops_to_zero_once_applied(
     consumer = IdempotentConsumer(
         broker, sessions, outbox, group=group, topic_prefix=settings.kafka_topic_prefix
     )
-    consumer.subscribe(TOPIC, record)
+    consumer.subscribe({TOPIC: record})
     await broker.start()
     try:
         assert await wait_for(lambda: _equals(ledger_count(sessions), 5))
@@ -105,7 +105,7 @@ async def test_a_consuming_service_samples_its_lag_at_the_configured_interval(
         ),
         outbox,
     )
-    runtime.consumer("lag").subscribe(TOPIC, record)
+    runtime.consumer("lag").subscribe({TOPIC: record})
     # Dead letters are exported at 0 from the start, so increase() sees the first one.
     assert (
         REGISTRY.get_sample_value(

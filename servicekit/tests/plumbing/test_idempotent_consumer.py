@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from clinic_contracts.deadletter import decode_dead_letter
 from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
 from faststream.kafka import KafkaBroker
@@ -67,7 +68,7 @@ async def send(producer, settings, payload: bytes, key: bytes = b"k") -> None:  
 
 
 async def test_a_redelivered_event_is_applied_once(broker, producer, sessions, settings):
-    consumer_for(broker, sessions, settings).subscribe(TOPIC, record)
+    consumer_for(broker, sessions, settings).subscribe({TOPIC: record})
     await broker.start()
     first, second = envelope_of("a"), envelope_of("b")
     for payload in (encode(first), encode(first), encode(second), encode(first)):
@@ -98,7 +99,7 @@ async def test_a_failing_handler_is_retried_then_applied_once(broker, producer, 
             failures["left"] -= 1
             raise ValueError("not yet")
 
-    consumer_for(broker, sessions, settings).subscribe(TOPIC, flaky)
+    consumer_for(broker, sessions, settings).subscribe({TOPIC: flaky})
     await broker.start()
     envelope = envelope_of()
     await send(producer, settings, encode(envelope))
@@ -122,7 +123,7 @@ async def test_a_poison_event_goes_to_the_dead_letter_topic_and_the_next_is_appl
             raise ValueError("this clinic cannot be projected")
         await record(session, envelope)
 
-    consumer_for(broker, sessions, settings).subscribe(TOPIC, picky)
+    consumer_for(broker, sessions, settings).subscribe({TOPIC: picky})
     await broker.start()
     healthy = envelope_of("healthy")
     await send(producer, settings, encode(poison))
@@ -160,7 +161,7 @@ async def test_a_transient_failure_is_redelivered_not_dead_lettered(
         await record(session, envelope)
 
     # max_attempts=3 would dead-letter a 3-times failing handler; transient ones never are.
-    consumer_for(broker, sessions, settings).subscribe(TOPIC, during_outage)
+    consumer_for(broker, sessions, settings).subscribe({TOPIC: during_outage})
     await broker.start()
     envelope = envelope_of()
     await send(producer, settings, encode(envelope))
@@ -170,3 +171,42 @@ async def test_a_transient_failure_is_redelivered_not_dead_lettered(
 
     assert await wait_for(applied)
     assert await ledger_rows(sessions) == [(envelope.event_id, "applied")]
+
+
+async def test_one_group_member_per_process_applies_every_topic_in_order(
+    broker, producer, sessions, settings
+):
+    async def noted(session: AsyncSession, envelope: EventEnvelope, note: str) -> None:
+        await session.execute(insert(ledger).values(event_id=envelope.event_id, note=note))
+
+    async def on_identity(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await noted(session, envelope, "identity")
+
+    async def on_booking(session: AsyncSession, envelope: EventEnvelope) -> None:
+        await noted(session, envelope, "booking")
+
+    consumer = consumer_for(broker, sessions, settings)
+    consumer.subscribe({TOPIC: on_identity, "clinic.booking.v1": on_booking})
+    with pytest.raises(RuntimeError, match="subscribed already"):
+        consumer.subscribe({TOPIC: record})
+    await broker.start()
+    identity, booking = envelope_of("identity"), envelope_of("booking")
+    await send(producer, settings, encode(identity))
+    await producer.send_and_wait(settings.topic("clinic.booking.v1"), encode(booking), key=b"k")
+
+    async def both_applied() -> bool:
+        return len(await ledger_rows(sessions)) >= 2
+
+    assert await wait_for(both_applied)
+    assert sorted(await ledger_rows(sessions)) == sorted(
+        [(identity.event_id, "identity"), (booking.event_id, "booking")]
+    )
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        [described] = await admin.describe_consumer_groups([consumer.group])
+    finally:
+        await admin.close()
+    [group] = described.groups
+    members = group[5]
+    assert len(members) == 1  # both topics, one Kafka consumer: one join, no rebalancing

@@ -94,7 +94,7 @@ def ledger_consumer(settings: KitSettings, sessions, group: str) -> KafkaBroker:
         await session.execute(insert(ledger).values(event_id=envelope.event_id, note=group))
 
     broker = make_broker(settings, client_id=f"kittest-{group}")
-    IdempotentConsumer(broker, sessions, outbox, group=group, workers=3).subscribe(TOPIC, record)
+    IdempotentConsumer(broker, sessions, outbox, group=group).subscribe({TOPIC: record})
     return broker
 
 

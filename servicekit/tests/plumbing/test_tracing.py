@@ -63,7 +63,7 @@ async def test_the_handler_runs_inside_the_messages_trace(settings, sessions):
         outbox,
         group=f"trace-{uuid.uuid4().hex[:6]}",
         topic_prefix=settings.kafka_topic_prefix,
-    ).subscribe(TOPIC, handler)
+    ).subscribe({TOPIC: handler})
     await broker.start()
     try:
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)

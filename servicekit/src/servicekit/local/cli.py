@@ -57,7 +57,11 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
     parser.add_argument("--kafka-port", type=int, default=9092)
     parser.add_argument("--database", default="clinic", help="database holding every schema")
     parser.add_argument(
-        "--ready-timeout", type=float, default=60.0, help="seconds to wait for every /readyz"
+        "--ready-timeout",
+        type=float,
+        default=None,
+        help="give up when a service is not ready after this many seconds (default: wait, "
+        "with a progress line, for as long as every process runs)",
     )
     parser.add_argument(
         "--no-demo", action="store_true", help="do not seed the demo clinic network and logins"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
+import json
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +25,7 @@ from servicekit.local.stack import (
     ServiceSpec,
     StackPlan,
     database_passwords,
+    write_private,
     write_stack_file,
 )
 from servicekit.local.supervisor import (
@@ -63,22 +67,29 @@ class LocalStack:
         self._postgres_url = ""
         self._kafka = ""
         self._lock: IO[str] | None = None
+        # Seconds each step of the start took, in order; services from their spawn.
+        self.phases: dict[str, float] = {}
+        self._began = time.monotonic()
 
     @property
     def stack_file(self) -> Path:
         return self.options.state_dir / "stack.json"
 
     async def start(self) -> None:
-        """Everything up and answering /readyz, or StackError."""
+        """Everything up and answering /readyz, or StackError; phase times in startup.json."""
+        self._began = time.monotonic()
         self._prepare_state_dir()
         self._check_ports()
-        admin_url = await self._start_postgres()
-        kafka, idempotence = await self._start_kafka()
+        with self._phase("postgres"):
+            admin_url = await self._start_postgres()
+        with self._phase("broker"):
+            kafka, idempotence = await self._start_kafka()
         names = [spec.name for spec in self.plan.services if spec.uses_database]
         passwords = database_passwords(self.options.state_dir / "secrets.json", names)
-        self.report(f"provisioning database {self.options.database} for {', '.join(names)}")
-        database_urls = await provision(admin_url, self.options.database, passwords)
-        await self._ensure_topics()
+        with self._phase("database and topics"):
+            self.report(f"provisioning database {self.options.database} for {', '.join(names)}")
+            database_urls = await provision(admin_url, self.options.database, passwords)
+            await self._ensure_topics()
         common = self.plan.common_env(kafka=kafka, idempotence=idempotence)
         (self.options.state_dir / "keys").mkdir(mode=0o700, exist_ok=True)
         envs = {
@@ -86,8 +97,10 @@ class LocalStack:
             for spec in self.plan.services
         }
         envs[self.plan.gateway.name] = self.plan.gateway_env(common)
-        for spec in self.plan.services:
-            await self._migrate(spec, envs[spec.name])
+        with self._phase("migrations"):  # one schema each: they do not wait on one another
+            async with asyncio.TaskGroup() as migrations:
+                for spec in self.plan.services:
+                    migrations.create_task(self._migrate(spec, envs[spec.name]))
         for spec in [*self.plan.services, self.plan.gateway]:
             process = ServiceProcess(
                 spec.name,
@@ -99,11 +112,27 @@ class LocalStack:
         self.supervisor.supervise()
         self._write_stack_file()
         logs = {name: self.options.log_path(name) for name in envs}
-        await wait_until_ready(self.plan.urls(), timeout=self.options.ready_timeout, logs=logs)
+        took = await wait_until_ready(
+            self.plan.urls(),
+            timeout=self.options.ready_timeout,
+            exited=lambda: self.supervisor.exited,
+            logs=logs,
+            report=self.report,
+        )
+        self.phases.update({f"{name} ready": seconds for name, seconds in took.items()})
         self._write_stack_file()
         if self.options.demo and "identity" in envs:  # stacks of test services have none
-            await self._seed_demo(envs["identity"])
+            with self._phase("demo network"):
+                await self._seed_demo(envs["identity"])
+        self.phases["total"] = time.monotonic() - self._began
+        write_private(self.options.state_dir / "startup.json", json.dumps(self.phases, indent=2))
         self._print_summary()
+
+    @contextlib.contextmanager
+    def _phase(self, name: str) -> Iterator[None]:
+        began = time.monotonic()
+        yield
+        self.phases[name] = time.monotonic() - began
 
     async def _seed_demo(self, identity_env: dict[str, str]) -> None:
         logins = demo.demo_logins(self.options.state_dir)

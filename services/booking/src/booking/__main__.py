@@ -3,15 +3,19 @@
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
 from servicekit.cli import run_service
 
-from booking.app import create_app
 from booking.settings import Settings
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-def _served_app(settings: Settings) -> FastAPI:
+
+def _served_app(settings: Settings) -> "FastAPI":
+    from booking.app import create_app
+
     app = create_app(settings)
     # What start-up built (modules, routes, models) lives as long as the process. Frozen, it is
     # left out of garbage collection, whose full rounds then walk only what requests allocate:

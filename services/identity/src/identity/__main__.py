@@ -8,11 +8,14 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from servicekit.cli import run_service
 
-from identity.app import create_app
 from identity.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 COMMANDS = {
     "dev-token": "identity.devtoken",
@@ -25,4 +28,12 @@ if sys.argv[1:2] and sys.argv[1] in COMMANDS:
     import importlib
 
     sys.exit(importlib.import_module(COMMANDS[sys.argv[1]]).main(sys.argv[2:]))
+
+
+def create_app(settings: Settings) -> "FastAPI":
+    from identity.app import create_app
+
+    return create_app(settings)
+
+
 sys.exit(run_service(Settings, create_app, Path(__file__).parent / "migrations"))  # type: ignore[arg-type]

@@ -2,10 +2,20 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from servicekit.cli import run_service
 
-from shifts.app import create_app
 from shifts.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def create_app(settings: Settings) -> "FastAPI":
+    from shifts.app import create_app
+
+    return create_app(settings)
+
 
 sys.exit(run_service(Settings, create_app, Path(__file__).parent / "migrations"))  # type: ignore[arg-type]

@@ -116,6 +116,4 @@ def _leave(event: LeaveApproved) -> dict[str, Any]:
 
 def subscribe(runtime: ServiceRuntime) -> None:
     """Keep the projection from clinic.identity.v1 and clinic.shifts.v1."""
-    consumer = runtime.consumer()
-    consumer.subscribe(IDENTITY_TOPIC, on_event)
-    consumer.subscribe(SHIFTS_TOPIC, on_event)
+    runtime.consumer().subscribe({IDENTITY_TOPIC: on_event, SHIFTS_TOPIC: on_event})

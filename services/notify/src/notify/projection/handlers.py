@@ -75,6 +75,4 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
 
 def subscribe(runtime: ServiceRuntime) -> None:
     """Keep the projection from clinic.identity.v1 and clinic.booking.v1."""
-    consumer = runtime.consumer()
-    consumer.subscribe(IDENTITY_TOPIC, on_event)
-    consumer.subscribe(BOOKING_TOPIC, on_event)
+    runtime.consumer().subscribe({IDENTITY_TOPIC: on_event, BOOKING_TOPIC: on_event})

@@ -47,7 +47,6 @@ def record_fact_on(topic: str) -> Handler:
 
 def subscribe_all(runtime: ServiceRuntime) -> None:
     """Subscribe the fact recorder to every event topic of the registry."""
-    consumer = runtime.consumer()
-    for topic in TOPICS:
-        if topic.events:
-            consumer.subscribe(topic.name, record_fact_on(topic.name))
+    runtime.consumer().subscribe(
+        {topic.name: record_fact_on(topic.name) for topic in TOPICS if topic.events}
+    )

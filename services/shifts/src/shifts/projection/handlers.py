@@ -93,7 +93,7 @@ async def release(
 
 def subscribe(runtime: ServiceRuntime) -> None:
     """Keep the identity projection from clinic.identity.v1."""
-    runtime.consumer().subscribe(IDENTITY_TOPIC, on_identity_event)
+    runtime.consumer().subscribe({IDENTITY_TOPIC: on_identity_event})
 
 
 __all__ = ["on_identity_event", "release", "subscribe"]
