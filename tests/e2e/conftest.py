@@ -23,6 +23,7 @@ import pytest
 from identity.keys import KeyRing
 from identity.tokens import issue_access_token
 from servicekit.auth import Membership
+from servicekit.local import demo
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
 
@@ -145,8 +146,10 @@ def _zombie(pid: int) -> bool:
         return True
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One stack per test process for the modules that need no special one: a start costs
+    tens of seconds on a busy machine. Modules that break their stack start their own."""
     stack = Stack(tmp_path_factory.mktemp("stack") / "state")
     stack.start()
     yield stack
@@ -177,6 +180,14 @@ async def create_clinics(
     return ids
 
 
+async def demo_clinic(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    """The id of the demo network's first clinic (the stack may hold other tests' clinics)."""
+    name = demo.CLINICS[0][0]
+    found = await client.get("/v1/clinics", params={"name": name}, headers=headers)
+    assert found.status_code == 200, found.text
+    return str(next(c["id"] for c in found.json()["items"] if c["name"] == name))
+
+
 async def query(stack: Stack, sql: str, *args: Any) -> list[asyncpg.Record]:
     connection = await asyncpg.connect(stack.admin_dsn())
     try:
@@ -185,18 +196,24 @@ async def query(stack: Stack, sql: str, *args: Any) -> list[asyncpg.Record]:
         await connection.close()
 
 
-async def facts_for(stack: Stack, ids: list[str]) -> list[str]:
-    """aggregate ids of reporting's facts among `ids`, with repeats if any."""
+async def facts_for(stack: Stack, ids: list[str], event_type: str | None = None) -> list[str]:
+    """aggregate ids of reporting's facts among `ids` (of one type if given), with repeats."""
     rows = await query(
-        stack, "SELECT aggregate_id FROM reporting.event_facts WHERE aggregate_id = ANY($1)", ids
+        stack,
+        "SELECT aggregate_id FROM reporting.event_facts WHERE aggregate_id = ANY($1)"
+        " AND ($2::text IS NULL OR event_type = $2)",
+        ids,
+        event_type,
     )
     return [row["aggregate_id"] for row in rows]
 
 
-async def wait_for_facts(stack: Stack, ids: list[str], deadline: float = 90.0) -> list[str]:
+async def wait_for_facts(
+    stack: Stack, ids: list[str], deadline: float = 90.0, event_type: str | None = None
+) -> list[str]:
     end = time.monotonic() + deadline
     while True:
-        found = await facts_for(stack, ids)
+        found = await facts_for(stack, ids, event_type)
         if len(set(found)) >= len(set(ids)) or time.monotonic() > end:
             return found
         await asyncio.sleep(0.25)

@@ -9,7 +9,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
-from .conftest import Stack, wait_for_facts
+from .conftest import Stack, demo_clinic, wait_for_facts
 from .test_shifts import _sign_in
 
 PASSWORD = "an e2e passphrase long enough"
@@ -33,8 +33,7 @@ async def _first_slots(gateway, clinic: str, type_id: str, deadline: float = 90.
 async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gateway):
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     patient = await _sign_in(gateway, "+254700000001", logins["+254700000001"])
-    clinics = await gateway.get("/v1/clinics", headers=patient)
-    clinic = clinics.json()["items"][0]["id"]
+    clinic = await demo_clinic(gateway, patient)
     types = (await gateway.get("/v1/appointment-types", params={"clinic_id": clinic})).json()
     kind = next(t for t in types["items"] if t["name"] == "General consultation")
     slots = await _first_slots(gateway, clinic, kind["id"])

@@ -196,3 +196,8 @@ async def test_bookings_reach_reporting_and_notify_once_across_a_broker_kill(sta
     output = (stack.state_dir.parent / "clinic-stack.out").read_text(errors="replace")
     assert f"kafka (pid {victim}) died with" in output
     assert await _replays(stack, "booking") >= 1
+
+
+async def test_ctrl_c_stops_everything_and_leaves_no_process(stack):
+    """Last in this module: it owns its stack, and stopping it is the test."""
+    assert stack.stop() == []

@@ -73,7 +73,3 @@ async def test_a_killed_consumer_restarts_and_applies_every_event_once(stack, ga
     assert psutil.pid_exists(stack.pid("reporting"))
     # The death was reported, not silently absorbed.
     assert f"reporting (pid {victim}) died with" in stack.log_tail()
-
-
-async def test_ctrl_c_stops_everything_and_leaves_no_process(stack):
-    assert stack.stop() == []

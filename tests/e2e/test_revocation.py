@@ -23,7 +23,7 @@ import jwt
 import pytest
 from identity.keys import KeyRing
 
-from .conftest import SERVICES, Stack
+from .conftest import SERVICES, Stack, demo_clinic
 
 PASSWORD = "an e2e passphrase long enough"
 DEADLINE_SECONDS = 60.0
@@ -40,17 +40,6 @@ PROBES = {
 }
 _numbers = itertools.count(1)
 Bites = dict[str, dict[str, float]]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The stack of conftest.py, with a generous start-up deadline: on a busy machine the
-    services take minutes to be ready, which is not what this module measures."""
-    stack = Stack(tmp_path_factory.mktemp("stack") / "state")
-    stack.start()
-    yield stack
-    if stack.process and stack.process.poll() is None:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +69,8 @@ async def world(stack: Stack) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
         pair = await _sign_in(client, "admin@demo.clinic", logins["admin@demo.clinic"])
         admin = _bearer(pair)
-        clinics = await client.get("/v1/clinics", headers=admin)
-    return {"admin": admin, "clinic": clinics.json()["items"][0]["id"]}
+        clinic = await demo_clinic(client, admin)
+    return {"admin": admin, "clinic": clinic}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import json
 import time
 
-from .conftest import Stack, wait_for_facts
+from .conftest import Stack, demo_clinic, wait_for_facts
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 PASSWORD = "an e2e passphrase long enough"
@@ -32,7 +32,7 @@ async def _until_known(gateway, headers, body, deadline: float = 90.0):
 async def test_the_demo_roster_and_a_new_template_through_the_gateway(stack: Stack, gateway):
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     admin = await _sign_in(gateway, "admin@demo.clinic", logins["admin@demo.clinic"])
-    clinic = (await gateway.get("/v1/clinics", headers=admin)).json()["items"][0]["id"]
+    clinic = await demo_clinic(gateway, admin)
     doctor = await _sign_in(gateway, "dr.otieno@demo.clinic", logins["dr.otieno@demo.clinic"])
     demo_week = await _week(gateway, doctor, clinic)
     assert {s["staff_name"] for s in demo_week} == {"Dr Peter Otieno", "Faith Reception"}

@@ -73,6 +73,11 @@ class IdempotentConsumer:
     def topics(self) -> list[str]:
         return list(self.handlers)
 
+    @property
+    def kafka_group(self) -> str:
+        """The group id on the broker: deployments sharing a cluster by prefix share no group."""
+        return f"{self.topic_prefix}{self.group}"
+
     def subscribe(self, handlers: Mapping[str, Handler]) -> None:
         """Apply each topic's handler to every event on it, once, in order per aggregate.
 
@@ -89,7 +94,7 @@ class IdempotentConsumer:
         # MANUAL: FastStream would otherwise commit the offset even when the handler failed.
         subscriber = self.broker.subscriber(
             *(f"{self.topic_prefix}{topic}" for topic in self.handlers),
-            group_id=self.group,
+            group_id=self.kafka_group,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS,

@@ -72,7 +72,9 @@ class ConsumerLagSampler:
         partitions = [TopicPartition(name, p) for p in offsets.partitions_for_topic(name) or ()]
         if not partitions:
             raise LookupError(f"topic {name} has no partitions on the broker")
-        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        committed = await admin.list_consumer_group_offsets(
+            f"{self.topic_prefix}{group}", partitions=partitions
+        )
         ends = await offsets.end_offsets(partitions)
         # A partition the group never committed is read from the start (auto_offset_reset).
         starts = await offsets.beginning_offsets(partitions)

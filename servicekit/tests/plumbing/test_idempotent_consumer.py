@@ -204,7 +204,7 @@ async def test_one_group_member_per_process_applies_every_topic_in_order(
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
-        [described] = await admin.describe_consumer_groups([consumer.group])
+        [described] = await admin.describe_consumer_groups([consumer.kafka_group])
     finally:
         await admin.close()
     [group] = described.groups

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class World:
     clinic_b: str
     patient_phone: str
     callers: dict[str, Caller]
+    read_targets: dict[tuple[str | bool, bool], Target] = field(default_factory=dict)
 
     async def staff_in(self, clinic_id: str) -> Target:
         email = f"walk{next(_numbers)}@example.org"
@@ -107,16 +108,33 @@ async def _body(world: World, route: str, target: Target) -> dict[str, Any] | No
     return bodies.get(route)
 
 
-async def _target(world: World, caller: Caller, scope: str | None, inside: bool) -> Target:
+async def _target(
+    world: World, route: str, caller: Caller, scope: str | None, inside: bool
+) -> Target:
+    """Fresh records for a route that may change them; shared ones for a read."""
+    if not route.startswith("GET "):
+        return await _fresh_target(world, caller, scope, inside)
+    own_inside = scope == "own" and inside
+    key = (caller.role if own_inside else scope == "own", _outside_clinic(scope, inside))
+    if key not in world.read_targets:
+        world.read_targets[key] = await _fresh_target(world, caller, scope, inside)
+    return world.read_targets[key]
+
+
+def _outside_clinic(scope: str | None, inside: bool) -> bool:
+    # `any` reaches beyond the caller's clinic; a refused role is tried on its own clinic,
+    # where a wrong grant would show.
+    return scope == "any" or (scope == "clinic" and not inside)
+
+
+async def _fresh_target(world: World, caller: Caller, scope: str | None, inside: bool) -> Target:
     if scope == "own":
         if inside:
             assert caller.user_id is not None
             return Target(caller.user_id, world.clinic_a)
         return await world.patient()
-    # `any` reaches beyond the caller's clinic; a refused role is tried on its own clinic,
-    # where a wrong grant would show.
-    outside_clinic = scope == "any" or (scope == "clinic" and not inside)
-    return await world.staff_in(world.clinic_b if outside_clinic else world.clinic_a)
+    outside = _outside_clinic(scope, inside)
+    return await world.staff_in(world.clinic_b if outside else world.clinic_a)
 
 
 async def call(world: World, route: str, caller: Caller, target: Target) -> int:
@@ -190,7 +208,8 @@ async def test_every_identity_route_follows_the_matrix(app, world: World) -> Non
         grants = MATRIX["routes"][route]
         for role in MATRIX["roles"]:
             caller, scope = world.callers[role], grants.get(role)
-            inside = await call(world, route, caller, await _target(world, caller, scope, True))
+            aimed = await _target(world, route, caller, scope, True)
+            inside = await call(world, route, caller, aimed)
             if scope is None:
                 expected = {401} if role == "anonymous" else DENIED - {401}
                 if inside not in expected:
@@ -199,7 +218,7 @@ async def test_every_identity_route_follows_the_matrix(app, world: World) -> Non
             if inside in DENIED:
                 failures.append(f"{route} as {role} ({scope}): refused with {inside}")
             if scope in ("own", "clinic") and _scoped(route):
-                target = await _target(world, caller, scope, False)
+                target = await _target(world, route, caller, scope, False)
                 outside = await call(world, route, caller, target)
                 if outside not in DENIED:
                     failures.append(f"{route} as {role} outside its {scope}: {outside}")

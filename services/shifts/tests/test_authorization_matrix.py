@@ -46,6 +46,7 @@ class World:
     def __init__(self, client: httpx.AsyncClient, network: Any, template_body: Any) -> None:
         self.client, self.network, self.template_body = client, network, template_body
         self.admin: dict[str, str] = {}
+        self.read_targets: dict[tuple[str, str | None], Target] = {}
 
     async def setup(self) -> None:
         await self.network.clinic("A")
@@ -97,9 +98,22 @@ class World:
         }
 
 
+# Routes whose body names a second staff member of the target's clinic (with their records).
+NEEDS_COLLEAGUE = {
+    "POST /v1/shift-templates",
+    "POST /v1/shifts",
+    "POST /v1/shifts/{shift_id}/reassign",
+    "POST /v1/shifts/{shift_id}/swap",
+}
+
+
 async def _body(world: World, route: str, target: Target, caller: str) -> dict[str, Any] | None:
+    if route.startswith("GET "):
+        return None
     day = FAR + timedelta(days=next(_numbers))
-    colleague = await world.records(_clinic_name(world, target.clinic))
+    colleague = target
+    if route in NEEDS_COLLEAGUE:
+        colleague = await world.records(_clinic_name(world, target.clinic))
     bodies: dict[str, dict[str, Any]] = {
         "POST /v1/shift-templates": world.template_body(target.clinic, colleague.staff_id),
         "PATCH /v1/shift-templates/{template_id}": {"note": "walked"},
@@ -135,12 +149,20 @@ def _clinic_name(world: World, clinic_id: str) -> str:
     return next(name for name, cid in world.network.clinics.items() if str(cid) == clinic_id)
 
 
-async def _target(world: World, caller: str, scope: str | None, inside: bool) -> Target:
+async def _target(world: World, route: str, caller: str, scope: str | None, inside: bool) -> Target:
+    """Fresh records for a route that changes them; shared ones for a read."""
     if scope == "own":
-        return await world.records("A", caller if inside else None)
-    # `any` reaches beyond the caller's clinic; a refused role is tried on its own clinic.
-    outside = scope == "any" or (scope == "clinic" and not inside)
-    return await world.records("B" if outside else "A")
+        clinic, staff = "A", caller if inside else None
+    else:
+        # `any` reaches beyond the caller's clinic; a refused role is tried on its own clinic.
+        outside = scope == "any" or (scope == "clinic" and not inside)
+        clinic, staff = "B" if outside else "A", None
+    if not route.startswith("GET "):
+        return await world.records(clinic, staff)
+    key = (clinic, staff)
+    if key not in world.read_targets:
+        world.read_targets[key] = await world.records(clinic, staff)
+    return world.read_targets[key]
 
 
 async def call(world: World, route: str, caller: str, target: Target) -> httpx.Response:
@@ -196,7 +218,8 @@ async def test_every_shifts_route_follows_the_matrix(app, world: World) -> None:
         grants = MATRIX["routes"][route]
         for role in MATRIX["roles"]:
             scope = grants.get(role)
-            inside = await call(world, route, role, await _target(world, role, scope, True))
+            target = await _target(world, route, role, scope, True)
+            inside = await call(world, route, role, target)
             if scope is None:
                 expected = {401} if role == "anonymous" else DENIED - {401}
                 if inside.status_code not in expected:
@@ -205,7 +228,8 @@ async def test_every_shifts_route_follows_the_matrix(app, world: World) -> None:
             if inside.status_code in DENIED:
                 failures.append(f"{route} as {role} ({scope}): {inside.status_code} {inside.text}")
             if scope in ("own", "clinic") and _scoped(route):
-                outside = await call(world, route, role, await _target(world, role, scope, False))
+                aimed = await _target(world, route, role, scope, False)
+                outside = await call(world, route, role, aimed)
                 refused = {403} if _listing(route) else DENIED  # a list: never 200 empty
                 if outside.status_code not in refused:
                     failures.append(f"{route} as {role} outside its {scope}: {outside.status_code}")
