@@ -31,8 +31,11 @@ SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
 class Stack:
     """A running `clinic-stack` in its own state folder and ports."""
 
-    def __init__(self, state_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, state_dir: Path, extra_env: dict[str, str] | None = None, *, demo: bool = True
+    ) -> None:
         self.state_dir = state_dir
+        self.demo = demo
         # The gateway, the five services, the gateway's metrics, PostgreSQL, the broker.
         base = _free_block(9)
         self.gateway_port, self.postgres_port, self.kafka_port = base, base + 7, base + 8
@@ -53,6 +56,7 @@ class Stack:
             str(self.postgres_port),
             "--kafka-port",
             str(self.kafka_port),
+            *([] if self.demo else ["--no-demo"]),
         ]
         self.output = open(self.state_dir.parent / "clinic-stack.out", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(

@@ -36,6 +36,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, broker: TansuBroker) -> Iter
         tmp_path_factory.mktemp("outage") / "state",
         # An external broker is assumed to be Apache Kafka; Tansu has no idempotent producers.
         {"KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers, "KAFKA_ENABLE_IDEMPOTENCE": "false"},
+        demo=False,  # its clinics are its own
     )
     stack.start()
     yield stack

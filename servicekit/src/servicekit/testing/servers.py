@@ -68,6 +68,11 @@ def docker_available(timeout: float = 3.0) -> bool:
     return bool(answer and answer[0])
 
 
+# A test server throws its data away: it need not survive a crash, so it does not flush
+# WAL to disk at each commit (two test workers and their stacks share one slow disk).
+_FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
 async def start_postgres() -> PostgresServer:
     """A PostgreSQL server for this test session."""
     from servicekit.db import asyncpg_dsn
@@ -118,7 +123,9 @@ async def _embedded_postgres() -> PostgresServer:
 
     root = Path(tempfile.mkdtemp(prefix="servicekit-pg-"))
     for attempt in range(3):
-        server = EmbeddedPostgres(root / "data", free_port(), log_path=root / "postgres.log")
+        server = EmbeddedPostgres(
+            root / "data", free_port(), log_path=root / "postgres.log", server_settings=_FAST
+        )
         try:
             await server.start()
             break
