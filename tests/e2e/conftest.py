@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -150,15 +150,32 @@ def _zombie(pid: int) -> bool:
         return True
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """One stack per test process for the modules that need no special one: a start costs
-    tens of seconds on a busy machine. Modules that break their stack start their own."""
-    stack = Stack(tmp_path_factory.mktemp("stack") / "state")
-    stack.start()
-    yield stack
-    if stack.process and stack.process.poll() is None:
-        stack.stop()
+# The stack modules share, while this test process runs them one after another.
+_shared: list[Stack] = []
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    """One stack for consecutive modules that need no special one: a start costs tens of
+    seconds on a busy machine. Modules that break their stack define their own `stack`."""
+    if not _shared or _shared[0].process is None or _shared[0].process.poll() is not None:
+        _shared[:] = [Stack(tmp_path_factory.mktemp("stack") / "state")]
+        _shared[0].start()
+    return _shared[0]
+
+
+def _on_shared_stack(item: pytest.Item | None) -> bool:
+    module = getattr(item, "module", None)
+    return item is not None and "stack" in item.fixturenames and not hasattr(module, "stack")
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop the shared stack once the next test does not use it: an idle stack still costs
+    a third of a core, which the other tests of this process need."""
+    if _shared and _on_shared_stack(item) and not _on_shared_stack(nextitem):
+        shared = _shared.pop()
+        if shared.process is not None and shared.process.poll() is None:
+            shared.stop()
 
 
 @pytest.fixture

@@ -250,6 +250,9 @@ async def waiting_on_a_lock(session) -> None:  # type: ignore[no-untyped-def]
     )
     while (await session.execute(query)).scalar_one() == 0:
         assert time.monotonic() < deadline, "the refresh never waited on the user's row"
+        # Activity is read once per transaction unless the snapshot is dropped: without this,
+        # a first look taken before the refresh got there would be all this loop ever sees.
+        await session.execute(text("SELECT pg_stat_clear_snapshot()"))
         await asyncio.sleep(0.02)
 
 
