@@ -186,6 +186,7 @@ async def test_a_failed_migration_stops_it_with_the_migration_output(
     assert await run.exit_code() == 1
     assert "migration of charlie failed with exit code 3" in run.output()
     assert "boom: charlie migration fails on purpose" in run.output()
+    assert "Traceback" not in run.output()  # told, not dumped
 
 
 async def test_a_service_that_never_gets_ready_is_named_with_its_log(

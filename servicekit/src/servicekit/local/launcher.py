@@ -97,10 +97,8 @@ class LocalStack:
             for spec in self.plan.services
         }
         envs[self.plan.gateway.name] = self.plan.gateway_env(common)
-        with self._phase("migrations"):  # one schema each: they do not wait on one another
-            async with asyncio.TaskGroup() as migrations:
-                for spec in self.plan.services:
-                    migrations.create_task(self._migrate(spec, envs[spec.name]))
+        with self._phase("migrations"):
+            await self._migrate_all(envs)
         for spec in [*self.plan.services, self.plan.gateway]:
             process = ServiceProcess(
                 spec.name,
@@ -233,6 +231,15 @@ class LocalStack:
     async def _ensure_topics(self) -> None:
         await ensure_topics(self._kafka, self.topics)
         self.report(f"topics ensured on {self._kafka} ({len(self.topics)})")
+
+    async def _migrate_all(self, envs: dict[str, dict[str, str]]) -> None:
+        """Every service's migrations side by side: one schema each, none waits on another."""
+        try:
+            async with asyncio.TaskGroup() as migrations:
+                for spec in self.plan.services:
+                    migrations.create_task(self._migrate(spec, envs[spec.name]))
+        except ExceptionGroup as failed:  # the first failure, told as the others are
+            raise failed.exceptions[0] from None
 
     async def _migrate(self, spec: ServiceSpec, env: dict[str, str]) -> None:
         if spec.migrate_command is None:
