@@ -9,11 +9,9 @@ only the monitoring namespace may reach it), and the public port answers 404 for
 from __future__ import annotations
 
 import socket
-import threading
-import time
 
-import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from servicekit.threaded_server import ThreadedServer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,31 +35,16 @@ class MetricsServer:
     def __init__(self, host: str, port: int) -> None:
         # Bound now, so a taken port stops the gateway at start with the reason; 0: any free one.
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._socket = socket.create_server((host, port), family=family)
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            metrics_app(), log_config=None, access_log=False, lifespan="off", server_header=False
+        self._server = ThreadedServer(
+            metrics_app(), socket.create_server((host, port), family=family), name="gateway-metrics"
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            name="gateway-metrics",
-            daemon=True,  # never keeps a stopping gateway alive
-        )
+        self.port: int = self._server.port
 
     def start(self) -> MetricsServer:
         """Serve, returning once the server accepts connections."""
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the metrics server on port {self.port} did not start")
-            time.sleep(0.01)
+        self._server.start(STARTUP_SECONDS)
         return self
 
     def stop(self) -> None:
         """Stop serving and release the port."""
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        self._server.stop()

@@ -15,13 +15,12 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-import uvicorn
+from servicekit.threaded_server import ThreadedServer
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
@@ -55,20 +54,10 @@ class FakeApiServer:
         self._failures: deque[ScriptedFailure] = deque()
         self._delays: deque[float] = deque()
         # Bound before the thread starts, so the port is known and nobody can take it meanwhile.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            Starlette(routes=routes),
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            server_header=False,
+        self._server = ThreadedServer(
+            Starlette(routes=routes), socket.create_server(("127.0.0.1", 0)), name="fake-api"
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
+        self.port: int = self._server.port
 
     @property
     def url(self) -> str:
@@ -77,19 +66,12 @@ class FakeApiServer:
 
     def start(self) -> Self:
         """Serve; returns once the server accepts connections."""
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"fake API on port {self.port} did not start")
-            time.sleep(0.01)
+        self._server.start(STARTUP_DEADLINE_SECONDS)
         return self
 
     def stop(self) -> None:
         """Stop serving; the port then refuses connections."""
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        self._server.stop()
 
     def fail_with(self, count: int, failure: ScriptedFailure) -> None:
         """Answer the next `count` requests with `failure`."""
@@ -117,7 +99,7 @@ class FakeApiServer:
             seconds = self.latency_seconds + (self._delays.popleft() if self._delays else 0.0)
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
-        while not self._server.should_exit and (left := end - loop.time()) > 0:
+        while not self._server.stopping and (left := end - loop.time()) > 0:
             await asyncio.sleep(min(left, PAUSE_SLICE_SECONDS))
 
     def __enter__(self) -> Self:
