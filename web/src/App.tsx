@@ -1,0 +1,24 @@
+import { Route, Routes } from "react-router";
+
+import { Layout } from "./components/Layout";
+import { deskRoutes } from "./features/desk/routes";
+import { patientRoutes } from "./features/patient/routes";
+import { providerRoutes } from "./features/provider/routes";
+import { Home } from "./pages/Home";
+import { NotFound } from "./pages/NotFound";
+import { SignIn } from "./pages/SignIn";
+
+export function App() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<Home />} />
+        <Route path="sign-in" element={<SignIn />} />
+        {patientRoutes}
+        {deskRoutes}
+        {providerRoutes}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,85 @@
+/** The frame of every page: header with language and account, navigation by role, content. */
+import { Anchor, AppShell, Burger, Button, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { useTranslation } from "react-i18next";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+
+import { useAuth } from "../auth/AuthProvider";
+import { deskNav } from "../features/desk/nav";
+import { patientNav } from "../features/patient/nav";
+import { providerNav } from "../features/provider/nav";
+import { LanguageSwitch } from "./LanguageSwitch";
+
+const NAV = [...patientNav, ...deskNav, ...providerNav];
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { user, signOut } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const items = NAV.filter((item) => item.visible(user));
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={items.length ? { width: 220, breakpoint: "sm", collapsed: { mobile: !opened } } : undefined}
+      padding="md"
+    >
+      <a href="#main" className="skip-link">
+        {t("app.skip")}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            {items.length > 0 && (
+              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("app.menu")} />
+            )}
+            <Anchor component={Link} to="/" fw={700} c="teal.9" underline="never">
+              {t("app.name")}
+            </Anchor>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            {user ? (
+              <Button
+                variant="subtle"
+                size="xs"
+                onClick={() => void signOut().then(() => navigate("/"))}
+              >
+                {t("auth.signOut")}
+                <VisuallyHidden>{user.full_name}</VisuallyHidden>
+              </Button>
+            ) : (
+              <Button component={Link} to="/sign-in" size="xs" variant="light">
+                {t("auth.signIn")}
+              </Button>
+            )}
+          </Group>
+        </Group>
+      </AppShell.Header>
+      {items.length > 0 && (
+        <AppShell.Navbar p="xs" aria-label={t("app.navigation")} component="nav">
+          {user && (
+            <Text size="sm" c="dimmed" px="sm" pb="xs" truncate>
+              {user.full_name}
+            </Text>
+          )}
+          {items.map((item) => (
+            <NavLink
+              key={item.to}
+              component={Link}
+              to={item.to}
+              label={t(item.label as never)}
+              active={location.pathname === item.to || location.pathname.startsWith(`${item.to}/`)}
+              onClick={close}
+            />
+          ))}
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main id="main">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

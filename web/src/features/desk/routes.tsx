@@ -1,0 +1,2 @@
+/** The desk screens, mounted under the app's layout. */
+export const deskRoutes = <></>;

@@ -1,0 +1,2 @@
+/** The patient screens, mounted under the app's layout. */
+export const patientRoutes = <></>;

@@ -1,0 +1,2 @@
+/** The provider screens, mounted under the app's layout. */
+export const providerRoutes = <></>;

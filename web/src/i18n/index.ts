@@ -1,0 +1,71 @@
+/**
+ * English, Swahili and French, the languages the message templates have. Every namespace is
+ * bundled (a few KB) so switching language costs no request and works offline.
+ */
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+
+import commonEn from "./locales/en/common.json";
+import commonFr from "./locales/fr/common.json";
+import commonSw from "./locales/sw/common.json";
+import deskEn from "./locales/en/desk.json";
+import deskFr from "./locales/fr/desk.json";
+import deskSw from "./locales/sw/desk.json";
+import patientEn from "./locales/en/patient.json";
+import patientFr from "./locales/fr/patient.json";
+import patientSw from "./locales/sw/patient.json";
+import providerEn from "./locales/en/provider.json";
+import providerFr from "./locales/fr/provider.json";
+import providerSw from "./locales/sw/provider.json";
+
+export const LANGUAGES = ["en", "sw", "fr"] as const;
+export type Language = (typeof LANGUAGES)[number];
+const STORAGE_KEY = "clinic.language";
+
+export const resources = {
+  en: { common: commonEn, patient: patientEn, desk: deskEn, provider: providerEn },
+  sw: { common: commonSw, patient: patientSw, desk: deskSw, provider: providerSw },
+  fr: { common: commonFr, patient: patientFr, desk: deskFr, provider: providerFr },
+} as const;
+
+export function asLanguage(value: string | null | undefined): Language | null {
+  const base = (value ?? "").toLowerCase().split("-")[0];
+  return (LANGUAGES as readonly string[]).includes(base ?? "") ? (base as Language) : null;
+}
+
+function initialLanguage(): Language {
+  const stored = asLanguage(localStorage.getItem(STORAGE_KEY));
+  if (stored) {
+    return stored;
+  }
+  for (const candidate of navigator.languages ?? [navigator.language]) {
+    const language = asLanguage(candidate);
+    if (language) {
+      return language;
+    }
+  }
+  return "en";
+}
+
+/** Switch the language and remember it on this device. */
+export async function setLanguage(language: Language): Promise<void> {
+  localStorage.setItem(STORAGE_KEY, language);
+  await i18n.changeLanguage(language);
+}
+
+i18n.on("languageChanged", (language) => {
+  document.documentElement.lang = language;
+});
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: initialLanguage(),
+  fallbackLng: "en",
+  defaultNS: "common",
+  ns: ["common", "patient", "desk", "provider"],
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+document.documentElement.lang = i18n.language;
+
+export default i18n;

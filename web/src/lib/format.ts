@@ -1,0 +1,69 @@
+/**
+ * Dates, times and numbers through Intl, in the user's language and the clinic's zone. An
+ * instant is always shown in the zone of the clinic where it happens, never the device's.
+ */
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(language: string, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language}|${zone}|${JSON.stringify(options)}`;
+  let format = cache.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { ...options, timeZone: zone });
+    cache.set(key, format);
+  }
+  return format;
+}
+
+type Instant = string | Date;
+
+const asDate = (value: Instant): Date => (typeof value === "string" ? new Date(value) : value);
+
+export function formatTime(value: Instant, zone: string, language: string): string {
+  return formatter(language, zone, { hour: "numeric", minute: "2-digit" }).format(asDate(value));
+}
+
+export function formatDate(value: Instant, zone: string, language: string): string {
+  return formatter(language, zone, { weekday: "long", day: "numeric", month: "long" }).format(asDate(value));
+}
+
+export function formatShortDate(value: Instant, zone: string, language: string): string {
+  return formatter(language, zone, { weekday: "short", day: "numeric", month: "short" }).format(asDate(value));
+}
+
+export function formatDateTime(value: Instant, zone: string, language: string): string {
+  return formatter(language, zone, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  }).format(asDate(value));
+}
+
+export function formatNumber(value: number, language: string): string {
+  return new Intl.NumberFormat(language).format(value);
+}
+
+/** The device's own zone. */
+export function deviceZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Whether a time shown in `zone` would read differently on this device's clock. */
+export function zoneDiffers(zone: string, at: Instant = new Date()): boolean {
+  const probe = { hour: "numeric", minute: "numeric", day: "numeric" } as const;
+  return formatter("en", zone, probe).format(asDate(at)) !== formatter("en", deviceZone(), probe).format(asDate(at));
+}
+
+/** The zone's name in the user's language, e.g. "East Africa Time" or "heure normale d'Afrique de l'Est". */
+export function zoneName(zone: string, language: string, at: Instant = new Date()): string {
+  const parts = formatter(language, zone, { timeZoneName: "long" }).formatToParts(asDate(at));
+  return parts.find((part) => part.type === "timeZoneName")?.value ?? zone;
+}
+
+/** The clinic-local calendar day (YYYY-MM-DD) of an instant. */
+export function localDay(value: Instant, zone: string): string {
+  return formatter("en-CA", zone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(asDate(value));
+}
