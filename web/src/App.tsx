@@ -1,6 +1,8 @@
 import { Route, Routes } from "react-router";
 
 import { Layout } from "./components/Layout";
+import { accountRoutes } from "./features/account/routes";
+import { clinicRoutes } from "./features/clinic/routes";
 import { deskRoutes } from "./features/desk/routes";
 import { patientRoutes } from "./features/patient/routes";
 import { providerRoutes } from "./features/provider/routes";
@@ -15,7 +17,9 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="sign-in" element={<SignIn />} />
         {patientRoutes}
+        {accountRoutes}
         {deskRoutes}
+        {clinicRoutes}
         {providerRoutes}
         <Route path="*" element={<NotFound />} />
       </Route>

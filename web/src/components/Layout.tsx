@@ -5,12 +5,14 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
+import { accountNav } from "../features/account/nav";
+import { clinicNav } from "../features/clinic/nav";
 import { deskNav } from "../features/desk/nav";
 import { patientNav } from "../features/patient/nav";
 import { providerNav } from "../features/provider/nav";
 import { LanguageSwitch } from "./LanguageSwitch";
 
-const NAV = [...patientNav, ...deskNav, ...providerNav];
+const NAV = [...patientNav, ...accountNav, ...deskNav, ...clinicNav, ...providerNav];
 
 export function Layout() {
   const { t } = useTranslation();

@@ -5,6 +5,12 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
+import accountEn from "./locales/en/account.json";
+import accountFr from "./locales/fr/account.json";
+import accountSw from "./locales/sw/account.json";
+import clinicEn from "./locales/en/clinic.json";
+import clinicFr from "./locales/fr/clinic.json";
+import clinicSw from "./locales/sw/clinic.json";
 import commonEn from "./locales/en/common.json";
 import commonFr from "./locales/fr/common.json";
 import commonSw from "./locales/sw/common.json";
@@ -23,9 +29,9 @@ export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = "clinic.language";
 
 export const resources = {
-  en: { common: commonEn, patient: patientEn, desk: deskEn, provider: providerEn },
-  sw: { common: commonSw, patient: patientSw, desk: deskSw, provider: providerSw },
-  fr: { common: commonFr, patient: patientFr, desk: deskFr, provider: providerFr },
+  en: { common: commonEn, patient: patientEn, desk: deskEn, provider: providerEn, account: accountEn, clinic: clinicEn },
+  sw: { common: commonSw, patient: patientSw, desk: deskSw, provider: providerSw, account: accountSw, clinic: clinicSw },
+  fr: { common: commonFr, patient: patientFr, desk: deskFr, provider: providerFr, account: accountFr, clinic: clinicFr },
 } as const;
 
 export function asLanguage(value: string | null | undefined): Language | null {
@@ -62,7 +68,7 @@ void i18n.use(initReactI18next).init({
   lng: initialLanguage(),
   fallbackLng: "en",
   defaultNS: "common",
-  ns: ["common", "patient", "desk", "provider"],
+  ns: ["common", "patient", "account", "desk", "clinic", "provider"],
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
 });

@@ -1,0 +1,2 @@
+/** The account screens, mounted under the app's layout. */
+export const accountRoutes = <></>;

@@ -1,0 +1,3 @@
+import type { NavItem } from "../../components/nav";
+
+export const clinicNav: NavItem[] = [];

@@ -1,0 +1,2 @@
+/** The clinic screens, mounted under the app's layout. */
+export const clinicRoutes = <></>;
