@@ -43,6 +43,10 @@ def _unshadow_gateway_package() -> None:
 _unshadow_gateway_package()
 
 ISSUER, AUDIENCE = "test-identity", "test-api"
+ROTATED_SESSION_COOKIE = (
+    "clinic_refresh=rt_next; HttpOnly; Max-Age=2592000; Path=/v1/auth/session; SameSite=strict;"
+    " Secure"
+)
 STARTUP_DEADLINE_SECONDS = 15.0
 ECHO_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -206,6 +210,13 @@ def identity_routes(upstream: Upstream, jwks: dict[str, Any]) -> APIRouter:
     )
     async def read_user(user_id: str) -> Any:
         return {"user_id": user_id}
+
+    @router.post("/v1/auth/session/refresh")
+    async def rotate_session_cookie(request: Request) -> JSONResponse:
+        # As identity does: reads the session cookie, answers with the next one.
+        response = JSONResponse({"cookie": request.headers.get("cookie")})
+        response.headers.append("Set-Cookie", ROTATED_SESSION_COOKIE)
+        return response
 
     @router.get("/v1/clinics/{clinic_id}/coverage")
     async def not_identitys(clinic_id: str) -> dict[str, str]:

@@ -85,6 +85,8 @@ def test_another_scheme_than_bearer_is_no_token(
         ("POST", "/v1/auth/token"),
         ("POST", "/v1/auth/refresh"),
         ("GET", "/v1/auth/password-policy"),
+        ("POST", "/v1/auth/session"),
+        ("POST", "/v1/auth/session/logout"),
     ],
 )
 def test_sign_up_and_sign_in_need_no_token(anonymous: httpx.Client, method: str, path: str) -> None:

@@ -96,3 +96,13 @@ def test_another_origin_gets_no_allow_origin(
     response = browser.get("/v1/slots", headers=headers)
     assert response.status_code == 200  # the browser, not the gateway, withholds the body
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_no_origin_may_send_the_web_apps_csrf_header(browser: httpx.Client, marker: str) -> None:
+    # identity's cookie routes require X-Requested-With: a page of another origin, even an
+    # allowed one, cannot get past this preflight to send it with the session cookie.
+    headers = {**preflight(APP, marker), "Access-Control-Request-Headers": "x-requested-with"}
+    response = browser.options("/v1/auth/session/refresh", headers=headers)
+    assert response.status_code == 403
+    assert response.json()["type"] == "urn:clinic:problem:cors-not-allowed"
+    assert "access-control-allow-origin" not in response.headers

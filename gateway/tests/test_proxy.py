@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from .conftest import TokenFactory, Upstream
+from .conftest import ROTATED_SESSION_COOKIE, TokenFactory, Upstream
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -100,6 +100,19 @@ def test_hop_by_hop_response_headers_are_stripped(user_client: httpx.Client) -> 
     assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
     assert len(response.headers.get_list("x-request-id")) == 1
     assert len(response.headers.get_list("date")) == 1
+
+
+def test_the_session_cookie_crosses_the_gateway_both_ways(
+    client: httpx.Client, gateway_url: str
+) -> None:
+    headers = {"Cookie": "clinic_refresh=rt_old", "X-Requested-With": "clinic-web"}
+    response = client.post("/v1/auth/session/refresh", headers=headers)  # public: no token
+    assert response.status_code == 200, response.text
+    assert response.json()["cookie"] == "clinic_refresh=rt_old"
+    assert response.headers.get_list("set-cookie") == [ROTATED_SESSION_COOKIE]
+    # The gateway kept nothing of it: another caller's request carries no cookie upstream.
+    with httpx.Client(base_url=gateway_url, trust_env=False, timeout=20) as stranger:
+        assert stranger.post("/v1/auth/session/refresh").json()["cookie"] is None
 
 
 def test_forwarding_headers_name_the_caller(user_client: httpx.Client, gateway_url: str) -> None:

@@ -96,6 +96,9 @@ def test_every_service_has_routes() -> None:
         ("POST", "/v1/auth/register"),
         ("POST", "/v1/auth/token"),
         ("post", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/session"),
+        ("POST", "/v1/auth/session/refresh"),
+        ("POST", "/v1/auth/session/logout"),
         ("GET", "/v1/auth/password-policy"),
         ("GET", "/.well-known/jwks.json"),
         ("HEAD", "/.well-known/jwks.json"),
@@ -120,6 +123,8 @@ def test_public_paths(method: str, path: str) -> None:
         ("POST", "/v1/auth/password-policy"),  # public for reading only
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/tokens"),  # whole segments, not characters
+        ("GET", "/v1/auth/session"),  # public for POST only
+        ("POST", "/v1/auth/sessions"),
         ("POST", "/v1/authx/token"),
         ("DELETE", "/.well-known/jwks.json"),
         ("GET", "/v1/webhooksx"),

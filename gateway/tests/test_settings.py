@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from gateway.settings import Settings
 
@@ -65,3 +67,12 @@ def test_the_user_rate_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_RATE_LIMIT_USER_BURST", "5")
     settings = Settings()
     assert (settings.rate_limit_user_per_minute, settings.rate_limit_user_burst) == (30, 5)
+
+
+def test_the_web_app_folder_is_optional(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("GATEWAY_WEB_DIR", raising=False)
+    assert Settings().web_dir is None  # no web app: / is a 404 as before
+    monkeypatch.setenv("GATEWAY_WEB_DIR", "")
+    assert Settings().web_dir is None
+    monkeypatch.setenv("GATEWAY_WEB_DIR", str(tmp_path))
+    assert Settings().web_dir == tmp_path

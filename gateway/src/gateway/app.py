@@ -1,4 +1,5 @@
-"""The gateway app: CORS, rate limits, token check, routing to the owning service, ops."""
+"""The gateway app: CORS, rate limits, token check, routing to the owning service, ops, and
+the web app's files."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response
 from servicekit.app import OPS_PATHS, install_common
 from servicekit.docs import install_swagger_ui
 from servicekit.logs import configure_logging
@@ -25,6 +26,7 @@ from gateway.resources import GatewayResources, Resources
 from gateway.routes import find_route
 from gateway.settings import Settings
 from gateway.tokens import authenticate
+from gateway.webapp import WebApp, is_app_path
 
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -32,8 +34,12 @@ proxy_router = APIRouter()
 
 
 @proxy_router.api_route("/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
-async def proxy(request: Request, resources: Resources) -> StreamingResponse:
-    """Check the caller's token and budget, then hand the request to the owning service."""
+async def proxy(request: Request, resources: Resources) -> Response:
+    """The web app's files; else check the caller's token and budget, then hand the request
+    to the owning service."""
+    web_app: WebApp | None = request.app.state.web_app
+    if web_app is not None and is_app_path(request.scope["path"]):
+        return web_app.answer(request)
     route = find_route(request.scope["path"])
     if route is None:
         raise NotFound(f"No service serves {request.scope['path']}.")
@@ -71,6 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.web_app = web_app = WebApp.load(settings.web_dir) if settings.web_dir else None
+    unlimited = frozenset(path for path in OPS_PATHS if path != "/metrics")  # 404 here
+
+    def exempt(path: str) -> bool:
+        # The app's files come from memory and cost no service anything; counting them would
+        # spend a clinic's shared address on page loads (a dozen files each) instead of its work.
+        return path in unlimited or (web_app is not None and is_app_path(path))
+
     limiter = TokenBucketLimiter(
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
@@ -80,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RateLimitMiddleware,
         limiter=limiter,
-        exempt_paths=[path for path in OPS_PATHS if path != "/metrics"],  # 404 here
+        exempt=exempt,
         trust_forwarded_for=settings.trust_forwarded_for,
     )
     app.include_router(ops.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -105,23 +105,24 @@ class TokenBucketLimiter:
 
 
 class RateLimitMiddleware:
-    """Refuses requests over the caller's budget with 429 problem+json; ops paths are exempt."""
+    """Refuses requests over the caller's budget with 429 problem+json; paths for which
+    `exempt(path)` holds (ops endpoints, the web app's files) spend nothing."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         limiter: TokenBucketLimiter,
-        exempt_paths: Iterable[str],
+        exempt: Callable[[str], bool],
         trust_forwarded_for: bool,
     ) -> None:
         self.app = app
         self.limiter = limiter
-        self.exempt_paths = frozenset(exempt_paths)
+        self.exempt = exempt
         self.trust_forwarded_for = trust_forwarded_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt_paths:
+        if scope["type"] != "http" or self.exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         peer = scope["client"][0] if scope.get("client") else "unknown"

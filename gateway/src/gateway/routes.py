@@ -77,6 +77,9 @@ PUBLIC_ROUTES: tuple[PublicRoute, ...] = (
     PublicRoute(POST, "/v1/auth/register"),
     PublicRoute(POST, "/v1/auth/token"),
     PublicRoute(POST, "/v1/auth/refresh"),
+    # The web app's sessions (and /refresh, /logout below it): the refresh token is a cookie,
+    # and signing out must work once the access token has expired.
+    PublicRoute(POST, "/v1/auth/session"),
     PublicRoute(READ, "/v1/auth/password-policy"),
     PublicRoute(READ, "/.well-known/jwks.json"),
     # SMS / WhatsApp providers call these; notify checks the provider's signature instead.

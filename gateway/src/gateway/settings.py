@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator
@@ -38,6 +39,8 @@ class Settings(CommonSettings):
     openapi_cache_seconds: float = Field(60.0, ge=0)
     # NoDecode: the environment value is split below, so a JSON list and "a,b" both work.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The built web app (Vite's dist: index.html, assets/), served at `/`; unset: none.
+    web_dir: Path | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -4,8 +4,9 @@ Every answer: `X-Content-Type-Options: nosniff` (a JSON body is never run as a s
 and `Referrer-Policy: no-referrer`. Answers of the API (`/v1/...`, the JWKS, the OpenAPI
 document, health and metrics) also get `Cache-Control: no-store` (they carry personal data and
 tokens: no browser or proxy may keep them), `X-Frame-Options: DENY` and a Content-Security-Policy
-that lets them load and run nothing and never be framed. Other paths (Swagger UI, which sets its
-own policy, and the web app a later release serves at `/`) get no CSP from here.
+that lets them load and run nothing and never be framed. Other paths get no CSP from here:
+Swagger UI sets its own (`servicekit.docs`), and the gateway, which alone knows which paths are
+the web app's, gives the app's answers `WEB_APP_POLICY` (`gateway.webapp`).
 
 A header the answer already has is left alone, never added twice: a route may choose its own
 caching, and through the gateway a service's headers arrive once, as the service set them.
@@ -19,6 +20,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 API_PREFIXES = ("/v1", "/.well-known")
 API_PATHS = frozenset({"/openapi.json", "/healthz", "/readyz", "/metrics"})
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# The web app: only its own scripts (no inline ones, no eval) and its own origin to talk to.
+# Inline styles are allowed because Mantine writes its CSS variables into style elements and
+# attributes at run time; an injected style cannot run code, and img-src / font-src 'self'
+# keep it from carrying anything off to another origin.
+WEB_APP_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 EVERY_ANSWER = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
 API_ANSWER = (

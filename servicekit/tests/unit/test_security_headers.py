@@ -13,7 +13,12 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from servicekit.docs import install_swagger_ui
 from servicekit.problems import NotFound, install_problem_handlers
-from servicekit.security_headers import API_POLICY, SecurityHeadersMiddleware, is_api_path
+from servicekit.security_headers import (
+    API_POLICY,
+    WEB_APP_POLICY,
+    SecurityHeadersMiddleware,
+    is_api_path,
+)
 
 API_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -122,3 +127,14 @@ async def test_swagger_ui_allows_its_own_inline_script_by_hash_and_nothing_else(
         loaded = await client.get(asset)
         assert loaded.status_code == 200, asset
         assert once(loaded, "x-content-type-options") == "nosniff"
+
+
+def test_the_web_apps_policy_runs_only_its_own_scripts() -> None:
+    directives = dict(d.strip().split(" ", 1) for d in WEB_APP_POLICY.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"  # no inline script, no eval
+    assert directives["style-src"] == "'self' 'unsafe-inline'"  # Mantine's CSS variables
+    assert directives["img-src"] == "'self' data:"
+    assert directives["connect-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ async def _body(world: World, route: str, target: Target) -> dict[str, Any] | No
     bodies: dict[str, dict[str, Any]] = {
         "POST /v1/auth/register": {"full_name": "New", "phone": phone(), "password": PASSWORD},
         "POST /v1/auth/token": {"username": world.patient_phone, "password": PASSWORD},
+        "POST /v1/auth/session": {"username": world.patient_phone, "password": PASSWORD},
         "POST /v1/auth/logout": {"refresh_token": "rt_not-a-real-one"},
         "PATCH /v1/me": {"preferred_language": "en"},
         "POST /v1/me/password": {"current_password": PASSWORD, "new_password": PASSWORD},
@@ -106,6 +108,19 @@ async def _body(world: World, route: str, target: Target) -> dict[str, Any] | No
         )
         return {"refresh_token": pair.json()["refresh_token"]}
     return bodies.get(route)
+
+
+async def _web_app_headers(world: World, route: str) -> dict[str, str]:
+    """What the web app sends to its session routes: its header, and the cookie a sign-in set."""
+    if not route.startswith("POST /v1/auth/session"):
+        return {}
+    headers = {"X-Requested-With": "clinic-web"}
+    if route == "POST /v1/auth/session/refresh":
+        body = {"username": world.patient_phone, "password": PASSWORD}
+        signed_in = await world.client.post("/v1/auth/session", json=body, headers=headers)
+        cookie = SimpleCookie(signed_in.headers["set-cookie"])["clinic_refresh"].value
+        headers["Cookie"] = f"clinic_refresh={cookie}"
+    return headers
 
 
 async def _target(
@@ -146,7 +161,7 @@ async def call(world: World, route: str, caller: Caller, target: Target) -> int:
         _path(template, target),
         json=await _body(world, route, target),
         params=query,
-        headers=caller.headers,
+        headers={**caller.headers, **await _web_app_headers(world, route)},
     )
     if route == "POST /v1/me/password" and response.status_code == 204 and caller.username:
         # A password change ends every session of the caller, this one too: sign in again.

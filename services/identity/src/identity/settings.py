@@ -1,7 +1,7 @@
 """Settings of the identity service (environment variables prefixed IDENTITY_)."""
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -28,3 +28,11 @@ class Settings(ServiceSettings):
     login_address_max_failures: int = Field(30, ge=1)
     login_failure_window_seconds: int = Field(900, ge=1)
     login_lockout_seconds: int = Field(900, ge=1)
+    # The web app's refresh cookie (auth/session_routes.py). `auto`: Secure unless the browser
+    # came over plain HTTP to a loopback host (the local stack); `always`: Secure every time.
+    session_cookie_secure: Literal["auto", "always"] = "auto"
+    # Whether X-Forwarded-Proto and -Host name the origin the browser addressed (the cookie's
+    # Secure, the CSRF Origin check). Identity is reached only through the gateway, which
+    # always writes both; switch off if callers can reach identity directly (then the scheme
+    # is uvicorn's, FORWARDED_ALLOW_IPS deciding, and the Host header counts).
+    trust_forwarded_origin: bool = True

@@ -1,4 +1,5 @@
-"""Registration, sign-in, refresh and sign-out routes (the public face of identity)."""
+"""Registration, sign-in, refresh and sign-out routes (the public face of identity); the web
+app's cookie sessions are in session_routes.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from servicekit.runtime import SessionDep
 
 from identity.auth import registration, service
 from identity.auth.schemas import (
+    NO_STORE,
     LogoutRequest,
     PasswordPolicyRead,
     PatientRegister,
@@ -17,13 +19,13 @@ from identity.auth.schemas import (
     TokenPair,
     TokenRequest,
 )
+from identity.auth.session_routes import router as session_router
 from identity.db import Idempotent
 from identity.deps import ClientAddress, Config
 from identity.password_strength import MAX_LENGTH, rules
 from identity.users.schemas import UserRead
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
@@ -102,6 +104,9 @@ async def sign_out(
     """Revoke a refresh token's session, or every session with `everywhere`."""
     await service.sign_out(session=session, actor=caller, data=data, client=client)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+router.include_router(session_router)  # /v1/auth/session: the web app's, with its cookie
 
 
 def _no_store(pair: TokenPair) -> JSONResponse:

@@ -65,12 +65,21 @@ class LogoutRequest(BaseModel):
     everywhere: bool = Field(default=False, description="Revoke every refresh token you hold.")
 
 
-class TokenPair(BaseModel):
-    """An access token (a JWT, at most 15 minutes) and the refresh token that renews it."""
+# Headers of every answer carrying a token: no cache may keep it (RFC 6749 §5.1).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class AccessToken(BaseModel):
+    """An access token (a JWT, at most 15 minutes); the web app's refresh token is a cookie."""
 
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - RFC 6749 token type
     expires_in: int = Field(description="Seconds the access token is valid for.")
+
+
+class TokenPair(AccessToken):
+    """An access token (a JWT, at most 15 minutes) and the refresh token that renews it."""
+
     refresh_token: str = Field(description="Opaque; single use: each refresh returns a new one.")
     refresh_expires_in: int = Field(description="Seconds the refresh token is valid for.")
 

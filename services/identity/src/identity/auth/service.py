@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
+from identity.auth.models import RefreshToken
 from identity.auth.schemas import LogoutRequest, TokenPair, TokenRequest
 from identity.auth.sessions import announce_ended
 from identity.auth.throttle import retry_after_seconds
@@ -149,32 +150,71 @@ async def sign_out(
     if data.everywhere:
         ended, reason = await tokens.revoke_all_of(session, actor.user_id), "signed_out_everywhere"
     elif data.refresh_token is not None:
-        token = data.refresh_token.get_secret_value()
-        ended, reason = await _revoke_own_family(session, actor, token, now), "signed_out"
+        stored = await tokens.by_token_for_update(session, data.refresh_token.get_secret_value())
+        if stored is not None and stored.user_id != actor.user_id:
+            stored = None  # someone else's is left alone, and the answer does not say whose
+        ended, reason = await _revoke_family_of(session, stored, now), "signed_out"
     else:
         raise Problem(
             "Send a refresh_token, or everywhere=true.", status=422, slug="nothing-to-revoke"
         )
-    await announce_ended(session, user_id=actor.user_id, families=ended, reason=reason)
-    await audit.record(
+    await _signed_out(
         session,
-        action="auth.logout",
-        actor_id=actor.user_id,
-        subject_id=actor.user_id,
-        client_address=client,
-        details={"everywhere": data.everywhere},
+        user_id=actor.user_id,
+        ended=ended,
+        reason=reason,
+        client=client,
+        everywhere=data.everywhere,
     )
 
 
-async def _revoke_own_family(
-    session: AsyncSession, actor: Principal, token: str, now: datetime
+async def sign_out_with_refresh_token(
+    *, session: AsyncSession, refresh_token: str, client: str
+) -> None:
+    """End the session a refresh token belongs to, on the strength of the token alone: the web
+    app's cookie, sent when its access token may have expired. A spent token of the session
+    counts too: presented for a refresh, it would end the session all the same."""
+    stored = await tokens.by_token_for_update(session, refresh_token)
+    if stored is None:
+        return  # nothing to end, and nobody to name in the audit log
+    ended = await _revoke_family_of(session, stored, datetime.now(UTC))
+    await _signed_out(
+        session,
+        user_id=stored.user_id,
+        ended=ended,
+        reason="signed_out",
+        client=client,
+        everywhere=False,
+    )
+
+
+async def _revoke_family_of(
+    session: AsyncSession, stored: RefreshToken | None, now: datetime
 ) -> set[UUID]:
-    stored = await tokens.by_token_for_update(session, token)
-    # Someone else's token is left alone, and the answer does not say whose it is.
-    if stored is None or stored.user_id != actor.user_id:
+    if stored is None:
         return set()
     return (
         {stored.family_id} if await tokens.revoke_family(session, stored.family_id, now) else set()
+    )
+
+
+async def _signed_out(
+    session: AsyncSession,
+    *,
+    user_id: UUID,
+    ended: set[UUID],
+    reason: SessionEnd,
+    client: str,
+    everywhere: bool,
+) -> None:
+    await announce_ended(session, user_id=user_id, families=ended, reason=reason)
+    await audit.record(
+        session,
+        action="auth.logout",
+        actor_id=user_id,
+        subject_id=user_id,
+        client_address=client,
+        details={"everywhere": everywhere},
     )
 
 
