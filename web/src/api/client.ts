@@ -48,7 +48,11 @@ const problems: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: window.location.origin });
+export const api = createClient<paths>({
+  baseUrl: window.location.origin,
+  // Looked up at each call, not kept from start-up: tests (msw) and offline mode replace it.
+  fetch: (request) => globalThis.fetch(request),
+});
 api.use(problems, auth); // auth's onResponse runs first, so a retried 401 is judged afresh
 
 export type { paths };

@@ -30,12 +30,15 @@ export function onSessionChange(listener: (signedIn: boolean) => void): () => vo
 
 function adopt(token: AccessToken | null): string | null {
   clearTimeout(refreshTimer);
+  const wasSignedIn = accessToken !== null;
   accessToken = token?.access_token ?? null;
   if (token) {
     const delay = Math.max(5, token.expires_in - REFRESH_MARGIN_SECONDS) * 1000;
     refreshTimer = setTimeout(() => void refreshSession(), delay);
   }
-  listeners.forEach((listener) => listener(accessToken !== null));
+  if (wasSignedIn !== (accessToken !== null)) {
+    listeners.forEach((listener) => listener(accessToken !== null));
+  }
   return accessToken;
 }
 

@@ -11,6 +11,7 @@ export function LanguageSwitch() {
     <NativeSelect
       aria-label={t("language.label")}
       size="xs"
+      w={{ base: 100, xs: 120 }}
       value={asLanguage(i18n.language) ?? "en"}
       onChange={(event) => void setLanguage(asLanguage(event.currentTarget.value) ?? "en")}
       data={LANGUAGES.map((code) => ({ value: code, label: NAMES[code] }))}

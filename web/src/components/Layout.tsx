@@ -21,6 +21,10 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const items = NAV.filter((item) => item.visible(user));
+  // The most specific link is the current one: /provider/shifts is not also "My day" (/provider).
+  const current = items
+    .filter((item) => location.pathname === item.to || location.pathname.startsWith(`${item.to}/`))
+    .reduce<string | null>((best, item) => (best && best.length >= item.to.length ? best : item.to), null);
 
   return (
     <AppShell
@@ -37,7 +41,7 @@ export function Layout() {
             {items.length > 0 && (
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("app.menu")} />
             )}
-            <Anchor component={Link} to="/" fw={700} c="teal.9" underline="never">
+            <Anchor component={Link} to="/" fw={700} c="teal.9" underline="never" truncate="end" maw={{ base: 130, xs: 300 }}>
               {t("app.name")}
             </Anchor>
           </Group>
@@ -47,6 +51,7 @@ export function Layout() {
               <Button
                 variant="subtle"
                 size="xs"
+                px={6}
                 onClick={() => void signOut().then(() => navigate("/"))}
               >
                 {t("auth.signOut")}
@@ -63,7 +68,7 @@ export function Layout() {
       {items.length > 0 && (
         <AppShell.Navbar p="xs" aria-label={t("app.navigation")} component="nav">
           {user && (
-            <Text size="sm" c="dimmed" px="sm" pb="xs" truncate>
+            <Text size="sm" c="gray.7" px="sm" pb="xs" truncate>
               {user.full_name}
             </Text>
           )}
@@ -73,7 +78,8 @@ export function Layout() {
               component={Link}
               to={item.to}
               label={t(item.label as never)}
-              active={location.pathname === item.to || location.pathname.startsWith(`${item.to}/`)}
+              active={item.to === current}
+              variant="filled"
               onClick={close}
             />
           ))}

@@ -1,2 +1,14 @@
-/** The clinic screens, mounted under the app's layout. */
-export const clinicRoutes = <></>;
+/** The clinic screens, mounted under the app's layout; loaded only when staff open one. */
+import { lazy } from "react";
+import { Route } from "react-router";
+
+import { isDesk } from "../../auth/roles";
+import { LazyScreen } from "./LazyScreen";
+
+const Waitlist = lazy(() => import("./Waitlist"));
+
+export const clinicRoutes = (
+  <>
+    <Route path="clinic/waitlist" element={<LazyScreen allow={isDesk}><Waitlist /></LazyScreen>} />
+  </>
+);

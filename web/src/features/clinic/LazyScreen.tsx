@@ -1,0 +1,24 @@
+/** A lazily loaded staff screen behind its role check, with a spinner while its code arrives. */
+import { Center, Loader } from "@mantine/core";
+import { type ReactNode, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+
+import type { User } from "../../auth/AuthProvider";
+import { RequireAuth } from "../../components/RequireAuth";
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Center p="xl">
+      <Loader aria-label={t("app.loading")} />
+    </Center>
+  );
+}
+
+export function LazyScreen({ allow, children }: { allow: (user: User) => boolean; children: ReactNode }) {
+  return (
+    <RequireAuth allow={allow}>
+      <Suspense fallback={<Loading />}>{children}</Suspense>
+    </RequireAuth>
+  );
+}
