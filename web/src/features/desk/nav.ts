@@ -1,3 +1,7 @@
+import { isDesk } from "../../auth/roles";
 import type { NavItem } from "../../components/nav";
 
-export const deskNav: NavItem[] = [];
+export const deskNav: NavItem[] = [
+  { to: "/desk", label: "desk:nav.day", visible: isDesk },
+  { to: "/desk/patients", label: "desk:nav.patients", visible: isDesk },
+];

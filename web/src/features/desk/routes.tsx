@@ -1,2 +1,46 @@
-/** The desk screens, mounted under the app's layout. */
-export const deskRoutes = <></>;
+/** The desk screens, mounted under the app's layout; loaded only when a desk person opens them. */
+import { Center, Loader } from "@mantine/core";
+import { lazy, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { Route } from "react-router";
+
+import { isDesk } from "../../auth/roles";
+import { RequireAuth } from "../../components/RequireAuth";
+
+const DeskDay = lazy(() => import("./DeskDay"));
+const DeskPatients = lazy(() => import("./DeskPatients"));
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Center p="xl">
+      <Loader aria-label={t("app.loading")} />
+    </Center>
+  );
+}
+const loading = <Loading />;
+
+export const deskRoutes = (
+  <>
+    <Route
+      path="desk"
+      element={
+        <RequireAuth allow={isDesk}>
+          <Suspense fallback={loading}>
+            <DeskDay />
+          </Suspense>
+        </RequireAuth>
+      }
+    />
+    <Route
+      path="desk/patients"
+      element={
+        <RequireAuth allow={isDesk}>
+          <Suspense fallback={loading}>
+            <DeskPatients />
+          </Suspense>
+        </RequireAuth>
+      }
+    />
+  </>
+);
