@@ -11,17 +11,6 @@ export default defineConfig({
     target: "es2022",
     sourcemap: false,
     chunkSizeWarningLimit: 600,
-    rollupOptions: {
-      output: {
-        // Libraries change less often than screens: a separate file stays cached across releases.
-        manualChunks(id: string) {
-          if (id.includes("node_modules")) {
-            return "vendor";
-          }
-          return undefined;
-        },
-      },
-    },
   },
   server: {
     proxy: { "/v1": gateway, "/.well-known": gateway },
