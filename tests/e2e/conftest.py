@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,22 +20,33 @@ import asyncpg
 import httpx
 import psutil
 import pytest
+import pytest_asyncio
 from identity.keys import KeyRing
 from identity.tokens import issue_access_token
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from servicekit.auth import Membership
 from servicekit.local import demo
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 class Stack:
     """A running `clinic-stack` in its own state folder and ports."""
 
     def __init__(
-        self, state_dir: Path, extra_env: dict[str, str] | None = None, *, demo: bool = True
+        self,
+        state_dir: Path,
+        extra_env: dict[str, str] | None = None,
+        *,
+        demo: bool = True,
+        web: bool = False,
     ) -> None:
         self.state_dir = state_dir
         self.demo = demo
+        # With the web app the stack builds it when stale and the gateway serves it at `/`;
+        # a stack only driven over the API skips even the look at web/dist (--no-web).
+        self.web = web
         # The gateway, the five services, the gateway's metrics, PostgreSQL, the broker.
         base = _free_block(9)
         self.gateway_port, self.postgres_port, self.kafka_port = base, base + 7, base + 8
@@ -57,6 +68,7 @@ class Stack:
             "--kafka-port",
             str(self.kafka_port),
             *([] if self.demo else ["--no-demo"]),
+            *([] if self.web else ["--no-web"]),
         ]
         self.output = open(self.state_dir.parent / "clinic-stack.out", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -110,6 +122,11 @@ class Stack:
         self.output.close()
         return [pid for pid in children if psutil.pid_exists(pid) and not _zombie(pid)]
 
+    def demo_logins(self) -> dict[str, str]:
+        """The demo network's passwords by login (admin@demo.clinic, +254700000001, ...)."""
+        logins: dict[str, str] = json.loads((self.state_dir / "demo-logins.json").read_text())
+        return logins
+
     def admin_dsn(self) -> str:
         password = (self.state_dir / "postgres.password").read_text().strip()
         return f"postgresql://postgres:{password}@127.0.0.1:{self.postgres_port}/clinic"
@@ -157,9 +174,10 @@ _shared: list[Stack] = []
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     """One stack for consecutive modules that need no special one: a start costs tens of
-    seconds on a busy machine. Modules that break their stack define their own `stack`."""
+    seconds on a busy machine. Modules that break their stack define their own `stack`. It
+    serves the web app, so the browser tests share it too."""
     if not _shared or _shared[0].process is None or _shared[0].process.poll() is not None:
-        _shared[:] = [Stack(tmp_path_factory.mktemp("stack") / "state")]
+        _shared[:] = [Stack(tmp_path_factory.mktemp("stack") / "state", web=True)]
         _shared[0].start()
     return _shared[0]
 
@@ -242,3 +260,99 @@ async def wait_for_facts(
 
 def python() -> str:
     return sys.executable
+
+
+# Browser tests: Debian's Chromium driven by Playwright (which never downloads a browser here).
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Nothing but the page under test on the network, and no background work slowing it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+AXE_SCRIPT = REPOSITORY / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPOSITORY / "docs" / "screenshots"
+NewPage = Callable[..., Awaitable[Page]]
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for this test process."""
+    executable = shutil.which(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+    if executable is None:
+        pytest.fail(
+            "Chromium is not installed: run `apt-get install -y chromium` (or set CHROMIUM_PATH)"
+        )
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def new_page(browser: Browser, stack: Stack) -> AsyncIterator[NewPage]:
+    """new_page(PHONE or DESKTOP, locale=..., timezone_id=..., axe=False): a page in a fresh
+    context (no cookies, no storage) whose relative URLs go to the stack's gateway.
+
+    axe=True turns off the page's Content-Security-Policy: the app's policy allows only its
+    own script files, and Playwright injects axe-core as an inline script. Only pages that
+    run axe do so, so every other page still proves the app works under its policy.
+    """
+    contexts: list[BrowserContext] = []
+
+    async def make(
+        device: dict[str, Any] = PHONE,
+        *,
+        locale: str = "en-GB",
+        timezone_id: str = "Africa/Nairobi",
+        axe: bool = False,
+    ) -> Page:
+        context = await browser.new_context(
+            **device,
+            locale=locale,
+            timezone_id=timezone_id,
+            base_url=stack.gateway,
+            bypass_csp=axe,
+        )
+        contexts.append(context)
+        return await context.new_page()
+
+    yield make
+    for context in contexts:
+        await context.close()
+
+
+async def axe_check(page: Page, label: str) -> None:
+    """No serious or critical accessibility violation (axe-core) on the page as it is now."""
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `uv run --frozen clinic-web build` (npm ci)")
+    await page.add_script_tag(path=AXE_SCRIPT)
+    if not await page.evaluate("typeof window.axe === 'object'"):
+        pytest.fail(f"axe-core did not load on {label}: open the page with new_page(..., axe=True)")
+    results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
+        for v in serious
+    )
+    assert not serious, f"accessibility violations on {label}:\n{report}"
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG in docs/screenshots/<name>.png (committed: the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    return path

