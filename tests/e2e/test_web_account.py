@@ -69,7 +69,9 @@ async def test_registering_on_a_phone_signs_in_and_the_session_lasts_until_sign_
     # The rules, from identity's policy, before anything is typed.
     await expect(page.get_by_text("Your password must:")).to_be_visible()
     await expect(page.get_by_text(re.compile("be 12 to 128 characters long"))).to_be_visible()
-    await expect(page.get_by_text(re.compile("not contain your name, phone number"))).to_be_visible()
+    await expect(
+        page.get_by_text(re.compile("not contain your name, phone number"))
+    ).to_be_visible()
     for label in ("Full name", "Mobile phone number", "E-mail (optional)", "Day", "Month", "Year"):
         await expect(page.get_by_label(re.compile(f"^{re.escape(label)}"))).to_be_visible()
     await expect(page.get_by_role("radio", name="English")).to_be_checked()
@@ -78,7 +80,9 @@ async def test_registering_on_a_phone_signs_in_and_the_session_lasts_until_sign_
 
     phone = new_phone()
     await page.get_by_label(re.compile("^Full name")).fill("Wanjiru Kamau")
-    await page.get_by_label(re.compile("^Mobile phone number")).fill(f"{phone[:4]} {phone[4:7]} {phone[7:]}")
+    await page.get_by_label(re.compile("^Mobile phone number")).fill(
+        f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    )
     await page.get_by_label(re.compile("^Day")).fill("7")
     await page.get_by_label(re.compile("^Month")).select_option("3")
     await page.get_by_label(re.compile("^Year")).fill("1990")
@@ -122,13 +126,17 @@ async def test_notification_preferences_are_kept(
     await expect(reminders).to_be_checked()
     await reminders.uncheck()
     await page.get_by_role("button", name="Save").click()
-    await expect(page.get_by_text("Your message settings are saved.")).to_be_visible(timeout=TIMEOUT)
+    await expect(page.get_by_text("Your message settings are saved.")).to_be_visible(
+        timeout=TIMEOUT
+    )
     await page.get_by_role("button", name="Stop all messages").click()
     await expect(page.get_by_text("Messages stopped", exact=True)).to_be_visible(timeout=TIMEOUT)
     await expect(page.get_by_text(re.compile("You stopped all messages on"))).to_be_visible()
 
     await page.reload()
-    await expect(page.get_by_role("radio", name="SMS (text message)")).to_be_checked(timeout=TIMEOUT)
+    await expect(page.get_by_role("radio", name="SMS (text message)")).to_be_checked(
+        timeout=TIMEOUT
+    )
     await expect(
         page.get_by_role("switch", name=re.compile("Reminders before my appointments"))
     ).not_to_be_checked()
