@@ -344,7 +344,7 @@ async def axe_check(page: Page, label: str) -> None:
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}\n    "
-        + "\n    ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
+        + "\n    ".join(_describe(node) for node in v["nodes"])
         for v in serious
     )
     assert not serious, f"accessibility violations on {label}:\n{report}"
@@ -354,5 +354,14 @@ async def screenshot(page: Page, name: str) -> Path:
     """A full-page PNG in docs/screenshots/<name>.png (committed: the README shows them)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Scrolled down, the fixed header would be drawn over the middle of a full-page picture.
+    await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
     return path
+
+
+def _describe(node: dict[str, Any]) -> str:
+    """Where a violation is, its text, and what axe measured (colours and ratio for contrast)."""
+    target = ", ".join(map(str, node["target"]))
+    measured = [check.get("data") for check in node.get("any", []) if check.get("data")]
+    return f"{target}\n      {node.get('html', '')[:160]}\n      {measured}"

@@ -148,7 +148,7 @@ function EntryCard({ entry, clinic }: { entry: Entry; clinic: Clinic | undefined
         )}
         {active && (
           <Group>
-            <Button variant="subtle" color="red.9" size="sm" onClick={open}>
+            <Button variant="subtle" color="red" size="sm" onClick={open}>
               {t("waitlist.leave")}
             </Button>
           </Group>

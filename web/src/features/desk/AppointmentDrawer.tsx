@@ -246,7 +246,7 @@ function Moves({
             <Button
               key={move}
               variant={open === move ? "filled" : "outline"}
-              color={move === "cancel" ? "red.8" : "blue.8"}
+              color={move === "cancel" ? "red.9" : "blue.8"}
               aria-expanded={open === move}
               disabled={busy}
               onClick={() => setOpen(open === move ? null : move)}
@@ -256,7 +256,7 @@ function Moves({
           ) : (
             <Button
               key={move}
-              color={move === "no-show" ? "orange.9" : "teal.8"}
+              color={move === "no-show" ? "red.9" : "teal.9"}
               variant={move === "no-show" ? "outline" : "filled"}
               loading={simple[move].isPending}
               disabled={busy && !simple[move].isPending}

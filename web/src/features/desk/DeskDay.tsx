@@ -404,7 +404,6 @@ function DayGrid({
                   <UnstyledButton
                     key={a.id}
                     onClick={() => onOpen(a.id)}
-                    aria-label={t("day.visitLabel", { time: when, patient, type, status: statusLabel(a.status) })}
                     data-status={a.status}
                     pos="absolute"
                     top={y(block.start) + 1}
@@ -543,12 +542,6 @@ function WeekTable({
                             className="desk-visit"
                             px={4}
                             py={2}
-                            aria-label={t("day.visitLabel", {
-                              time: formatTime(a.starts_at, zone, language),
-                              patient,
-                              type: typeNames[a.type_id] ?? "",
-                              status: statusLabel(a.status),
-                            })}
                             style={{ background: `var(--mantine-color-${color}-1)`, borderLeft: `3px solid var(--mantine-color-${color}-7)`, borderRadius: 3, minHeight: 40 }}
                           >
                             <Text size="xs" fw={700} c={`${color}.9`} lh={1.2}>
@@ -556,6 +549,7 @@ function WeekTable({
                             </Text>
                             <Text size="xs" c="dark.9" lh={1.2} truncate>
                               {patient}
+                              {typeNames[a.type_id] ? ` · ${typeNames[a.type_id]}` : ""}
                             </Text>
                           </UnstyledButton>
                         );

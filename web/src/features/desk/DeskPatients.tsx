@@ -354,7 +354,7 @@ function BookForPatient({ clinic, patient }: { clinic: Clinic; patient: Patient 
       />
       <Stack gap={4}>
         <Group gap="xs">
-          <Button color="teal.8" disabled={!chosenType} loading={book.isPending && walkIn} onClick={() => void submit({ walkIn: true })}>
+          <Button disabled={!chosenType} loading={book.isPending && walkIn} onClick={() => void submit({ walkIn: true })}>
             {t("book.walkIn")}
           </Button>
         </Group>
