@@ -49,6 +49,8 @@ export function Layout() {
             <LanguageSwitch />
             {user ? (
               <Button
+                // On a phone with a menu, sign-out lives in the menu: the header has no room.
+                visibleFrom={items.length ? "sm" : undefined}
                 variant="subtle"
                 size="xs"
                 px={6}
@@ -83,6 +85,14 @@ export function Layout() {
               onClick={close}
             />
           ))}
+          {user && (
+            <NavLink
+              component="button"
+              hiddenFrom="sm"
+              label={t("auth.signOut")}
+              onClick={() => void signOut().then(() => navigate("/"))}
+            />
+          )}
         </AppShell.Navbar>
       )}
       <AppShell.Main id="main">
