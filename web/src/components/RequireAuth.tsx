@@ -13,7 +13,7 @@ export function RequireAuth({ children, allow }: { children: ReactNode; allow?: 
   if (status === "restoring") {
     return (
       <Center p="xl">
-        <Loader aria-label={t("app.loading")} />
+        <Loader role="status" aria-label={t("app.loading")} />
       </Center>
     );
   }

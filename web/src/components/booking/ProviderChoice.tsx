@@ -32,7 +32,7 @@ export function ProviderChoice({
   return (
     <Radio.Group label={t("picker.providerLabel")} value={value} onChange={onChange} name="provider">
       {slots.isPending && slots.fetchStatus !== "idle" ? (
-        <Loader size="sm" aria-label={t("picker.loading")} mt="xs" />
+        <Loader role="status" size="sm" aria-label={t("picker.loading")} mt="xs" />
       ) : (
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs" mt="xs">
           <ChoiceCard value={ANY} label={t("picker.anyProvider")} hint={t("picker.anyProviderHint")} />

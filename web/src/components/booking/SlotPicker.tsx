@@ -111,7 +111,7 @@ export function SlotPicker(props: SlotPickerProps) {
             {t("picker.laterDays")}
           </Button>
         </Group>
-        {overview.isFetching && !overview.data && <Loader size="xs" aria-label={t("picker.loading")} />}
+        {overview.isFetching && !overview.data && <Loader role="status" size="xs" aria-label={t("picker.loading")} />}
       </Radio.Group>
       <ProblemAlert error={overview.error} />
 
@@ -122,7 +122,7 @@ export function SlotPicker(props: SlotPickerProps) {
           </Title>
           {props.notice}
           {times.isPending && times.fetchStatus !== "idle" ? (
-            <Loader size="sm" aria-label={t("picker.loading")} />
+            <Loader role="status" size="sm" aria-label={t("picker.loading")} />
           ) : times.error ? (
             <ProblemAlert error={times.error} />
           ) : slots.length === 0 ? (

@@ -32,7 +32,7 @@ export function NotificationsPage() {
   return (
     <Page title={t("notifications.title")}>
       <Text maw={560}>{t("notifications.intro")}</Text>
-      {prefs.isPending && <Loader aria-label={t("common:app.loading")} />}
+      {prefs.isPending && <Loader role="status" aria-label={t("common:app.loading")} />}
       {prefs.isError && (
         <Stack maw={560} gap="xs">
           {isNotYet(prefs.error) ? (

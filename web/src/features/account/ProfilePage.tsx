@@ -29,7 +29,7 @@ export function ProfilePage() {
   const me = $api.useQuery("get", "/v1/me");
   return (
     <Page title={t("profile.title")}>
-      {me.isPending && <Loader aria-label={t("common:app.loading")} />}
+      {me.isPending && <Loader role="status" aria-label={t("common:app.loading")} />}
       {me.isError && <ProblemAlert error={me.error} />}
       {me.data && (
         <>

@@ -77,7 +77,7 @@ export function WaitlistPage() {
           <Title order={2} size="h4" id="waitlist-entries">
             {t("waitlist.yours")}
           </Title>
-          {entries.isPending && <Loader aria-label={t("common:app.loading")} />}
+          {entries.isPending && <Loader role="status" aria-label={t("common:app.loading")} />}
           {entries.isError && <ProblemAlert error={entries.error} />}
           {entries.data && sorted.length === 0 && <Text c="gray.7">{t("waitlist.none")}</Text>}
           {sorted.map((entry) => (
@@ -184,7 +184,7 @@ function Offer({ holdId, zone }: { holdId: string; zone: string }) {
   const lang = i18n.language;
 
   if (hold.isPending) {
-    return <Loader size="sm" aria-label={t("common:app.loading")} />;
+    return <Loader role="status" size="sm" aria-label={t("common:app.loading")} />;
   }
   if (hold.isError) {
     return <ProblemAlert error={hold.error} />;

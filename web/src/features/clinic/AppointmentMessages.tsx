@@ -85,7 +85,7 @@ export function AppointmentMessages({
       <Title order={headingOrder} size="h4" id={headingId}>
         {t("messages.title")}
       </Title>
-      {query.isPending && <Loader size="sm" aria-label={t("messages.loading")} />}
+      {query.isPending && <Loader role="status" size="sm" aria-label={t("messages.loading")} />}
       <ProblemAlert error={query.error} />
       {query.isSuccess && items.length === 0 && (
         <Text c="gray.7" size="sm">

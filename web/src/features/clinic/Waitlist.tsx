@@ -107,7 +107,7 @@ export default function Waitlist() {
         />
       </Group>
       {clinic && <ZoneNote zone={zone} />}
-      {clinic && loading && <Loader aria-label={t("common:app.loading")} />}
+      {clinic && loading && <Loader role="status" aria-label={t("common:app.loading")} />}
       <ProblemAlert error={failed} />
       {clinic && !loading && !failed && entries.length === 0 && <Text c="gray.7">{t("clinic:waitlist.empty")}</Text>}
       {entries.length > 0 && (
@@ -208,7 +208,7 @@ function Offer({ holdId, zone }: { holdId: string; zone: string }) {
   const hold = $api.useQuery("get", "/v1/slot-holds/{hold_id}", { params: { path: { hold_id: holdId } } }, { retry: false });
   const provider = usePersonName(hold.data?.provider_id) ?? t("waitlist.someone");
   if (hold.isPending) {
-    return <Loader size="xs" aria-label={t("waitlist.col.offer")} />;
+    return <Loader role="status" size="xs" aria-label={t("waitlist.col.offer")} />;
   }
   if (!hold.data) {
     return (

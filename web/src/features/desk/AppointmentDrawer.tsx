@@ -97,7 +97,7 @@ function AppointmentDetails({
   const [done, setDone] = useState<string | null>(null);
 
   if (query.isLoading) {
-    return <Loader aria-label={t("common:app.loading")} />;
+    return <Loader role="status" aria-label={t("common:app.loading")} />;
   }
   if (!appointment) {
     return <ProblemAlert error={query.error} />;

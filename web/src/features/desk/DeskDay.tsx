@@ -65,7 +65,7 @@ export default function DeskDay() {
     return (
       <Page title={t("day.title")}>
         <Center>
-          <Loader aria-label={t("common:app.loading")} />
+          <Loader role="status" aria-label={t("common:app.loading")} />
         </Center>
       </Page>
     );
@@ -242,7 +242,7 @@ function Schedule({
       {error && <ProblemAlert error={error} />}
       {loading ? (
         <Center p="xl">
-          <Loader aria-label={t("common:app.loading")} />
+          <Loader role="status" aria-label={t("common:app.loading")} />
         </Center>
       ) : view === "day" ? (
         <DayGrid

@@ -50,7 +50,7 @@ export default function DeskPatients() {
   return (
     <Page title={t("patients.title")}>
       {clinicsQuery.isLoading ? (
-        <Loader aria-label={t("common:app.loading")} />
+        <Loader role="status" aria-label={t("common:app.loading")} />
       ) : !clinic ? (
         clinicsQuery.error ? <ProblemAlert error={clinicsQuery.error} /> : <Text>{t("clinic.none")}</Text>
       ) : (
@@ -124,7 +124,7 @@ function PatientSearch({ onPick }: { onPick: (patient: Patient) => void }) {
         maw={420}
       />
       {query.error && <ProblemAlert error={query.error} />}
-      {enabled && query.isFetching && !query.data && <Loader size="sm" aria-label={t("common:app.loading")} />}
+      {enabled && query.isFetching && !query.data && <Loader role="status" size="sm" aria-label={t("common:app.loading")} />}
       {enabled && query.data && (
         <section aria-label={t("patients.results")}>
           {items.length === 0 ? (
@@ -335,7 +335,7 @@ function BookForPatient({ clinic, patient }: { clinic: Clinic; patient: Patient 
         {t("book.title")}
       </Title>
       {names.types.length === 0 ? (
-        <Loader size="sm" aria-label={t("common:app.loading")} />
+        <Loader role="status" size="sm" aria-label={t("common:app.loading")} />
       ) : (
         <Radio.Group label={t("book.type")} value={chosenType} onChange={(value) => { setTypeId(value); setSlot(null); }}>
           <Stack gap={8} mt={6}>

@@ -57,7 +57,7 @@ export function SlotPicker({
         {label ?? t("slots.legend")}
       </Text>
       {query.isLoading && enabled ? (
-        <Loader size="sm" aria-label={t("slots.loading")} />
+        <Loader role="status" size="sm" aria-label={t("slots.loading")} />
       ) : query.error ? (
         <ProblemAlert error={query.error} />
       ) : !enabled || slots.length === 0 ? (

@@ -42,7 +42,7 @@ export function AppointmentDetailPage() {
         </Alert>
       )}
       {query.isPending ? (
-        <Loader aria-label={t("picker.loading")} />
+        <Loader role="status" aria-label={t("picker.loading")} />
       ) : query.error ? (
         <ProblemAlert error={query.error} />
       ) : (

@@ -66,7 +66,7 @@ function AppointmentList({ when }: { when: When }) {
   const clinics = useClinics();
 
   if (list.isPending) {
-    return <Loader aria-label={t("picker.loading")} />;
+    return <Loader role="status" aria-label={t("picker.loading")} />;
   }
   if (list.error) {
     return <ProblemAlert error={list.error} />;

@@ -94,7 +94,7 @@ export function BookPage() {
       ) : (
         <Stack gap="lg">
           {clinics.isPending ? (
-            <Loader aria-label={t("picker.loading")} />
+            <Loader role="status" aria-label={t("picker.loading")} />
           ) : (
             <Radio.Group
               label={t("book.clinicLabel")}
@@ -123,7 +123,7 @@ export function BookPage() {
           {clinic && (
             <>
               {types.isPending ? (
-                <Loader size="sm" aria-label={t("picker.loading")} />
+                <Loader role="status" size="sm" aria-label={t("picker.loading")} />
               ) : typeList.length === 0 && !types.error ? (
                 <Text>{t("book.noTypes")}</Text>
               ) : (
@@ -327,7 +327,7 @@ function ConfirmStep({
   }, [held.error, held.data, expired, navigate]);
 
   if (held.isPending) {
-    return <Loader aria-label={t("picker.loading")} />;
+    return <Loader role="status" aria-label={t("picker.loading")} />;
   }
   if (!held.data) {
     return <ProblemAlert error={held.error} />;

@@ -20,7 +20,7 @@ function Patient({ children }: { children: ReactNode }) {
       <Suspense
         fallback={
           <Center p="xl">
-            <Loader aria-label={t("app.loading")} />
+            <Loader role="status" aria-label={t("app.loading")} />
           </Center>
         }
       >

@@ -273,7 +273,7 @@ export default function Leave() {
         <Title order={2} size="h3" id="leave-list-title">
           {t("provider:leave.mine")}
         </Title>
-        {list.isPending && <Loader aria-label={t("common:app.loading")} />}
+        {list.isPending && <Loader role="status" aria-label={t("common:app.loading")} />}
         <ProblemAlert error={list.error} />
         {list.isSuccess && mine.length === 0 && <Text c="gray.7">{t("provider:leave.none")}</Text>}
         {mine.length > 0 && (

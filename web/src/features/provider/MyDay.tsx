@@ -100,7 +100,7 @@ export default function MyDay() {
             </Group>
           </Group>
           <ZoneNote zone={zone} />
-          {appointments.isPending && <Loader aria-label={t("common:app.loading")} />}
+          {appointments.isPending && <Loader role="status" aria-label={t("common:app.loading")} />}
           <ProblemAlert error={appointments.error} />
           {appointments.isSuccess && (
             <Text>{t("provider:day.count", { count: active.length })}</Text>

@@ -63,7 +63,7 @@ export default function MyShifts() {
       <ClinicPicker clinics={clinics} value={clinic?.id} onChange={choose} />
       <ProblemAlert error={clinicsQuery.error} />
       {clinic && <ZoneNote zone={zone} />}
-      {shifts.isPending && clinic && <Loader aria-label={t("common:app.loading")} />}
+      {shifts.isPending && clinic && <Loader role="status" aria-label={t("common:app.loading")} />}
       <ProblemAlert error={shifts.error} />
       {shifts.isSuccess &&
         weeks.map((week) => {
