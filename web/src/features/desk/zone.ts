@@ -2,38 +2,12 @@
  * Clinic-local calendar arithmetic: a local day's bounds as instants and where an instant falls
  * in it, in the clinic's IANA zone whatever the device's own zone is (DST included).
  */
-
-const partsFormat = new Map<string, Intl.DateTimeFormat>();
-
-function parts(instant: Date, zone: string): Record<string, number> {
-  let format = partsFormat.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    partsFormat.set(zone, format);
-  }
-  const out: Record<string, number> = {};
-  for (const part of format.formatToParts(instant)) {
-    if (part.type !== "literal") {
-      out[part.type] = Number(part.value);
-    }
-  }
-  return out;
-}
+import { zoneOffsetMinutes } from "../../components/booking/days";
+import { localDay } from "../../lib/format";
 
 /** The zone's offset from UTC at an instant, in milliseconds (Nairobi: +3 h). */
 export function offsetMs(instant: Date, zone: string): number {
-  const p = parts(instant, zone);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  return zoneOffsetMinutes(zone, instant) * 60_000;
 }
 
 /** The instant a local wall-clock time happens in the zone (the later guess across a gap). */
@@ -65,8 +39,7 @@ export function mondayOf(day: string): string {
 
 /** Today in the zone. */
 export function today(zone: string, now: Date = new Date()): string {
-  const p = parts(now, zone);
-  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+  return localDay(now, zone);
 }
 
 /** Minutes from the local day's midnight to an instant (negative before, > 1440 after). */
