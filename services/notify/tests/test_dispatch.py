@@ -50,7 +50,8 @@ def sending(settings: Settings, twilio: TwilioFake, africastalking: AfricasTalki
             "africastalking_username": "clinic",
             "africastalking_api_key": SecretStr("test-api-key"),
             "africastalking_base_url": africastalking.url,
-            "provider_timeout_seconds": 0.5,
+            # Long enough for any answer on a busy machine; the timeout test delays past it.
+            "provider_timeout_seconds": 2.0,
             "retry_base_seconds": 0.01,
         }
     )
@@ -220,7 +221,7 @@ async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
     await _use(runtime, clinic.id, provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
-    twilio.delay_next(2.0)  # the fake records the message, then answers too late
+    twilio.delay_next(4.0)  # the fake records the message, then answers too late
 
     await dispatcher.run_once()
     [message] = await clinic.messages()
@@ -233,6 +234,44 @@ async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
     assert len(twilio.sent) == 1
     assert (message.status, message.provider_message_id) == ("sent", twilio.sent[0].sid)
     assert "unknown" in await _history(runtime, message.id)
+
+
+async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
+    clinic, runtime, dispatcher, twilio
+):
+    """Two children on a parent's phone, booked for the same time: the same words twice."""
+    await _use(runtime, clinic.id, provider="twilio")
+    starts_at = (datetime.now(UTC) + timedelta(minutes=90)).replace(second=0, microsecond=0)
+    visit = {"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=20)}
+    await clinic.apply(clinic.booked(await clinic.patient(), **visit))
+    [first] = await clinic.messages()
+    await clinic.apply(clinic.booked(await clinic.patient(), **visit))
+    async with runtime.sessions() as session, session.begin():  # the second waits its turn
+        later = datetime.now(UTC) + timedelta(hours=1)
+        await session.execute(
+            update(Message).where(Message.id != first.id).values(next_attempt_at=later)
+        )
+
+    twilio.delay_next(4.0)  # the first is taken, its answer lost: outcome unknown
+    assert await dispatcher.run_once() == 1
+    await _all_due(runtime)
+    assert await dispatcher.run_once() == 1  # the second goes out after it
+    own, look_alike = twilio.sent
+    assert own.body == look_alike.body
+    async with runtime.sessions() as session, session.begin():  # the first's lease runs out
+        await session.execute(
+            update(Message).where(Message.id == first.id).values(next_attempt_at=datetime.now(UTC))
+        )
+    await dispatcher.drain()
+
+    messages = {m.id: m for m in await clinic.messages()}
+    second = next(m for m in messages.values() if m.id != first.id)
+    assert len(twilio.sent) == 2  # nothing sent again
+    assert (messages[first.id].status, messages[first.id].provider_message_id) == (
+        "sent",
+        own.sid,
+    )
+    assert (second.status, second.provider_message_id) == ("sent", look_alike.sid)
 
 
 async def test_an_opted_out_patient_gets_nothing(clinic, runtime, dispatcher, twilio, staged):

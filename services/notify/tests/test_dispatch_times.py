@@ -38,7 +38,8 @@ async def dispatcher(runtime, settings: Settings, twilio: TwilioFake) -> AsyncIt
             "twilio_sms_from": "+15005550006",
             "twilio_whatsapp_from": "+14155238886",
             "twilio_base_url": twilio.url,
-            "provider_timeout_seconds": 0.5,
+            # Nothing here times out: room for a first request on a busy machine.
+            "provider_timeout_seconds": 10.0,
             "retry_base_seconds": RETRY_AFTER.total_seconds(),
         }
     )

@@ -18,8 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from servicekit.db import violated_constraint
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.messages.compose import Ready, Skip, compose
@@ -34,6 +36,7 @@ from notify.templates.models import Template
 
 log = logging.getLogger(__name__)
 MIN_PAUSE = 0.01  # seconds
+RECONCILE_LOOKUPS = 5  # then the provider is asked again at the next lease
 
 
 # Written into the SQL rather than sent as parameters, so that even a cached generic plan of
@@ -194,12 +197,35 @@ class Dispatcher:
                         "so it is not sent again",
                         transient=False,
                     )
-                return await provider.find(job.outgoing, job.reconcile_since)
+                return await self._reconcile(provider, job, job.reconcile_since)
             except SendFailed as failure:
                 return failure
             except Exception as exc:  # a provider bug must not stall every other message
                 log.exception("provider %s raised", job.provider)
                 return SendFailed(type(exc).__name__, "unexpected provider error", transient=True)
+
+    async def _reconcile(
+        self, provider: Provider, job: _Job, since: datetime
+    ) -> Accepted | SendFailed | None:
+        """The provider's record of the job's message: the newest with its words and phone
+        that no other message holds (a phone shared by a family may get the same words twice)."""
+        held: set[str] = set()
+        for _ in range(RECONCILE_LOOKUPS):
+            found = await provider.find(job.outgoing, since, frozenset(held))
+            if found is None or not await self._held_by_another(job, found):
+                return found
+            held.add(found.provider_message_id)
+        return SendFailed("unknown_outcome", "too many look-alike messages", transient=True)
+
+    async def _held_by_another(self, job: _Job, found: Accepted) -> bool:
+        async with self.sessions() as session:
+            holder = await session.scalar(
+                select(Message.id).where(
+                    Message.provider == job.provider,
+                    Message.provider_message_id == found.provider_message_id,
+                )
+            )
+        return holder is not None and holder != job.message_id
 
     async def _record(self, results: Sequence[tuple[_Job, Accepted | SendFailed | None]]) -> None:
         async with self.sessions() as session, session.begin():
@@ -212,7 +238,17 @@ class Dispatcher:
                     or message.attempts != job.attempt
                 ):
                     continue  # someone else took it over after our lease ran out
-                await self._apply(session, message, job, outcome)
+                try:
+                    async with session.begin_nested():
+                        await self._apply(session, message, job, outcome)
+                except IntegrityError as exc:
+                    # One message's outcome that cannot be written must not lose the batch's:
+                    # this one stays `sending` and is reconciled when its lease runs out.
+                    log.warning(
+                        "outcome of message %s not recorded: %s",
+                        job.message_id,
+                        violated_constraint(exc) or type(exc).__name__,
+                    )
 
     async def _apply(
         self,
@@ -315,7 +351,12 @@ async def dispatch_forever(runtime: ServiceRuntime) -> None:
                     continue  # a backlog: no pause between rounds
                 pause = await dispatcher.pause_before_next()  # wake when the next one is due
             except Exception as exc:  # the database may be down; the next round retries
-                log.warning("dispatch round failed: %s", type(exc).__name__)
+                broken = violated_constraint(exc)
+                log.warning(
+                    "dispatch round failed: %s%s",
+                    type(exc).__name__,
+                    f" on {broken}" if broken else "",
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(runtime.stopping.wait(), pause)
 

@@ -80,7 +80,9 @@ class AfricasTalkingProvider:
             raise request_failure(error) from error
         return recipient_outcome(answer)
 
-    async def find(self, message: Outgoing, sent_after: datetime) -> Accepted | None:
+    async def find(
+        self, message: Outgoing, sent_after: datetime, exclude: frozenset[str] = frozenset()
+    ) -> Accepted | None:
         """Always None: Africa's Talking cannot be asked about a message it was sent."""
         return None
 

@@ -58,8 +58,13 @@ class Provider(Protocol):
         """Hand over a message; raise SendFailed when it was not (or may not have been) taken."""
         ...
 
-    async def find(self, message: Outgoing, sent_after: datetime) -> Accepted | None:
+    async def find(
+        self, message: Outgoing, sent_after: datetime, exclude: frozenset[str] = frozenset()
+    ) -> Accepted | None:
         """The provider's record of a message sent since `sent_after`, or None if it has none.
+
+        `exclude` holds provider ids already recorded for other messages: a phone shared by a
+        family can be sent the same words twice, and each record belongs to one message only.
 
         Raises SendFailed(transient=True) when the provider cannot be asked right now.
         """

@@ -59,7 +59,9 @@ class LogProvider:
             del self._seen[next(iter(self._seen))]
         return accepted
 
-    async def find(self, message: Outgoing, sent_after: datetime) -> Accepted | None:
+    async def find(
+        self, message: Outgoing, sent_after: datetime, exclude: frozenset[str] = frozenset()
+    ) -> Accepted | None:
         """The message if this process logged it."""
         return self._seen.get(message.message_id)
 

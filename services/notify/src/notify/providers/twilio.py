@@ -82,8 +82,11 @@ class TwilioProvider:
             raise send_failure(error) from error
         return Accepted(created.sid, str(created.status))
 
-    async def find(self, message: Outgoing, sent_after: datetime) -> Accepted | None:
-        """The newest message to that number with that body since `sent_after`, if any.
+    async def find(
+        self, message: Outgoing, sent_after: datetime, exclude: frozenset[str] = frozenset()
+    ) -> Accepted | None:
+        """The newest message to that number with that body since `sent_after`, if any, that
+        is not one of `exclude` (the same words may have gone to one phone for two messages).
 
         Twilio filters on the day sent only (DateSent>=YYYY-MM-DD, UTC), so the creation time is
         checked here, allowing for clock skew. A message still waiting in Twilio's queue has no
@@ -96,6 +99,7 @@ class TwilioProvider:
         day = since.astimezone(UTC).date().isoformat()
         for date_filter in ({"date_sent_after": day}, {}):
             records = await self._list(_address(message.channel, message.to), sender, date_filter)
+            records = [record for record in records if record.sid not in exclude]
             if found := _newest_match(records, message.body, since - CLOCK_SKEW):
                 return found
         return None
