@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from identity.tokens import issue_access_token
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from servicekit.auth import Membership
 from servicekit.local import demo
+from xdist.scheduler import LoadFileScheduling
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -169,6 +171,43 @@ def _zombie(pid: int) -> bool:
 
 # The stack modules share, while this test process runs them one after another.
 _shared: list[Stack] = []
+E2E = Path(__file__).resolve().parent
+
+
+def _has_own_stack(module: Path) -> bool:
+    """Whether a module defines its own `stack` fixture (one it breaks, or a special one)."""
+    return re.search(r"^def stack\(", module.read_text(), re.MULTILINE) is not None
+
+
+class _SharedStackScheduling(LoadFileScheduling):
+    """xdist's per-file scheduling, but the modules on the shared stack are one unit: one
+    worker runs them one after another on one stack, instead of each worker starting one
+    (and again after every module with a stack of its own in between)."""
+
+    def __init__(self, config: pytest.Config, log: Any = None) -> None:
+        super().__init__(config, log)
+        root = config.rootpath
+        self._shared_modules = {
+            module.relative_to(root).as_posix()
+            for module in E2E.glob("test_*.py")
+            if not _has_own_stack(module)
+        }
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return "tests/e2e (shared stack)" if module in self._shared_modules else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadFileScheduling | None:
+    return _SharedStackScheduling(config, log) if config.getvalue("dist") == "loadfile" else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first on the shared stack, while its clinic list is still the demo
+    network's alone: the screenshots in the README show what a new user sees."""
+    items.sort(
+        key=lambda item: not (item.path.parent == E2E and item.path.name.startswith("test_web_"))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -324,6 +363,7 @@ async def new_page(browser: Browser, stack: Stack) -> AsyncIterator[NewPage]:
             timezone_id=timezone_id,
             base_url=stack.gateway,
             bypass_csp=axe,
+            reduced_motion="reduce",  # the app then skips its transitions (theme.ts)
         )
         contexts.append(context)
         return await context.new_page()

@@ -16,6 +16,7 @@ Migrate = Callable[[str, str], Awaitable[None]]
 CleanServiceDatabase = Callable[..., Awaitable[str]]
 
 KEEP_TABLES = ("alembic_version",)
+TRUNCATE_ATTEMPTS = 5
 
 
 class MigrationError(RuntimeError):
@@ -95,10 +96,19 @@ class ServiceDatabases:
                 for row in rows
                 if row["tablename"] not in keep
             ]
-            if tables:
-                await connection.execute(
-                    f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"
-                )
+            if not tables:
+                return
+            statement = f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"
+            # A previous test's server may still be finishing a transaction on these tables,
+            # and PostgreSQL resolves the crossed locks by aborting one side: ours, then again.
+            for attempt in range(1, TRUNCATE_ATTEMPTS + 1):
+                try:
+                    await connection.execute(statement)
+                    return
+                except asyncpg.DeadlockDetectedError:
+                    if attempt == TRUNCATE_ATTEMPTS:
+                        raise
+                    await asyncio.sleep(0.1 * attempt)
         finally:
             await connection.close()
 
