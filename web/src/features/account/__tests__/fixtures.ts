@@ -1,14 +1,7 @@
-/** API answers the account tests share. */
-import { notifications } from "@mantine/notifications";
-import { configure } from "@testing-library/react";
+/** API answers the account tests share. (Timeouts and the notices' reset: test/setup.ts.) */
 import { http, HttpResponse } from "msw";
 
 import type { components } from "../../../api/schema";
-
-// The machine runs several suites at once: give screens time to appear before failing.
-configure({ asyncUtilTimeout: 10_000 });
-// Notices live in a module-wide store: one test's must not answer the next one's queries.
-afterEach(() => notifications.clean());
 
 export const POLICY: components["schemas"]["PasswordPolicyRead"] = {
   min_length: 12,

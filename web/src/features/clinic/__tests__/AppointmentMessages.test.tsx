@@ -1,20 +1,11 @@
 import { screen, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { Route } from "react-router";
-import { vi } from "vitest";
 
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
 import { AppointmentMessages, type Notification } from "../AppointmentMessages";
 import { receptionist, signedInAs } from "./session";
-
-// openapi-fetch keeps the `fetch` it found when the client was made, before msw wrapped it.
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
 
 function message(overrides: Partial<Notification>): Notification {
   return {

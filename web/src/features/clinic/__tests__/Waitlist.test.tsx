@@ -3,20 +3,12 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { Route } from "react-router";
-import { vi } from "vitest";
 
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
 import type { components } from "../../../api/schema";
 import Waitlist from "../Waitlist";
 import { CLINIC_ID, page, PATIENT_ID, PROVIDER_ID, provider, receptionist, signedInAs, staff, TYPE_ID } from "./session";
-
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
 
 type Entry = components["schemas"]["WaitlistRead"];
 const OTHER_PATIENT = "66666666-6666-4666-8666-666666666666";

@@ -1,7 +1,5 @@
 /** Test helpers of the provider and clinic screens: a signed-in staff member, answers as pages. */
-import { configure } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { vi } from "vitest";
 
 import type { User } from "../../../auth/AuthProvider";
 import type { components } from "../../../api/schema";
@@ -67,7 +65,3 @@ export function signedInAs(user: User, people: User[] = []) {
 export function page<T>(items: T[]) {
   return HttpResponse.json({ items, next_cursor: null });
 }
-
-// The whole suite runs files side by side on a small machine: give answers time to arrive.
-configure({ asyncUtilTimeout: 15_000 });
-vi.setConfig({ testTimeout: 30_000 });

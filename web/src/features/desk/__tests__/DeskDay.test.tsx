@@ -8,14 +8,6 @@ import { renderAt } from "../../../../test/render";
 import { deskRoutes } from "../routes";
 import { appointment, at, DAY, deskSession, page, PROVIDER_ID, provider, shift } from "./fixtures";
 
-// openapi-fetch keeps the `fetch` it found when the client was made, before msw wrapped it.
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
-
 // The screens are lazy: load them once up front so the first test does not wait on the import.
 beforeAll(async () => {
   await Promise.all([import("../DeskDay"), import("../DeskPatients")]);

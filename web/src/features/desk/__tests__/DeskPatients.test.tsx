@@ -8,13 +8,6 @@ import { renderAt } from "../../../../test/render";
 import { deskRoutes } from "../routes";
 import { at, CLINIC_ID, DAY, deskSession, page, patient, PATIENT_ID, PROVIDER_ID, provider, TYPE_ID } from "./fixtures";
 
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
-
 // The screens are lazy: load them once up front so the first test does not wait on the import.
 beforeAll(async () => {
   await Promise.all([import("../DeskDay"), import("../DeskPatients")]);

@@ -61,6 +61,19 @@ describe("booking", () => {
       }),
       http.get("*/v1/appointments/:id", () => HttpResponse.json({ ...held, status: "booked", hold_expires_at: null })),
     );
+    // Which reads go out, to tell that the hold and the booking refresh only what they change.
+    const reads: string[] = [];
+    const record = ({ request }: { request: Request }) => {
+      if (request.method === "GET") {
+        reads.push(new URL(request.url).pathname);
+      }
+    };
+    server.events.on("request:start", record);
+    onTestFinished(() => server.events.removeListener("request:start", record));
+    const others = () => ({
+      clinics: reads.filter((path) => path === "/v1/clinics").length,
+      types: reads.filter((path) => path === "/v1/appointment-types").length,
+    });
     renderAt("/book", routes());
     const user = userEvent.setup();
 
@@ -76,6 +89,7 @@ describe("booking", () => {
     });
     await user.click(open);
     const time = await screen.findByRole("button", { name: "9:15 AM" });
+    expect(others()).toEqual({ clinics: 1, types: 1 });
     await user.click(time);
 
     expect(await screen.findByRole("heading", { name: "Confirm your appointment" })).toBeInTheDocument();
@@ -87,6 +101,8 @@ describe("booking", () => {
     await user.click(screen.getByRole("button", { name: "Confirm booking" }));
     expect(await screen.findByText(/Your appointment is booked/)).toBeInTheDocument();
     expect(bookBody).toMatchObject({ hold_id: HOLD_ID });
+    // Neither the hold nor the booking changed the clinics or the types: they were not read again.
+    expect(others()).toEqual({ clinics: 1, types: 1 });
   });
 
   it("shows a taken time next to the times, with the nearest free ones one tap away", async () => {

@@ -3,7 +3,6 @@ import userEvent from "@testing-library/user-event";
 import { notifications } from "@mantine/notifications";
 import { http, HttpResponse } from "msw";
 import { Route } from "react-router";
-import { vi } from "vitest";
 
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
@@ -11,13 +10,6 @@ import type { components } from "../../../api/schema";
 import { CLINIC_ID, page, PROVIDER_ID, provider, signedInAs } from "../../clinic/__tests__/session";
 import { addDays, todayIn, zonedInstant } from "../days";
 import Leave, { leaveBody } from "../Leave";
-
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
 
 type LeaveRead = components["schemas"]["LeaveRead"];
 const ZONE = "Africa/Nairobi";

@@ -2,7 +2,6 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http } from "msw";
 import { Route } from "react-router";
-import { vi } from "vitest";
 
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
@@ -10,13 +9,6 @@ import type { components } from "../../../api/schema";
 import { CLINIC_ID, page, PATIENT_ID, PROVIDER_ID, provider, signedInAs, staff, TYPE_ID } from "../../clinic/__tests__/session";
 import { addDays, todayIn, zonedInstant } from "../days";
 import MyDay from "../MyDay";
-
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
 
 type Appointment = components["schemas"]["AppointmentRead"];
 const ZONE = "Africa/Nairobi";

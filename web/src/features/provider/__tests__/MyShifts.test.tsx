@@ -1,7 +1,6 @@
 import { screen, within } from "@testing-library/react";
 import { http } from "msw";
 import { Route } from "react-router";
-import { vi } from "vitest";
 
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
@@ -9,13 +8,6 @@ import type { components } from "../../../api/schema";
 import { CLINIC_ID, page, PROVIDER_ID, provider, signedInAs } from "../../clinic/__tests__/session";
 import { addDays, mondayOf, todayIn, zonedInstant } from "../days";
 import MyShifts from "../MyShifts";
-
-vi.mock("openapi-fetch", async (original) => {
-  const actual = await original<typeof import("openapi-fetch")>();
-  const create: typeof actual.default = (options) =>
-    actual.default({ ...options, fetch: (request: Request) => globalThis.fetch(request) });
-  return { ...actual, default: create };
-});
 
 type Shift = components["schemas"]["ShiftRead"];
 const ZONE = "Africa/Nairobi";
