@@ -85,7 +85,9 @@ async def sign_in(page: Any, phone: str, password: str) -> None:
     await page.wait_for_url(re.compile(r"/appointments"), timeout=60_000)
 
 
-async def throttled_open(browser: Any, base: str, login: tuple[str, str], profile: str) -> float:
+async def throttled_open(
+    browser: Any, base: str, login: tuple[str, str], profile: str, *, waterfall: bool = False
+) -> float:
     """Seconds from navigation to the first clickable clinic on /book, cold cache, throttled."""
     context = await browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
     page = await context.new_page()
@@ -96,12 +98,23 @@ async def throttled_open(browser: Any, base: str, login: tuple[str, str], profil
     await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     await cdp.send("Network.emulateNetworkConditions", {"offline": False, **PROFILES[profile]})
     started = time.perf_counter()
+    timeline: dict[Any, list[float]] = {}
+    page.on("request", lambda r: timeline.setdefault(r, [time.perf_counter() - started]))
+    page.on(
+        "requestfinished",
+        lambda r: timeline.setdefault(r, [float("nan")]).append(time.perf_counter() - started),
+    )
     await page.goto("/book", wait_until="commit", timeout=120_000)
     first = page.get_by_role("radio", name=re.compile(CLINIC))
     await first.wait_for(state="visible", timeout=120_000)
     await first.click(trial=True, timeout=120_000)  # enabled and receives the pointer
     elapsed = time.perf_counter() - started
     await context.close()
+    if waterfall:
+        print(f"  {profile} requests until usable (s from navigation: started, finished):")
+        for request, times in sorted(timeline.items(), key=lambda item: item[1][0]):
+            finished = f"{times[1]:5.1f}" if len(times) > 1 else "    -"
+            print(f"  {times[0]:5.1f} {finished}  {request.url.removeprefix(base)[:90]}")
     return elapsed
 
 
@@ -134,7 +147,7 @@ async def whole_booking(browser: Any, base: str, login: tuple[str, str]) -> dict
     return {"seconds": elapsed, "requests": len(requests), "api": api}
 
 
-async def measure(state: Path, runs: int) -> None:
+async def measure(state: Path, runs: int, waterfall: bool) -> None:
     from playwright.async_api import async_playwright
 
     base = json.loads((state / "stack.json").read_text())["gateway"]["url"]
@@ -146,7 +159,10 @@ async def measure(state: Path, runs: int) -> None:
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         for profile in PROFILES if runs else ():
-            seconds = [await throttled_open(browser, base, login, profile) for _ in range(runs)]
+            seconds = [
+                await throttled_open(browser, base, login, profile, waterfall=waterfall and n == 0)
+                for n in range(runs)
+            ]
             runs_text = ", ".join(f"{s:.1f}" for s in seconds)
             median = statistics.median(seconds)
             print(f"/book usable on {profile:7} (cold cache): median {median:.1f} s ({runs_text})")
@@ -165,12 +181,15 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack-dir", type=Path, help="state folder of a running clinic-stack")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--waterfall", action="store_true", help="list each throttled profile's requests once"
+    )
     args = parser.parse_args()
     build = [sys.executable, "-m", "servicekit.local.web_cli", "build", "--if-stale"]
     await asyncio.to_thread(subprocess.run, build, check=True)
     print_sizes()
     async with clinic_stack(args.stack_dir, "bench-web-") as state:
-        await measure(state, args.runs)
+        await measure(state, args.runs, args.waterfall)
 
 
 if __name__ == "__main__":
