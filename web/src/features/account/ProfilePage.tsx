@@ -53,7 +53,7 @@ function valuesOf(user: User) {
 }
 
 function DetailsForm({ user }: { user: User }) {
-  const { t } = useTranslation(["account", "common"]);
+  const { t, i18n } = useTranslation(["account", "common"]);
   const { reloadUser } = useAuth();
   const update = useCommand("patch", "/v1/me");
   const [failure, setFailure] = useState<unknown>(null);
@@ -89,7 +89,8 @@ function DetailsForm({ user }: { user: User }) {
         await setLanguage(language); // the messages' language is the screen's too
       }
       await reloadUser();
-      notify(t("profile.saved"));
+      // Not `t`: it keeps the language of the render before the switch.
+      notify(i18n.t("profile.saved", { ns: "account" }));
     } catch (error) {
       applyFieldErrors(form, error);
       setFailure(error);
