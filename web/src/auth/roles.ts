@@ -1,27 +1,30 @@
-/** What the signed-in person may do, from the memberships identity reports in /v1/me. */
-import type { User } from "./AuthProvider";
+/**
+ * What the signed-in person may do, from their roles: as the access token carries them, or as
+ * identity reports them in /v1/me (a profile is a principal too).
+ */
+import type { Principal } from "./principal";
 
 export type Role = "org_admin" | "clinic_admin" | "provider" | "receptionist" | "patient";
 export const DESK_ROLES: readonly Role[] = ["receptionist", "clinic_admin", "org_admin"];
 
-export function hasRole(user: User | null, ...roles: Role[]): boolean {
+export function hasRole(user: Principal | null, ...roles: Role[]): boolean {
   return !!user?.memberships.some((m) => roles.includes(m.role as Role));
 }
 
-export function isPatient(user: User | null): boolean {
+export function isPatient(user: Principal | null): boolean {
   return user?.kind === "patient";
 }
 
-export function isDesk(user: User | null): boolean {
+export function isDesk(user: Principal | null): boolean {
   return hasRole(user, ...DESK_ROLES);
 }
 
-export function isProvider(user: User | null): boolean {
+export function isProvider(user: Principal | null): boolean {
   return hasRole(user, "provider");
 }
 
 /** The clinics where the person holds one of `roles` (null clinic: organisation-wide). */
-export function clinicIds(user: User | null, ...roles: Role[]): string[] {
+export function clinicIds(user: Principal | null, ...roles: Role[]): string[] {
   const ids = (user?.memberships ?? [])
     .filter((m) => roles.includes(m.role as Role) && m.clinic_id)
     .map((m) => m.clinic_id as string);
@@ -29,7 +32,7 @@ export function clinicIds(user: User | null, ...roles: Role[]): string[] {
 }
 
 /** Where a person lands after signing in. */
-export function homePath(user: User | null): string {
+export function homePath(user: Principal | null): string {
   if (isDesk(user)) {
     return "/desk";
   }

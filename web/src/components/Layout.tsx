@@ -16,11 +16,11 @@ const NAV = [...patientNav, ...accountNav, ...deskNav, ...clinicNav, ...provider
 
 export function Layout() {
   const { t } = useTranslation();
-  const { user, signOut } = useAuth();
+  const { principal, user, signOut } = useAuth();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   const navigate = useNavigate();
-  const items = NAV.filter((item) => item.visible(user));
+  const items = NAV.filter((item) => item.visible(principal));
   // The most specific link is the current one: /provider/shifts is not also "My day" (/provider).
   const current = items
     .filter((item) => location.pathname === item.to || location.pathname.startsWith(`${item.to}/`))
@@ -47,7 +47,7 @@ export function Layout() {
           </Group>
           <Group gap="xs" wrap="nowrap">
             <LanguageSwitch />
-            {user ? (
+            {principal ? (
               <Button
                 // On a phone with a menu, sign-out lives in the menu: the header has no room.
                 visibleFrom={items.length ? "sm" : undefined}
@@ -57,7 +57,7 @@ export function Layout() {
                 onClick={() => void signOut().then(() => navigate("/"))}
               >
                 {t("auth.signOut")}
-                <VisuallyHidden>{user.full_name}</VisuallyHidden>
+                {user && <VisuallyHidden>{user.full_name}</VisuallyHidden>}
               </Button>
             ) : (
               <Button component={Link} to="/sign-in" size="xs" variant="light">
@@ -85,7 +85,7 @@ export function Layout() {
               onClick={close}
             />
           ))}
-          {user && (
+          {principal && (
             <NavLink
               component="button"
               hiddenFrom="sm"

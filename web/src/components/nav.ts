@@ -1,9 +1,9 @@
-import type { User } from "../auth/AuthProvider";
+import type { Principal } from "../auth/AuthProvider";
 
 /** A link in the main navigation, shown to the people `visible` lets through. */
 export interface NavItem {
   to: string;
   /** An i18n key with its namespace, e.g. "patient:nav.book". */
   label: string;
-  visible: (user: User | null) => boolean;
+  visible: (who: Principal | null) => boolean;
 }

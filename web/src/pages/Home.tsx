@@ -9,12 +9,12 @@ import { Page } from "../components/Page";
 /** Signed in: straight to one's own start page. Otherwise: what the app is for. */
 export function Home() {
   const { t } = useTranslation();
-  const { user, status } = useAuth();
+  const { principal, status } = useAuth();
   if (status === "restoring") {
     return null;
   }
-  if (user) {
-    return <Navigate to={homePath(user)} replace />;
+  if (principal) {
+    return <Navigate to={homePath(principal)} replace />;
   }
   return (
     <Page title={t("home.title")}>

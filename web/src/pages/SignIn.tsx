@@ -12,7 +12,7 @@ import { ProblemAlert } from "../components/ProblemAlert";
 
 export function SignIn() {
   const { t } = useTranslation();
-  const { signIn, user } = useAuth();
+  const { signIn, principal } = useAuth();
   const navigate = useNavigate();
   const from = (useLocation().state as { from?: string } | null)?.from;
   const [failure, setFailure] = useState<unknown>(null);
@@ -26,8 +26,8 @@ export function SignIn() {
     },
   });
 
-  if (user) {
-    return <Navigate to={from ?? homePath(user)} replace />;
+  if (principal) {
+    return <Navigate to={from ?? homePath(principal)} replace />;
   }
 
   const submit = form.onSubmit(async ({ username, password }) => {

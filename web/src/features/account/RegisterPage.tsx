@@ -24,7 +24,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function RegisterPage() {
   const { t, i18n } = useTranslation("account");
-  const { user, signIn } = useAuth();
+  const { principal, signIn } = useAuth();
   const navigate = useNavigate();
   const from = (useLocation().state as { from?: string } | null)?.from;
   const register = useCommand("post", "/v1/auth/register");
@@ -58,8 +58,8 @@ export function RegisterPage() {
     },
   });
 
-  if (user && !busy) {
-    return <Navigate to={from ?? (isPatient(user) ? "/book" : homePath(user))} replace />;
+  if (principal && !busy) {
+    return <Navigate to={from ?? (isPatient(principal) ? "/book" : homePath(principal))} replace />;
   }
 
   const submit = form.onSubmit(async (values) => {

@@ -1,16 +1,17 @@
 /** The account screens, mounted under the app's layout; each loads on its first visit. */
 import { Center, Loader } from "@mantine/core";
-import { lazy, type ReactNode, Suspense } from "react";
+import { type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Route } from "react-router";
 
 import { isPatient } from "../../auth/roles";
+import { lazyScreen } from "../../components/lazyScreen";
 import { RequireAuth } from "../../components/RequireAuth";
 
-const RegisterPage = lazy(() => import("./RegisterPage").then((m) => ({ default: m.RegisterPage })));
-const ProfilePage = lazy(() => import("./ProfilePage").then((m) => ({ default: m.ProfilePage })));
-const NotificationsPage = lazy(() => import("./NotificationsPage").then((m) => ({ default: m.NotificationsPage })));
-const WaitlistPage = lazy(() => import("./WaitlistPage").then((m) => ({ default: m.WaitlistPage })));
+const RegisterPage = lazyScreen(() => import("./RegisterPage").then((m) => ({ default: m.RegisterPage })));
+const ProfilePage = lazyScreen(() => import("./ProfilePage").then((m) => ({ default: m.ProfilePage })));
+const NotificationsPage = lazyScreen(() => import("./NotificationsPage").then((m) => ({ default: m.NotificationsPage })));
+const WaitlistPage = lazyScreen(() => import("./WaitlistPage").then((m) => ({ default: m.WaitlistPage })));
 
 function Loading() {
   const { t } = useTranslation();

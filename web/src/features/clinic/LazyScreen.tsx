@@ -3,7 +3,7 @@ import { Center, Loader } from "@mantine/core";
 import { type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { User } from "../../auth/AuthProvider";
+import type { Principal } from "../../auth/AuthProvider";
 import { RequireAuth } from "../../components/RequireAuth";
 
 function Loading() {
@@ -15,7 +15,7 @@ function Loading() {
   );
 }
 
-export function LazyScreen({ allow, children }: { allow: (user: User) => boolean; children: ReactNode }) {
+export function LazyScreen({ allow, children }: { allow: (who: Principal) => boolean; children: ReactNode }) {
   return (
     <RequireAuth allow={allow}>
       <Suspense fallback={<Loading />}>{children}</Suspense>

@@ -1,11 +1,11 @@
 /** The clinic screens, mounted under the app's layout; loaded only when staff open one. */
-import { lazy } from "react";
 import { Route } from "react-router";
 
 import { isDesk } from "../../auth/roles";
+import { lazyScreen } from "../../components/lazyScreen";
 import { LazyScreen } from "./LazyScreen";
 
-const Waitlist = lazy(() => import("./Waitlist"));
+const Waitlist = lazyScreen(() => import("./Waitlist"));
 
 export const clinicRoutes = (
   <>

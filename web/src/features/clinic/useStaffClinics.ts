@@ -9,11 +9,11 @@ import type { Role } from "../../auth/roles";
 export type Clinic = components["schemas"]["ClinicRead"];
 
 export function useStaffClinics(...roles: Role[]) {
-  const { user } = useAuth();
+  const { principal } = useAuth();
   const key = roles.join(",");
   const memberships = useMemo(
-    () => (user?.memberships ?? []).filter((m) => key.split(",").includes(m.role)),
-    [user, key],
+    () => (principal?.memberships ?? []).filter((m) => key.split(",").includes(m.role)),
+    [principal, key],
   );
   // An organisation admin's role has no clinic: every clinic is theirs.
   const everywhere = memberships.some((m) => m.clinic_id === null);

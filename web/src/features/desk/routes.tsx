@@ -1,14 +1,15 @@
 /** The desk screens, mounted under the app's layout; loaded only when a desk person opens them. */
 import { Center, Loader } from "@mantine/core";
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Route } from "react-router";
 
 import { isDesk } from "../../auth/roles";
+import { lazyScreen } from "../../components/lazyScreen";
 import { RequireAuth } from "../../components/RequireAuth";
 
-const DeskDay = lazy(() => import("./DeskDay"));
-const DeskPatients = lazy(() => import("./DeskPatients"));
+const DeskDay = lazyScreen(() => import("./DeskDay"));
+const DeskPatients = lazyScreen(() => import("./DeskPatients"));
 
 function Loading() {
   const { t } = useTranslation();

@@ -10,18 +10,18 @@ export type Clinic = components["schemas"]["ClinicRead"];
 const STORAGE_KEY = "clinic.desk.clinic";
 
 export function useDeskClinic() {
-  const { user } = useAuth();
+  const { principal } = useAuth();
   const query = $api.useQuery("get", "/v1/clinics", { params: { query: { limit: 200 } } }, { staleTime: 5 * 60_000 });
   const [chosen, setChosen] = useState<string | null>(() => localStorage.getItem(STORAGE_KEY));
 
   const clinics = useMemo<Clinic[]>(() => {
     const all = query.data?.items ?? [];
-    if (hasRole(user, "org_admin")) {
+    if (hasRole(principal, "org_admin")) {
       return all;
     }
-    const mine = new Set(clinicIds(user, "receptionist", "clinic_admin"));
+    const mine = new Set(clinicIds(principal, "receptionist", "clinic_admin"));
     return all.filter((clinic) => mine.has(clinic.id));
-  }, [query.data, user]);
+  }, [query.data, principal]);
 
   const clinic = clinics.find((c) => c.id === chosen) ?? clinics[0] ?? null;
   const choose = useCallback((id: string) => {

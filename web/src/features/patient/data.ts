@@ -1,4 +1,6 @@
 /** The clinics, clinic and appointment types the patient screens read. */
+import type { QueryClient } from "@tanstack/react-query";
+
 import type { components } from "../../api/schema";
 import { $api } from "../../api/query";
 
@@ -6,8 +8,16 @@ export type Clinic = components["schemas"]["ClinicRead"];
 export type AppointmentType = components["schemas"]["TypeRead"];
 export type Appointment = components["schemas"]["AppointmentRead"];
 
+const CLINICS = { params: { query: { limit: 200 } } };
+const CLINICS_OPTIONS = { staleTime: 5 * 60_000 };
+
 export function useClinics() {
-  return $api.useQuery("get", "/v1/clinics", { params: { query: { limit: 200 } } }, { staleTime: 5 * 60_000 });
+  return $api.useQuery("get", "/v1/clinics", CLINICS, CLINICS_OPTIONS);
+}
+
+/** The same read as useClinics, started before its screen's code has arrived (see routes.tsx). */
+export function prefetchClinics(client: QueryClient): void {
+  void client.prefetchQuery($api.queryOptions("get", "/v1/clinics", CLINICS, CLINICS_OPTIONS));
 }
 
 export function useClinic(clinicId: string | null | undefined) {

@@ -1,15 +1,20 @@
 /** The patient screens, mounted under the app's layout; each loads when first visited. */
 import { Center, Loader } from "@mantine/core";
-import { lazy, type ReactNode, Suspense } from "react";
+import { type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Route } from "react-router";
 
 import { isPatient } from "../../auth/roles";
+import { lazyScreen } from "../../components/lazyScreen";
 import { RequireAuth } from "../../components/RequireAuth";
+import { prefetchClinics } from "./data";
 
-const BookPage = lazy(() => import("./BookPage").then((m) => ({ default: m.BookPage })));
-const AppointmentsPage = lazy(() => import("./AppointmentsPage").then((m) => ({ default: m.AppointmentsPage })));
-const AppointmentDetailPage = lazy(() =>
+// /book's first choice is the clinic: its list loads alongside the page's code, not after it.
+const BookPage = lazyScreen(() => import("./BookPage").then((m) => ({ default: m.BookPage })), {
+  prefetch: prefetchClinics,
+});
+const AppointmentsPage = lazyScreen(() => import("./AppointmentsPage").then((m) => ({ default: m.AppointmentsPage })));
+const AppointmentDetailPage = lazyScreen(() =>
   import("./AppointmentDetailPage").then((m) => ({ default: m.AppointmentDetailPage })),
 );
 

@@ -1,13 +1,13 @@
 /** The provider screens, mounted under the app's layout; loaded only when a provider opens one. */
-import { lazy } from "react";
 import { Route } from "react-router";
 
 import { isProvider } from "../../auth/roles";
+import { lazyScreen } from "../../components/lazyScreen";
 import { LazyScreen } from "../clinic/LazyScreen";
 
-const MyDay = lazy(() => import("./MyDay"));
-const MyShifts = lazy(() => import("./MyShifts"));
-const Leave = lazy(() => import("./Leave"));
+const MyDay = lazyScreen(() => import("./MyDay"));
+const MyShifts = lazyScreen(() => import("./MyShifts"));
+const Leave = lazyScreen(() => import("./Leave"));
 
 export const providerRoutes = (
   <>

@@ -5,7 +5,7 @@ import { useAuth } from "../../auth/AuthProvider";
 import { useStaffClinics } from "../clinic/useStaffClinics";
 
 export function useProviderClinic() {
-  const { user } = useAuth();
+  const { principal } = useAuth();
   const { clinics, byId, query } = useStaffClinics("provider");
   const [params, setParams] = useSearchParams();
   const wanted = params.get("clinic");
@@ -19,5 +19,5 @@ export function useProviderClinic() {
       },
       { replace: true },
     );
-  return { me: user, clinic, clinics, choose, query, params, setParams };
+  return { me: principal, clinic, clinics, choose, query, params, setParams };
 }

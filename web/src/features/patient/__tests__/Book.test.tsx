@@ -5,6 +5,7 @@ import { http, HttpResponse } from "msw";
 import { Route } from "react-router";
 
 import { problem, server } from "../../../../test/server";
+import { accessToken, PATIENT_ROLES } from "../../../../test/token";
 import { forgetProviders } from "../../../components/booking/providerNames";
 import { loadApp } from "./app";
 import { appointment, at, CLINIC_ID, DAY, PROVIDER_ID, signedInPatient, TYPE_ID } from "./fixtures";
@@ -164,6 +165,36 @@ describe("booking", () => {
     await user.click(await screen.findByRole("button", { name: "Confirm booking" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(/busy/i);
     expect(screen.getByRole("heading", { name: "Confirm your appointment" })).toBeInTheDocument();
+  });
+
+  it("after a reload, shows the clinics without waiting for /v1/me: the token's roles let the patient in", async () => {
+    server.use(...signedInPatient());
+    let answerMe!: () => void;
+    const meGate = new Promise<void>((resolve) => (answerMe = resolve));
+    onTestFinished(() => answerMe());
+    const answered: string[] = [];
+    server.use(
+      http.post("*/v1/auth/session/refresh", () =>
+        HttpResponse.json({ access_token: accessToken("u1", PATIENT_ROLES), token_type: "bearer", expires_in: 900 }),
+      ),
+      http.get("*/v1/me", async () => {
+        await meGate;
+        answered.push("/v1/me");
+        return HttpResponse.json({ id: "u1", kind: "patient", full_name: "Amina Wanjiru", memberships: [] });
+      }),
+    );
+    const record = ({ request }: { request: Request }) => answered.push(new URL(request.url).pathname);
+    server.events.on("response:mocked", record);
+    onTestFinished(() => server.events.removeListener("response:mocked", record));
+    renderAt("/book", routes());
+
+    // /v1/clinics went out and came back, and the first choice can be made, while /v1/me has not.
+    expect(await screen.findByRole("radio", { name: /Kibera Health Centre/ })).toBeEnabled();
+    expect(answered).toContain("/v1/clinics");
+    expect(answered).not.toContain("/v1/me");
+    answerMe();
+    await waitFor(() => expect(answered).toContain("/v1/me"));
+    expect(screen.getByRole("radio", { name: /Kibera Health Centre/ })).toBeEnabled();
   });
 
   it("sends signed-out people to sign in", async () => {
