@@ -4,7 +4,8 @@ Builds the app if stale, then prints (1) the JavaScript and CSS that `index.html
 anything else, raw and gzipped; (2) starts `clinic-stack` as a user would (or uses
 `--stack-dir`), signs the demo patient in through the browser form, and opens the booking page
 in Debian's Chromium with Chromium's own network throttling (DevTools presets: "3G" is 2,000 ms
-latency and 400 kbit/s each way, "Slow 4G" 562.5 ms and 1.44 Mbit/s) and a cold cache: the time
+latency and 400 kbit/s each way, "Slow 4G" 562.5 ms and 1.44 Mbit/s), on a first visit (cold
+cache, no service worker) and a repeat one (the app shell kept by the service worker): the time
 until the first choice of the booking flow can be clicked; (3) the whole booking, from opening
 the page to the confirmation, unthrottled with a warm session, and the requests it took (app
 files and API calls counted apart).
@@ -86,12 +87,26 @@ async def sign_in(page: Any, phone: str, password: str) -> None:
 
 
 async def throttled_open(
-    browser: Any, base: str, login: tuple[str, str], profile: str, *, waterfall: bool = False
+    browser: Any,
+    base: str,
+    login: tuple[str, str],
+    profile: str,
+    *,
+    waterfall: bool = False,
+    repeat: bool = False,
 ) -> float:
-    """Seconds from navigation to the first clickable clinic on /book, cold cache, throttled."""
-    context = await browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
+    """Seconds from navigation to the first clickable clinic on /book, throttled: a first visit
+    (cold cache, no service worker), or a repeat visit (the app shell in the service worker's
+    cache from an earlier visit, the HTTP cache still empty)."""
+    context = await browser.new_context(
+        base_url=base,
+        viewport={"width": 360, "height": 740},
+        service_workers="allow" if repeat else "block",
+    )
     page = await context.new_page()
     await sign_in(page, *login)  # the session cookie, unthrottled; the cache then emptied
+    while repeat and not await page.evaluate("navigator.serviceWorker.controller !== null"):
+        await asyncio.sleep(0.2)  # the app shell is cached once its worker is in control
     cdp = await context.new_cdp_session(page)
     await cdp.send("Network.enable")
     await cdp.send("Network.clearBrowserCache")
@@ -159,13 +174,16 @@ async def measure(state: Path, runs: int, waterfall: bool) -> None:
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         for profile in PROFILES if runs else ():
-            seconds = [
-                await throttled_open(browser, base, login, profile, waterfall=waterfall and n == 0)
-                for n in range(runs)
-            ]
-            runs_text = ", ".join(f"{s:.1f}" for s in seconds)
-            median = statistics.median(seconds)
-            print(f"/book usable on {profile:7} (cold cache): median {median:.1f} s ({runs_text})")
+            for repeat, visit in ((False, "first visit"), (True, "repeat visit")):
+                seconds = [
+                    await throttled_open(
+                        browser, base, login, profile, waterfall=waterfall and n == 0, repeat=repeat
+                    )
+                    for n in range(runs)
+                ]
+                runs_text = ", ".join(f"{s:.1f}" for s in seconds)
+                median = statistics.median(seconds)
+                print(f"/book usable on {profile:7} ({visit}): median {median:.1f} s ({runs_text})")
         booking = await whole_booking(browser, base, login)
         await browser.close()
     api = booking["api"]
