@@ -104,7 +104,8 @@ async def test_registering_on_a_phone_signs_in_and_the_session_lasts_until_sign_
     # On a phone, sign-out is in the menu.
     await page.get_by_role("button", name="Menu").click()
     await sign_out.click()
-    sign_in = page.get_by_role("link", name="Sign in", exact=True)
+    # The header's link, on whichever page sign-out leaves (the home page has a second one).
+    sign_in = page.get_by_role("banner").get_by_role("link", name="Sign in", exact=True)
     await expect(sign_in).to_be_visible(timeout=TIMEOUT)
     await page.reload()
     await expect(sign_in).to_be_visible(timeout=TIMEOUT)

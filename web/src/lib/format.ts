@@ -5,11 +5,23 @@
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The locale to write dates and numbers in: the device's own variant of the app's language
+ * when it has one (en-GB and en-KE write "Mon 7 Dec" and 17:30, en-US "Mon, Dec 7" and 5:30 PM),
+ * otherwise the language itself.
+ */
+export function displayLocale(language: string): string {
+  const prefix = `${language.toLowerCase()}-`;
+  const device = typeof navigator === "undefined" ? [] : (navigator.languages ?? [navigator.language]);
+  return device.find((tag) => tag.toLowerCase() === language.toLowerCase() || tag.toLowerCase().startsWith(prefix)) ?? language;
+}
+
 function formatter(language: string, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${language}|${zone}|${JSON.stringify(options)}`;
+  const locale = displayLocale(language);
+  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
   let format = cache.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(language, { ...options, timeZone: zone });
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
     cache.set(key, format);
   }
   return format;
@@ -43,7 +55,7 @@ export function formatDateTime(value: Instant, zone: string, language: string): 
 }
 
 export function formatNumber(value: number, language: string): string {
-  return new Intl.NumberFormat(language).format(value);
+  return new Intl.NumberFormat(displayLocale(language)).format(value);
 }
 
 /** The device's own zone. */
