@@ -30,18 +30,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from harness import clinic_stack
+from servicekit.local.web import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "web" / "dist"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Chromium DevTools' presets (throughput in bytes per second).
 PROFILES = {
     "3G": {"latency": 2000.0, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8},
@@ -171,7 +163,7 @@ async def measure(state: Path, runs: int, waterfall: bool) -> None:
     login = (phone, logins[phone])
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path="/usr/bin/chromium", args=list(CHROMIUM_ARGS)
         )
         for profile in PROFILES if runs else ():
             for repeat, visit in ((False, "first visit"), (True, "repeat visit")):

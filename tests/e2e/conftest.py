@@ -27,6 +27,7 @@ from identity.tokens import issue_access_token
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from servicekit.auth import Membership
 from servicekit.local import demo
+from servicekit.local.web import CHROMIUM_ARGS
 from xdist.scheduler import LoadFileScheduling
 
 SERVICES = ("identity", "booking", "shifts", "notify", "reporting")
@@ -301,17 +302,6 @@ def python() -> str:
     return sys.executable
 
 
-# Browser tests: Debian's Chromium driven by Playwright (which never downloads a browser here).
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Nothing but the page under test on the network, and no background work slowing it.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
@@ -333,7 +323,7 @@ async def browser() -> AsyncIterator[Browser]:
         )
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
         )
         yield chromium
         await chromium.close()

@@ -20,6 +20,18 @@ BUILD_INPUTS = ("src", "public", "index.html", "package.json", "package-lock.jso
 # ... and the tools' configuration: vite.config.ts, postcss.config.cjs, tsconfig*.json.
 BUILD_CONFIGS = ("*.config.*", "tsconfig*.json")
 OUTPUT_TAIL_LINES = 40
+# Debian's Chromium as the browser tests and bench/web_budget.py drive it (Playwright never
+# downloads a browser here).
+CHROMIUM_ARGS = (
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Nothing but the page under test on the network, and no background work slowing it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 # Defaults for every npm run: no network calls besides the registry, no banners in the logs.
 _NPM_QUIET = {
     "npm_config_update_notifier": "false",
