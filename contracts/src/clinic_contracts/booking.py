@@ -33,6 +33,9 @@ AppointmentStatus = Literal[
 
 Party = Literal["patient", "clinic"]
 
+Origin = Literal["online", "offline"]
+"""`offline`: recorded on a front desk device with no network and pushed when it reconnected."""
+
 _APPOINTMENT_ID = "4c2a9e7b-1d3f-4b6a-8c5e-9f0a1b2c3d4e"
 _CLINIC_ID = "5d1c8f3e-7a2b-4c9d-8e6f-1a2b3c4d5e6f"
 _PATIENT_ID = "8e7d6c5b-4a3f-4e2d-9c1b-0a9f8e7d6c5b"
@@ -106,6 +109,25 @@ class AppointmentBooked(_Appointment):
     waitlist_entry_id: UUID | None = Field(
         default=None, description="Waitlist entry this booking filled, if any.", examples=[None]
     )
+    origin: Origin = Field(
+        default="online",
+        description="`offline`: booked on a front desk device without network, synced later. "
+        "Absent in events published before this field existed (they were all online).",
+        examples=["online"],
+    )
+    recorded_at: AwareDatetime | None = Field(
+        default=None,
+        description="When an offline booking was recorded on the device (the device's clock, "
+        "UTC); null for online bookings.",
+        examples=[None],
+    )
+    device_id: UUID | None = Field(
+        default=None,
+        description="Front desk device that recorded an offline booking; null for online.",
+        examples=[None],
+    )
+
+    _recorded_in_utc = field_validator("recorded_at")(lambda v: None if v is None else to_utc(v))
 
 
 class AppointmentRescheduled(_Appointment):
@@ -195,3 +217,60 @@ class WaitlistOfferExpired(_Offer):
     """The patient did not take the offered slot in time; it passed to the next in line."""
 
     event_type = "WaitlistOfferExpired"
+
+
+ConflictKind = Literal["book", "reschedule"]
+ConflictResolution = Literal["booked", "waitlisted", "cancelled"]
+_CONFLICT_ID = "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b"
+_DEVICE_ID = "0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b"
+
+
+class _OfflineConflict(_Timed):
+    aggregate_field = "conflict_id"
+    topic = BOOKING_TOPIC
+
+    conflict_id: UUID = Field(
+        description="Id of the conflict in the inbox.", examples=[_CONFLICT_ID]
+    )
+    clinic_id: UUID = Field(description="Clinic of the device.", examples=[_CLINIC_ID])
+    device_id: UUID = Field(description="Device that recorded the change.", examples=[_DEVICE_ID])
+    patient_id: UUID = Field(description="Patient of the booking.", examples=[_PATIENT_ID])
+    type_id: UUID = Field(description="Appointment type asked for.", examples=[_TYPE_ID])
+    type_name: str = Field(description="Name of the type.", examples=["General consultation"])
+    kind: ConflictKind = Field(
+        description="What the device tried: a booking or a move.", examples=["book"]
+    )
+    appointment_id: UUID = Field(
+        description="Appointment the device booked (its client-made id) or moved.",
+        examples=[_APPOINTMENT_ID],
+    )
+
+
+class OfflineConflictRecorded(_OfflineConflict):
+    """A change made offline could not be applied: its time was taken meanwhile.
+
+    `starts_at`/`ends_at` are the time the device asked for. The conflict waits in the
+    clinic's inbox until staff resolve it.
+    """
+
+    event_type = "OfflineConflictRecorded"
+
+    recorded_at: AwareDatetime = Field(
+        description="When the device recorded the change (its clock, UTC).",
+        examples=["2026-03-30T07:55:00Z"],
+    )
+
+    _recorded_in_utc = field_validator("recorded_at")(lambda v: to_utc(v))
+
+
+class OfflineConflictResolved(_OfflineConflict):
+    """Staff resolved an offline conflict: booked another time, waitlisted, or cancelled.
+
+    `cancelled` means the patient has no appointment from it (a refused move keeps the old
+    time only if staff did not cancel that too): notify tells the patient.
+    """
+
+    event_type = "OfflineConflictResolved"
+
+    resolution: ConflictResolution = Field(description="What staff chose.", examples=["booked"])
+    resolved_by: UUID = Field(description="Staff member who resolved it.", examples=[_ACTOR_ID])

@@ -17,6 +17,8 @@ from clinic_contracts.booking import (
     AppointmentNeedsReschedule,
     AppointmentNoShow,
     AppointmentRescheduled,
+    OfflineConflictRecorded,
+    OfflineConflictResolved,
     WaitlistOfferExpired,
     WaitlistOfferMade,
 )
@@ -161,8 +163,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         name=BOOKING_TOPIC,
         owner="booking",
-        description="The lifecycle of appointments, keyed by appointment id, and waitlist "
-        "offers, keyed by waitlist entry id.",
+        description="The lifecycle of appointments, keyed by appointment id; waitlist "
+        "offers, keyed by waitlist entry id; offline conflicts, keyed by conflict id.",
         events=(
             AppointmentBooked,
             AppointmentRescheduled,
@@ -173,6 +175,8 @@ TOPICS: tuple[TopicSpec, ...] = (
             AppointmentNeedsReschedule,
             WaitlistOfferMade,
             WaitlistOfferExpired,
+            OfflineConflictRecorded,
+            OfflineConflictResolved,
         ),
     ),
     TopicSpec(
