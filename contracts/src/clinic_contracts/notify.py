@@ -22,6 +22,7 @@ MessageKind = Literal[
     "cancelled",
     "needs_reschedule",
     "waitlist_offer",
+    "offline_conflict_cancelled",
 ]
 Channel = Literal["sms", "whatsapp"]
 Provider = Literal["twilio", "africastalking", "log"]

@@ -2,8 +2,17 @@
 
 from notify.db import Base
 from notify.messages.models import Message, MessageEvent
-from notify.projection.models import Appointment, Clinic, Contact
+from notify.projection.models import Appointment, Clinic, Contact, OfflineConflict
 from notify.templates.models import Template
 
 metadata = Base.metadata
-__all__ = ["Appointment", "Clinic", "Contact", "Message", "MessageEvent", "Template", "metadata"]
+__all__ = [
+    "Appointment",
+    "Clinic",
+    "Contact",
+    "Message",
+    "MessageEvent",
+    "OfflineConflict",
+    "Template",
+    "metadata",
+]

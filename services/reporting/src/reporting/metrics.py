@@ -14,6 +14,8 @@ from clinic_contracts.booking import (
     AppointmentCancelled,
     AppointmentCompleted,
     AppointmentNoShow,
+    OfflineConflictRecorded,
+    OfflineConflictResolved,
 )
 from clinic_contracts.envelope import Event
 from clinic_contracts.notify import NotificationDelivered, NotificationFailed, NotificationSent
@@ -32,6 +34,21 @@ CANCELLED = Counter(
 )
 NO_SHOWS = Counter(
     "clinic_appointments_no_show_total", "Appointments marked no-show", ["clinic_id"]
+)
+BOOKED_OFFLINE = Counter(
+    "clinic_appointments_booked_offline_total",
+    "Appointments booked on a front desk device without network (also in the booked total)",
+    ["clinic_id"],
+)
+CONFLICTS_RECORDED = Counter(
+    "clinic_offline_conflicts_recorded_total",
+    "Offline bookings or moves whose time was taken meanwhile",
+    ["clinic_id"],
+)
+CONFLICTS_RESOLVED = Counter(
+    "clinic_offline_conflicts_resolved_total",
+    "Offline conflicts resolved by staff, by resolution (booked, waitlisted, cancelled)",
+    ["clinic_id", "resolution"],
 )
 COMPLETED = Counter("clinic_appointments_completed_total", "Visits that took place", ["clinic_id"])
 NOTIFICATIONS = Counter(
@@ -57,12 +74,18 @@ def count_event(session: AsyncSession, event: Event) -> None:
     """Count a newly applied event in the business metrics once the session commits."""
     if (bump := _increment_for(event)) is not None:
         _after_commit(session, bump)
+    if isinstance(event, AppointmentBooked) and event.origin == "offline":
+        _after_commit(session, BOOKED_OFFLINE.labels(str(event.clinic_id)).inc)
 
 
 def _increment_for(event: Event) -> Callable[[], None] | None:
     match event:
         case AppointmentBooked():
             return BOOKED.labels(str(event.clinic_id)).inc
+        case OfflineConflictRecorded():
+            return CONFLICTS_RECORDED.labels(str(event.clinic_id)).inc
+        case OfflineConflictResolved():
+            return CONFLICTS_RESOLVED.labels(str(event.clinic_id), event.resolution).inc
         case AppointmentCancelled():
             return CANCELLED.labels(str(event.clinic_id), event.cancelled_by).inc
         case AppointmentNoShow():

@@ -3,8 +3,10 @@
 from reporting.analytics.models import (
     Appointment,
     Clinic,
+    DailyConflicts,
     DailyRollup,
     DailyShiftMinutes,
+    OfflineConflict,
     Reminder,
     Shift,
 )
@@ -15,9 +17,11 @@ metadata = Base.metadata
 __all__ = [
     "Appointment",
     "Clinic",
+    "DailyConflicts",
     "DailyRollup",
     "DailyShiftMinutes",
     "EventFact",
+    "OfflineConflict",
     "Reminder",
     "Shift",
     "metadata",

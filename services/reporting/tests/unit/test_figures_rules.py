@@ -6,7 +6,12 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from reporting.analytics.figures import difference, shift_contribution, visit_contribution
+from reporting.analytics.figures import (
+    conflict_contribution,
+    difference,
+    shift_contribution,
+    visit_contribution,
+)
 
 CLINIC, STAFF, TYPE = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
@@ -72,6 +77,7 @@ def visit(**fields: object) -> SimpleNamespace:
         "reschedules": 0,
         "reminders": 0,
         "reminders_delivered": 0,
+        "offline": False,
     }
     return SimpleNamespace(**(values | fields))
 
@@ -109,3 +115,17 @@ def test_a_move_to_another_day_takes_the_visit_with_it():
     assert change[new]["booked_minutes"] == 60
     assert change[new]["rescheduled"] == 1
     assert difference(after, after) == {}
+
+
+def test_an_offline_booking_and_its_conflicts_count_on_the_day_asked_for():
+    [counters] = visit_contribution(visit(offline=True)).values()
+    assert counters["booked_offline"] == 1
+    asked = {"clinic_id": CLINIC, "type_id": TYPE, "time_zone": "Africa/Nairobi"}
+    late_evening = datetime(2026, 2, 25, 22, tzinfo=UTC)  # 01:00 on the 26th in Nairobi
+    open_ = SimpleNamespace(**asked, starts_at=late_evening, recorded=True, resolution=None)
+    resolved = SimpleNamespace(**vars(open_) | {"resolution": "waitlisted"})
+    key = (CLINIC, date(2026, 2, 26), TYPE)
+    assert conflict_contribution(open_) == {key: {"conflicts_recorded": 1, "conflicts_open": 1}}
+    assert difference(conflict_contribution(open_), conflict_contribution(resolved)) == {
+        key: {"conflicts_open": -1, "conflicts_resolved_waitlisted": 1}
+    }

@@ -13,7 +13,7 @@ from clinic_contracts.identity import message_language
 
 from notify.messages.fallback import sms_allowed
 from notify.messages.models import Message
-from notify.projection.models import Appointment, Clinic, Contact
+from notify.projection.models import Appointment, Clinic, Contact, OfflineConflict
 from notify.templates.wording import Visit, account_notice, built_in, render
 
 _STOP_WORD = "STOP"
@@ -38,10 +38,17 @@ class Skip:
     failed: bool
 
 
-def still_wanted(message: Message, appointment: Appointment | None, now: datetime) -> str | None:
+Subject = Appointment | OfflineConflict
+"""What a message is worded from: the appointment, or for OFFLINE_CONFLICT_CANCELLED the
+conflict (the time the patient was given, which the appointment never or no longer has)."""
+
+
+def still_wanted(message: Message, appointment: Subject | None, now: datetime) -> str | None:
     """Why the message no longer makes sense, or None when it still does."""
     if appointment is None:
         return "unknown_appointment"
+    if isinstance(appointment, OfflineConflict):
+        return None if appointment.starts_at > now else "visit_started"
     if message.kind == "cancelled":
         return None if appointment.status == "cancelled" else f"appointment_{appointment.status}"
     if message.kind == "waitlist_offer":
@@ -56,7 +63,7 @@ def still_wanted(message: Message, appointment: Appointment | None, now: datetim
 
 def compose(
     message: Message,
-    appointment: Appointment | None,
+    appointment: Subject | None,
     clinic: Clinic | None,
     contact: Contact | None,
     wording: dict[tuple[str, str], str],
@@ -65,8 +72,9 @@ def compose(
     channels: frozenset[str],
     now: datetime,
 ) -> Ready | Skip:
-    """What to send for a due message, or why not; `wording` maps (kind, language) to a
-    clinic's own template, `provider` is the clinic's and `channels` what it carries."""
+    """What to send for a due message, or why not; `appointment` is what it is worded from
+    (`Subject`), `wording` maps (kind, language) to a clinic's own template, `provider` is the
+    clinic's and `channels` what it carries."""
     if message.appointment_id is None:
         return compose_account_notice(message, contact, provider=provider, channels=channels)
     if (reason := still_wanted(message, appointment, now)) is not None:
@@ -94,7 +102,7 @@ def compose(
         type=appointment.type_name,
         starts_at=appointment.starts_at,
         time_zone=appointment.time_zone,
-        expires_at=appointment.offer_expires_at,
+        expires_at=getattr(appointment, "offer_expires_at", None),
     )
     body = render(template, visit, language)
     if _STOP_WORD not in body:  # a clinic's own wording still tells how to opt out

@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from notify.messages.compose import Ready, Skip, compose
 from notify.messages.fallback import fall_back_to_sms
 from notify.messages.history import mark_delivered, mark_failed, mark_sent, mark_skipped, note
-from notify.messages.models import PENDING, Message
-from notify.projection.models import Appointment, Clinic, Contact
+from notify.messages.models import OFFLINE_CONFLICT_CANCELLED, PENDING, Message
+from notify.projection.models import Appointment, Clinic, Contact, OfflineConflict
 from notify.providers import build_providers
 from notify.providers.base import Accepted, Outgoing, Provider, SendFailed
 from notify.settings import Settings
@@ -152,7 +152,7 @@ class Dispatcher:
             return Skip(f"provider_not_configured:{name}", failed=True)
         return compose(
             message,
-            context.appointments.get(message.appointment_id),
+            context.subject(message),
             clinic,
             context.contacts.get(message.patient_id),
             context.wording.get(message.clinic_id, {}),
@@ -286,13 +286,22 @@ class Dispatcher:
 
 @dataclass
 class _Context:
-    """Everything a round needs to word its messages, loaded in four queries."""
+    """Everything a round needs to word its messages, loaded in four queries (five with
+    offline conflicts)."""
 
     # Keyed by `UUID | None`: account notices have no appointment or clinic, and find none.
     appointments: dict[uuid.UUID | None, Appointment]
     clinics: dict[uuid.UUID | None, Clinic]
     contacts: dict[uuid.UUID, Contact]
     wording: dict[uuid.UUID | None, dict[tuple[str, str], str]]
+    # Cancelled offline conflicts by (appointment, the time given), when the round has any.
+    conflicts: dict[tuple[uuid.UUID | None, datetime], OfflineConflict]
+
+    def subject(self, message: Message) -> Appointment | OfflineConflict | None:
+        """What the message is worded from: its appointment, or its offline conflict."""
+        if message.kind == OFFLINE_CONFLICT_CANCELLED:
+            return self.conflicts.get((message.appointment_id, message.nominal_at))
+        return self.appointments.get(message.appointment_id)
 
     @classmethod
     async def load(cls, session: AsyncSession, messages: Sequence[Message]) -> _Context:
@@ -317,7 +326,20 @@ class _Context:
             {c.id: c for c in clinics},
             {c.user_id: c for c in contacts},
             wording,
+            await _conflicts(session, messages),
         )
+
+
+async def _conflicts(
+    session: AsyncSession, messages: Sequence[Message]
+) -> dict[tuple[uuid.UUID | None, datetime], OfflineConflict]:
+    about = {m.appointment_id for m in messages if m.kind == OFFLINE_CONFLICT_CANCELLED}
+    if not about:
+        return {}  # the usual round: no fifth query
+    found = await session.scalars(
+        select(OfflineConflict).where(OfflineConflict.appointment_id.in_(about))
+    )
+    return {(c.appointment_id, c.starts_at): c for c in found}
 
 
 async def _skip(session: AsyncSession, message: Message, decision: Skip) -> None:

@@ -33,6 +33,9 @@ PENDING = ("scheduled", "sending")
 """Statuses the dispatcher still has work for."""
 ACCOUNT_KINDS = ("registration_attempt",)
 """Kinds about an account (no appointment or clinic): always built-in wording, no events."""
+OFFLINE_CONFLICT_CANCELLED = "offline_conflict_cancelled"
+"""The time given at a desk without network was taken, and staff gave up on it: worded from
+the conflict (`projection.models.OfflineConflict`), not from the appointment."""
 FINAL = ("sent", "delivered", "failed", "undelivered", "cancelled", "skipped")
 _STATUSES = ", ".join(f"'{s}'" for s in (*PENDING, *FINAL))
 

@@ -9,6 +9,7 @@ and replicas change nothing. Reminders no longer wanted are withdrawn while stil
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from clinic_contracts.booking import (
@@ -157,24 +158,48 @@ async def _plan(
     quiet: bool = False,
     clinic: Clinic | None = None,
 ) -> None:
+    about = About(appointment.id, appointment.clinic_id, appointment.patient_id)
+    await plan(session, about, kind, nominal_at, appointment.starts_at, quiet=quiet, clinic=clinic)
+
+
+@dataclass(frozen=True)
+class About:
+    """Whom a message goes to and which appointment (at which clinic) it is about."""
+
+    appointment_id: uuid.UUID
+    clinic_id: uuid.UUID
+    patient_id: uuid.UUID
+
+
+async def plan(
+    session: AsyncSession,
+    about: About,
+    kind: str,
+    nominal_at: datetime,
+    starts_at: datetime,
+    *,
+    quiet: bool = False,
+    clinic: Clinic | None = None,
+) -> None:
+    """Plan one message about a visit starting at `starts_at`, unless it is planned already."""
     now = datetime.now(UTC)
-    if appointment.starts_at <= now or (kind == "reminder" and nominal_at <= now):
+    if starts_at <= now or (kind == "reminder" and nominal_at <= now):
         return  # never a message about the past, nor a reminder that is already late
     due = max(nominal_at, now) if kind == "reminder" else now
     if quiet:
-        clinic = clinic or await session.get(Clinic, appointment.clinic_id)
+        clinic = clinic or await session.get(Clinic, about.clinic_id)
         if clinic is not None:
             tz = zone(clinic.time_zone)
             due = clear_of_quiet_hours(
-                due, tz, clinic.quiet_from, clinic.quiet_until, before=appointment.starts_at
+                due, tz, clinic.quiet_from, clinic.quiet_until, before=starts_at
             )
     planned = await session.execute(
         insert(Message)
         .values(
             id=uuid.uuid4(),
-            appointment_id=appointment.id,
-            clinic_id=appointment.clinic_id,
-            patient_id=appointment.patient_id,
+            appointment_id=about.appointment_id,
+            clinic_id=about.clinic_id,
+            patient_id=about.patient_id,
             kind=kind,
             nominal_at=nominal_at,
             due_at=max(due, now),

@@ -1,7 +1,8 @@
 """Identity's and booking's events kept in notify's projection, and the messages they call for.
 
 From identity: clinics (name, zone, phone) and users (name, phone, language, consent). From
-booking: appointments and waitlist offers, which plan confirmations, notices and reminders.
+booking: appointments and waitlist offers, which plan confirmations, notices and reminders,
+and offline conflicts staff cancelled, which tell the patient their time is gone.
 Identity's DuplicateRegistrationAttempted plans an account notice to the account's owner.
 """
 
@@ -9,7 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from clinic_contracts.booking import BOOKING_TOPIC, WaitlistOfferExpired, WaitlistOfferMade
+from clinic_contracts.booking import (
+    BOOKING_TOPIC,
+    OfflineConflictResolved,
+    WaitlistOfferExpired,
+    WaitlistOfferMade,
+)
 from clinic_contracts.envelope import EventEnvelope
 from clinic_contracts.identity import (
     IDENTITY_TOPIC,
@@ -27,6 +33,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify.messages.account import on_duplicate_registration
+from notify.messages.conflicts import on_conflict_resolved
 from notify.messages.planning import APPOINTMENT_EVENTS, on_appointment, on_offer
 from notify.projection.models import Clinic, Contact
 
@@ -69,6 +76,8 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await on_duplicate_registration(session, event, envelope.occurred_at)
         case WaitlistOfferMade() | WaitlistOfferExpired():
             await on_offer(session, event, envelope.occurred_at)
+        case OfflineConflictResolved():
+            await on_conflict_resolved(session, event, envelope.occurred_at)
         case _ if isinstance(event, APPOINTMENT_EVENTS):
             await on_appointment(session, event, envelope.occurred_at)
 

@@ -75,3 +75,21 @@ class Appointment(Base):
     offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The occurred_at of the event last applied: an older event arriving late changes nothing.
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OfflineConflict(Base):
+    """An offline booking or move whose time was taken, which staff then cancelled: the time
+    the patient was given at the desk and no longer has (booking's OfflineConflictResolved)."""
+
+    __tablename__ = "offline_conflicts"
+    __table_args__ = (Index("ix_offline_conflicts_appointment", "appointment_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    clinic_id: Mapped[UUID]
+    patient_id: Mapped[UUID]
+    # The appointment the device booked (its own id, never held by booking) or moved.
+    appointment_id: Mapped[UUID]
+    type_name: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    time_zone: Mapped[str] = mapped_column(Text)
+    resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

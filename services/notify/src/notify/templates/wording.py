@@ -20,7 +20,8 @@ PLACEHOLDERS = {
     "clinic": "The clinic's name.",
     "clinic_phone": "The clinic's phone number (or 'the clinic' when it has none).",
     "type": "The appointment type, e.g. General consultation.",
-    "date": "The visit's local date, in the patient's language.",
+    "date": "The visit's local date, in the patient's language (for an offline conflict: the "
+    "time the patient was given).",
     "time": "The visit's local time, in the patient's language.",
     "expires": "For waitlist offers: the local time the offer lapses.",
 }
@@ -38,6 +39,9 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "moved. Please call {clinic_phone} or choose a new time online.",
         "waitlist_offer": "{clinic}: {patient}, a {type} slot is free on {date} at {time}. "
         "It is held for you until {expires}: book it online.",
+        "offline_conflict_cancelled": "{clinic}: {patient}, we could not keep the {type} time "
+        "you were given for {date} at {time}: it had been taken. Please call {clinic_phone} to "
+        "book again.",
     },
     "sw": {
         "confirmation": "{clinic}: {patient}, miadi yako ya {type} ni {date} saa {time}.",
@@ -50,6 +54,9 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "lazima ibadilishwe. Tafadhali piga {clinic_phone}.",
         "waitlist_offer": "{clinic}: {patient}, nafasi ya {type} iko wazi {date} saa {time}. "
         "Imehifadhiwa hadi {expires}.",
+        "offline_conflict_cancelled": "{clinic}: {patient}, hatukuweza kushikilia muda wa "
+        "{type} uliopewa, {date} saa {time}: ulikuwa umeshachukuliwa. Tafadhali piga "
+        "{clinic_phone} kupanga miadi tena.",
     },
     "fr": {
         "confirmation": "{clinic} : {patient}, votre {type} est réservé le {date} à {time}.",
@@ -61,6 +68,9 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "déplacé. Appelez le {clinic_phone}.",
         "waitlist_offer": "{clinic} : {patient}, un créneau {type} est libre le {date} à "
         "{time}, réservé pour vous jusqu'à {expires}.",
+        "offline_conflict_cancelled": "{clinic} : {patient}, nous n'avons pas pu garder "
+        "l'horaire de {type} qui vous avait été donné le {date} à {time} : il était déjà pris. "
+        "Appelez le {clinic_phone} pour reprendre rendez-vous.",
     },
 }
 KINDS = tuple(BUILT_IN["en"])

@@ -69,6 +69,7 @@ async def apply_appointment_event(
         case AppointmentBooked():
             row.booked_at, row.walk_in = occurred_at, event.walk_in
             row.waitlist_fill = event.waitlist_entry_id is not None
+            row.offline = event.origin == "offline"
         case AppointmentRescheduled():
             row.reschedules += 1
         case AppointmentCancelled():

@@ -18,6 +18,7 @@ from reporting.analytics.appointments import (
     apply_appointment_event,
     apply_reminder_event,
 )
+from reporting.analytics.conflicts import CONFLICT_EVENTS, apply_conflict_event
 from reporting.analytics.models import Clinic
 from reporting.analytics.shifts import SHIFT_EVENTS, apply_shift_event
 from reporting.metrics import count_event
@@ -38,6 +39,8 @@ async def derive(session: AsyncSession, envelope: EventEnvelope, *, live: bool =
                 await apply_reminder_event(session, event)
         case _ if isinstance(event, APPOINTMENT_EVENTS):
             await apply_appointment_event(session, event, at, event_id)
+        case _ if isinstance(event, CONFLICT_EVENTS):
+            await apply_conflict_event(session, event)
         case _ if isinstance(event, SHIFT_EVENTS):
             await apply_shift_event(session, event, at, event_id)
     if live:

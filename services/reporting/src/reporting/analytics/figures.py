@@ -1,4 +1,4 @@
-"""Pure rules: what one appointment or one shift adds to the daily rollups.
+"""Pure rules: what one appointment, shift or offline conflict adds to the daily rollups.
 
 A rollup change is always "what it adds now minus what it added before", so applying
 events in any order, late or twice-guarded, converges on the same sums.
@@ -22,6 +22,8 @@ RollupKey = tuple[UUID, date, UUID, UUID]
 """(clinic_id, local day, provider_id, type_id)."""
 ShiftKey = tuple[UUID, date, UUID]
 """(clinic_id, local day, provider_id)."""
+ConflictKey = tuple[UUID, date, UUID]
+"""(clinic_id, local day, type_id)."""
 Key = TypeVar("Key", RollupKey, ShiftKey)
 
 
@@ -43,6 +45,18 @@ class VisitState(Protocol):
     reschedules: int
     reminders: int
     reminders_delivered: int
+    offline: bool
+
+
+class ConflictState(Protocol):
+    """What the conflict projection knows of one offline conflict."""
+
+    clinic_id: UUID | None
+    type_id: UUID | None
+    time_zone: str | None
+    starts_at: datetime | None
+    recorded: bool
+    resolution: str | None
 
 
 class ShiftState(Protocol):
@@ -89,6 +103,7 @@ def visit_contribution(visit: VisitState) -> dict[RollupKey, Counters]:
         "rescheduled": visit.reschedules,
         "reminders": visit.reminders,
         "reminders_delivered": visit.reminders_delivered,
+        "booked_offline": int(visit.offline),
     }
     if visit.status == "cancelled":
         counters |= _cancellation(visit.starts_at, visit.cancelled_by, visit.cancelled_at)
@@ -119,6 +134,26 @@ def _cancellation(
     if notice > timedelta(0):
         return counters | {"cancelled_under_24h_before": 1}
     return counters | {"cancelled_after_start": 1}
+
+
+def conflict_contribution(conflict: ConflictState) -> dict[ConflictKey, Counters]:
+    """What a conflict adds on the local day of the time the device asked for (none if unknown):
+    recorded, still open, or resolved one way."""
+    if (
+        conflict.clinic_id is None
+        or conflict.type_id is None
+        or conflict.time_zone is None
+        or conflict.starts_at is None
+    ):
+        return {}
+    counters = {"conflicts_recorded": int(conflict.recorded)}
+    if conflict.resolution is None:
+        counters["conflicts_open"] = int(conflict.recorded)
+    else:
+        counters[f"conflicts_resolved_{conflict.resolution}"] = 1
+    day = local_day(conflict.starts_at, zone(conflict.time_zone))
+    key = (conflict.clinic_id, day, conflict.type_id)
+    return {key: {name: value for name, value in counters.items() if value}}
 
 
 def shift_contribution(shift: ShiftState) -> dict[ShiftKey, Counters]:

@@ -37,8 +37,17 @@ ROLLUP_COUNTERS = (
     "lead_time_visits",
     "reminders",
     "reminders_delivered",
+    "booked_offline",
 )
 """The additive columns of `daily_rollups`; see services/reporting/README.md for each."""
+CONFLICT_COUNTERS = (
+    "conflicts_recorded",
+    "conflicts_open",
+    "conflicts_resolved_booked",
+    "conflicts_resolved_waitlisted",
+    "conflicts_resolved_cancelled",
+)
+"""The additive columns of `daily_conflicts`."""
 
 
 class Clinic(Base):
@@ -79,6 +88,22 @@ class Appointment(Base):
     reschedules: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reminders_delivered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    offline: Mapped[bool] = mapped_column(default=False, server_default="false")
+
+
+class OfflineConflict(Base):
+    """An offline booking or move whose time was taken: where and when it asked for, whether
+    its `OfflineConflictRecorded` was seen, and how staff resolved it (null: still open)."""
+
+    __tablename__ = "offline_conflicts"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    clinic_id: Mapped[UUID | None]
+    type_id: Mapped[UUID | None]
+    time_zone: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded: Mapped[bool] = mapped_column(default=False, server_default="false")
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class Reminder(Base):
@@ -147,6 +172,7 @@ class DailyRollup(Base):
     lead_time_visits: Mapped[int] = _counter()
     reminders: Mapped[int] = _counter()
     reminders_delivered: Mapped[int] = _counter()
+    booked_offline: Mapped[int] = _counter()
 
 
 class DailyShiftMinutes(Base):
@@ -158,3 +184,19 @@ class DailyShiftMinutes(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     provider_id: Mapped[UUID] = mapped_column(primary_key=True)
     minutes: Mapped[int] = _counter(big=True)
+
+
+class DailyConflicts(Base):
+    """Offline conflicts per clinic, local day of the time the device asked for, and type
+    (a conflict names no provider)."""
+
+    __tablename__ = "daily_conflicts"
+
+    clinic_id: Mapped[UUID] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    type_id: Mapped[UUID] = mapped_column(primary_key=True)
+    conflicts_recorded: Mapped[int] = _counter()
+    conflicts_open: Mapped[int] = _counter()
+    conflicts_resolved_booked: Mapped[int] = _counter()
+    conflicts_resolved_waitlisted: Mapped[int] = _counter()
+    conflicts_resolved_cancelled: Mapped[int] = _counter()

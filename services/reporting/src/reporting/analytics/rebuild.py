@@ -19,15 +19,26 @@ from reporting.analytics.derive import derive
 from reporting.analytics.models import (
     Appointment,
     Clinic,
+    DailyConflicts,
     DailyRollup,
     DailyShiftMinutes,
+    OfflineConflict,
     Reminder,
     Shift,
 )
 from reporting.facts.models import EventFact
 
 log = logging.getLogger(__name__)
-DERIVED = (Clinic, Appointment, Reminder, Shift, DailyRollup, DailyShiftMinutes)
+DERIVED = (
+    Clinic,
+    Appointment,
+    Reminder,
+    Shift,
+    OfflineConflict,
+    DailyRollup,
+    DailyShiftMinutes,
+    DailyConflicts,
+)
 
 
 async def rebuild(sessions: async_sessionmaker[AsyncSession], batch_size: int = 1000) -> int:

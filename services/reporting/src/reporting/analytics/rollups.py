@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.analytics.figures import Counters, RollupKey, ShiftKey
-from reporting.analytics.models import DailyRollup, DailyShiftMinutes
+from reporting.analytics.figures import ConflictKey, Counters, RollupKey, ShiftKey
+from reporting.analytics.models import DailyConflicts, DailyRollup, DailyShiftMinutes
 
 ROLLUP_KEY = ("clinic_id", "day", "provider_id", "type_id")
 SHIFT_KEY = ("clinic_id", "day", "provider_id")
+CONFLICT_KEY = ("clinic_id", "day", "type_id")
 
 
 async def add_to_rollups(session: AsyncSession, changes: Mapping[RollupKey, Counters]) -> None:
@@ -23,6 +24,11 @@ async def add_to_rollups(session: AsyncSession, changes: Mapping[RollupKey, Coun
 async def add_to_shift_minutes(session: AsyncSession, changes: Mapping[ShiftKey, Counters]) -> None:
     """Add minutes changes to the providers' daily shift minutes."""
     await _add(session, DailyShiftMinutes, SHIFT_KEY, changes)
+
+
+async def add_to_conflicts(session: AsyncSession, changes: Mapping[ConflictKey, Counters]) -> None:
+    """Add conflict counter changes to the clinics' daily conflict rows."""
+    await _add(session, DailyConflicts, CONFLICT_KEY, changes)
 
 
 async def _add(

@@ -11,7 +11,13 @@ from sqlalchemy import Date, DateTime, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting.analytics.figures import Counters
-from reporting.analytics.models import ROLLUP_COUNTERS, DailyRollup, DailyShiftMinutes
+from reporting.analytics.models import (
+    CONFLICT_COUNTERS,
+    ROLLUP_COUNTERS,
+    DailyConflicts,
+    DailyRollup,
+    DailyShiftMinutes,
+)
 from reporting.summary.periods import Period
 
 # date_trunc takes the unit as text; it is inlined so SELECT and GROUP BY are one expression.
@@ -31,11 +37,15 @@ class SummaryFilter:
 
 
 async def sums_by_bucket(session: AsyncSession, wanted: SummaryFilter) -> dict[date, Counters]:
-    """Rollup counters and shift minutes summed per bucket start (Monday for weeks)."""
-    sums = await _grouped(session, DailyRollup, ROLLUP_COUNTERS, wanted, by_type=True)
-    shifts = await _grouped(session, DailyShiftMinutes, ("minutes",), wanted, by_type=False)
+    """Rollup counters, shift minutes and offline conflicts summed per bucket start (Monday
+    for weeks)."""
+    sums = await _grouped(session, DailyRollup, ROLLUP_COUNTERS, wanted)
+    shifts = await _grouped(session, DailyShiftMinutes, ("minutes",), wanted)
     for start, minutes in shifts.items():
         sums.setdefault(start, {})["shift_minutes"] = minutes["minutes"]
+    conflicts = await _grouped(session, DailyConflicts, CONFLICT_COUNTERS, wanted)
+    for start, counters in conflicts.items():
+        sums.setdefault(start, {}).update(counters)
     return sums
 
 
@@ -44,8 +54,6 @@ async def _grouped(
     model: type[Any],
     names: tuple[str, ...],
     wanted: SummaryFilter,
-    *,
-    by_type: bool,
 ) -> dict[date, Counters]:
     # `day` is a plain date: cast to timestamp (not timestamptz) so no session zone applies.
     bucket = cast(func.date_trunc(_UNITS[wanted.period], cast(model.day, DateTime)), Date)
@@ -54,13 +62,16 @@ async def _grouped(
         .where(model.day.between(wanted.first_day, wanted.last_day))
         .group_by(bucket)
     )
-    filters = [
-        (model.clinic_id, wanted.clinic_id),
-        (model.provider_id, wanted.provider_id),
-        (model.type_id if by_type else None, wanted.type_id),
-    ]
-    for column, value in filters:
-        if column is not None and value is not None:
-            query = query.where(column == value)
+    # A table without the filter's column is not narrowed by it: shift minutes have no type,
+    # conflicts no provider.
+    columns = model.__table__.c
+    filters = {
+        "clinic_id": wanted.clinic_id,
+        "provider_id": wanted.provider_id,
+        "type_id": wanted.type_id,
+    }
+    for name, value in filters.items():
+        if name in columns and value is not None:
+            query = query.where(columns[name] == value)
     rows = await session.execute(query)
     return {row.bucket: {n: int(getattr(row, n) or 0) for n in names} for row in rows}

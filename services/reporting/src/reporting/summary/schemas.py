@@ -51,6 +51,20 @@ class SummaryRow(BaseModel):
     no_show_rate_reminder_not_delivered: float | None = Field(
         description="No-show rate of visits without a delivered reminder."
     )
+    booked_online: int = Field(description="Of `booked`: booked online (or at a connected desk).")
+    booked_offline: int = Field(
+        description="Of `booked`: booked on a front desk device without network, synced later."
+    )
+    conflicts_recorded: int = Field(
+        description="Offline bookings or moves whose time was taken meanwhile, on the day of "
+        "the time asked for. Conflicts name no provider: a provider filter does not narrow them."
+    )
+    conflicts_open: int = Field(description="Of those, not resolved yet.")
+    conflicts_resolved_booked: int = Field(description="Resolved by booking another time.")
+    conflicts_resolved_waitlisted: int = Field(description="Resolved by waitlisting the patient.")
+    conflicts_resolved_cancelled: int = Field(
+        description="Given up on; the patient is told by message."
+    )
 
     @classmethod
     def of(cls, label: str, first_day: date, last_day: date, sums: Counters) -> SummaryRow:
@@ -64,6 +78,7 @@ class SummaryRow(BaseModel):
             first_day=first_day,
             last_day=last_day,
             **{name: n[name] for name in _COUNTS},
+            booked_online=n["booked"] - n["booked_offline"],
             no_show_rate=_ratio(n["no_shows"], n["completed"] + n["no_shows"]),
             utilisation=_ratio(n["booked_minutes"], n["shift_minutes"]),
             average_lead_time_hours=lead_hours,
@@ -77,7 +92,11 @@ class SummaryRow(BaseModel):
         )
 
 
-_COUNTS = tuple(name for name, field in SummaryRow.model_fields.items() if field.annotation is int)
+_COUNTS = tuple(
+    name
+    for name, field in SummaryRow.model_fields.items()
+    if field.annotation is int and name != "booked_online"  # the only derived count
+)
 
 
 class _Sums(dict[str, int]):
