@@ -25,6 +25,7 @@ from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter, spend_use
 from gateway.resources import GatewayResources, Resources
 from gateway.routes import find_route
 from gateway.settings import Settings
+from gateway.sync_route import router as sync_router
 from gateway.tokens import authenticate
 from gateway.webapp import WebApp, is_app_path
 
@@ -107,5 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(GatewayCORSMiddleware, origins=settings.cors_origins)
     # Outermost of all: preflight answers and refusals carry the security headers too.
     app.add_middleware(SecurityHeadersMiddleware)
+    # The gateway's own POST /v1/sync/push, before the catch-all would send it to booking.
+    app.include_router(sync_router)
     app.include_router(proxy_router)  # the catch-all goes last, after every ops route
     return app

@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 
-from gateway.openapi_merge import Document, merge_openapi
+from gateway.openapi_merge import GATEWAY, Document, merge_openapi
 from gateway.proxy import Upstreams
+from gateway.sync_route import push_openapi
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = 5.0
@@ -49,7 +50,7 @@ class MergedOpenApi:
         fetched = await asyncio.gather(*(self._fetch(service) for service in services))
         documents = {s: doc for s, doc in zip(services, fetched, strict=True) if doc is not None}
         unavailable = [s for s, doc in zip(services, fetched, strict=True) if doc is None]
-        return merge_openapi(documents, unavailable)
+        return merge_openapi({**documents, GATEWAY: push_openapi()}, unavailable)
 
     async def _fetch(self, service: str) -> dict[str, Any] | None:
         client = self.upstreams.client(service)

@@ -15,13 +15,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from gateway.openapi_merge import Document, merge_openapi
+from gateway.openapi_merge import GATEWAY, Document, merge_openapi
 from gateway.settings import Settings
+from gateway.sync_route import push_openapi
 
 
 def export_openapi() -> Document:
     """The merged document of every service, as a gateway with all of them up serves it."""
-    return merge_openapi(service_documents())
+    return merge_openapi({**service_documents(), GATEWAY: push_openapi()})
 
 
 def service_documents() -> dict[str, dict[str, Any]]:

@@ -12,6 +12,10 @@ Document = dict[str, Any]
 Renames = dict[str, dict[str, str]]  # service -> {original schema name: merged name}
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
+GATEWAY = "gateway"
+# Paths the gateway answers itself; its own document describes them, never a service's.
+GATEWAY_PATHS = frozenset({"/v1/sync/push"})
+
 INFO = {
     "title": "Clinic scheduling API",
     "version": "1",
@@ -23,9 +27,11 @@ def merge_openapi(
     documents: Mapping[str, Mapping[str, Any]],
     unavailable: Iterable[str] = (),
     *,
-    owner: Callable[[str], str | None] = owning_service,
+    owner: Callable[[str], str | None] | None = None,
 ) -> Document:
-    """Merge the services' documents; `unavailable` names services whose document is missing."""
+    """Merge the services' documents (and the gateway's own, under "gateway"); `unavailable`
+    names services whose document is missing."""
+    owner = owner or route_owner
     schemas = {service: _components(doc, "schemas") for service, doc in documents.items()}
     renames = collision_renames(schemas)
     # Security schemes clash like schemas do; keeping them is what gives /docs its Authorize.
@@ -50,6 +56,11 @@ def merge_openapi(
         "tags": _tags(documents.values()),
         "x-unavailable-services": sorted(unavailable),
     }
+
+
+def route_owner(path: str) -> str | None:
+    """Who answers a path through the gateway: the gateway itself, or the owning service."""
+    return GATEWAY if path in GATEWAY_PATHS else owning_service(path)
 
 
 def _components(doc: Mapping[str, Any], kind: str) -> dict[str, Any]:

@@ -139,7 +139,8 @@ async def _relay(upstream: httpx.Response, service: str) -> AsyncIterator[bytes]
         await upstream.aclose()
 
 
-def _client_view(request: Request) -> ClientView:
+def client_view(request: Request) -> ClientView:
+    """The connection a request came in on, and its request id."""
     return ClientView(
         peer=request.client.host if request.client else "unknown",
         scheme=request.url.scheme,
@@ -155,7 +156,7 @@ async def forward(
     client = upstreams.client(service)
     headers = upstream_request_headers(
         list(request.scope["headers"]),
-        _client_view(request),
+        client_view(request),
         trust_forwarded_for=settings.trust_forwarded_for,
     )
     outgoing = client.build_request(

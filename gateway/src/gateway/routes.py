@@ -43,6 +43,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/v1/appointment-types", "booking"),
     Route("/v1/rooms", "booking"),
     Route("/v1/waitlist", "booking"),
+    Route("/v1/allotments", "booking"),
     Route("/v1/sync", "booking"),
     Route("/v1/notifications", "notify"),
     Route("/v1/webhooks", "notify"),

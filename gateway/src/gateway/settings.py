@@ -34,6 +34,11 @@ class Settings(CommonSettings):
     rate_limit_user_burst: int = Field(60, ge=1)
     rate_limit_max_clients: int = Field(100_000, ge=1)
     max_body_bytes: int = Field(1024 * 1024, ge=0)
+    # The offline sync push (sync_route.py): its own limits, and a longer wait for a service
+    # working through a long run (each new patient costs identity an argon2 hash).
+    sync_push_max_bytes: int = Field(1024 * 1024, ge=1)
+    sync_push_max_mutations: int = Field(500, ge=1)
+    sync_push_timeout_seconds: float = Field(120.0, gt=0)
     # Off unless a proxy we run sits in front: otherwise any client could pick its own address.
     trust_forwarded_for: bool = False
     openapi_cache_seconds: float = Field(60.0, ge=0)

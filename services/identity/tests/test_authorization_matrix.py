@@ -101,6 +101,11 @@ async def _body(world: World, route: str, target: Target) -> dict[str, Any] | No
         "POST /v1/users/{user_id}/memberships": {"role": "provider", "clinic_id": target.clinic_id},
         "POST /v1/clinics": {"name": "Walked Clinic", "time_zone": "UTC"},
         "PATCH /v1/clinics/{clinic_id}": {"address": "1 Walk Street"},
+        "POST /v1/sync/push": {
+            "device_id": "6f1c2b3a-0000-4000-8000-000000000001",
+            "clinic_id": target.clinic_id,
+            "mutations": [],
+        },
     }
     if route == "POST /v1/auth/refresh":
         pair = await world.client.post(
@@ -176,7 +181,7 @@ def _scoped(route: str) -> bool:
     """Whether a call can aim outside the caller's scope: a record in the path or body, or
     the clinic a list is filtered by (another clinic's is 403, never an empty page)."""
     template = route.split(" ", 1)[1]
-    return "{" in template or template in ("/v1/audit-events", "/v1/users")
+    return "{" in template or template in ("/v1/audit-events", "/v1/users", "/v1/sync/push")
 
 
 @pytest.fixture

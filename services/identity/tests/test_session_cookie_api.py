@@ -73,7 +73,8 @@ async def test_signing_in_sets_the_refresh_token_as_a_strict_httponly_cookie_onl
     await register()
     response = await open_session(browser())
 
-    assert set(response.json()) == {"access_token", "token_type", "expires_in"}
+    assert set(response.json()) == {"access_token", "token_type", "expires_in", "offline_hours"}
+    assert response.json()["offline_hours"] == 72  # IDENTITY_OFFLINE_SESSION_HOURS
     assert response.json()["token_type"] == "Bearer"
     assert response.headers["cache-control"] == "no-store"
     cookie = session_cookie(response)
@@ -137,7 +138,8 @@ async def test_refresh_rotates_the_cookie_and_a_spent_value_ends_the_session(
 
     rotated = await web.post(REFRESH, headers=with_cookie(first))
     assert rotated.status_code == 200, rotated.text
-    assert set(rotated.json()) == {"access_token", "token_type", "expires_in"}
+    assert set(rotated.json()) == {"access_token", "token_type", "expires_in", "offline_hours"}
+    assert rotated.json()["offline_hours"] == 72  # a refresh starts the offline time again
     second = session_cookie(rotated)
     assert second.value.startswith("rt_")
     assert second.value != first

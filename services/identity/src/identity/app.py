@@ -13,6 +13,7 @@ from identity.db import outbox
 from identity.deps import IdentityConfig
 from identity.keys import KeyRing
 from identity.settings import Settings
+from identity.sync.router import router as sync_router
 from identity.users.router import me_router
 from identity.users.router import router as users_router
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             users_router,
             clinics_router,
             audit_router,
+            sync_router,
         ],
         description=__doc__ or "",
     )

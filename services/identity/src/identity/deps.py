@@ -23,6 +23,7 @@ class IdentityConfig:
     audience: str
     access_ttl: timedelta
     refresh_ttl: timedelta
+    offline_hours: int
     passwords: PasswordPolicy
     per_account: ThrottlePolicy
     per_address: ThrottlePolicy
@@ -38,6 +39,7 @@ class IdentityConfig:
             audience=settings.jwt_audience,
             access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
             refresh_ttl=timedelta(days=settings.refresh_token_ttl_days),
+            offline_hours=settings.offline_session_hours,
             passwords=PasswordPolicy(settings.password_min_length, settings.password_min_score),
             per_account=ThrottlePolicy(settings.login_account_max_failures, window, lockout),
             per_address=ThrottlePolicy(settings.login_address_max_failures, window, lockout),

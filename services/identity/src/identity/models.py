@@ -4,6 +4,7 @@ from identity.audit.models import AuditEvent
 from identity.auth.models import LoginThrottle, RefreshToken
 from identity.clinics.models import Clinic
 from identity.db import Base
+from identity.sync.models import SyncMutation
 from identity.users.models import Membership, User
 
 metadata = Base.metadata
@@ -13,6 +14,7 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "RefreshToken",
+    "SyncMutation",
     "User",
     "metadata",
 ]

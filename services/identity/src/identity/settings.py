@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from servicekit.auth import MAX_ACCESS_TOKEN_TTL_SECONDS
 from servicekit.settings import ServiceSettings
@@ -20,6 +20,9 @@ class Settings(ServiceSettings):
     # Every verifier refuses longer-lived tokens: revocations are kept only that long.
     access_token_ttl_seconds: int = Field(900, le=MAX_ACCESS_TOKEN_TTL_SECONDS, gt=0)
     refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    # How long a front desk device keeps working offline after its last online sign-in or
+    # refresh (docs/offline-sync.md); the web session's refresh cookie must outlive it.
+    offline_session_hours: int = Field(72, ge=1)
     # OWASP: at least 8 characters, at least 64 allowed, no composition rules.
     password_min_length: int = Field(12, ge=8, le=64)
     # zxcvbn's 0-4 scale; 3 means about 10^8 guesses or more ("safely unguessable" online).
@@ -36,3 +39,13 @@ class Settings(ServiceSettings):
     # always writes both; switch off if callers can reach identity directly (then the scheme
     # is uvicorn's, FORWARDED_ALLOW_IPS deciding, and the Host header counts).
     trust_forwarded_origin: bool = True
+
+    @model_validator(mode="after")
+    def _refresh_outlives_offline_sessions(self) -> "Settings":
+        # A device coming back online refreshes before it pushes: its cookie must still work.
+        if self.offline_session_hours > self.refresh_token_ttl_days * 24:
+            raise ValueError(
+                "IDENTITY_OFFLINE_SESSION_HOURS must not exceed the refresh token's lifetime "
+                "(IDENTITY_REFRESH_TOKEN_TTL_DAYS x 24)"
+            )
+        return self

@@ -8,15 +8,20 @@ attempt is audited, and `DuplicateRegistrationAttempted` lets notify tell the ow
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
 
 from clinic_contracts.identity import DuplicateRegistrationAttempted
 from servicekit.problems import Conflict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity import passwords
 from identity.audit import service as audit
-from identity.auth.schemas import PatientRegister
+from identity.auth.schemas import PatientDetails, PatientRegister
 from identity.db import outbox
 from identity.deps import IdentityConfig
 from identity.users.models import User
@@ -31,13 +36,14 @@ from identity.users.service import (
 
 REGISTERED = "user.registered"
 DUPLICATE = "user.registration_duplicate"
+MATCHED = "user.registration_matched"
 
 
 async def register_patient(
     *, session: AsyncSession, data: PatientRegister, config: IdentityConfig, client: str
 ) -> UserRead:
     """Create a patient account, or answer as if it had been created when its contact is taken."""
-    patient = _new_patient(data)
+    patient = new_patient(data)
     # Checked and hashed before the contact is looked up: both outcomes cost the same work.
     password_hash = await check_new_password(
         data.password.get_secret_value(), policy=config.passwords, personal=personal_of(patient)
@@ -55,17 +61,78 @@ async def register_patient(
     return _stand_in(patient)
 
 
-def _new_patient(data: PatientRegister) -> User:
+def new_patient(data: PatientDetails, user_id: UUID | None = None) -> User:
+    """The patient account these details describe (not stored yet)."""
     fields = data.model_dump(
         include={"full_name", "phone", "email", "date_of_birth", "preferred_language"}
     )
     return User(
-        id=uuid.uuid4(),
+        id=user_id or uuid.uuid4(),
         kind="patient",
         consent_sms=data.consent.sms,
         consent_whatsapp=data.consent.whatsapp,
         **fields,
     )
+
+
+async def register_by_staff(
+    *,
+    session: AsyncSession,
+    data: PatientDetails,
+    patient_id: UUID,
+    actor_id: UUID,
+    clinic_id: UUID,
+    client: str,
+    details: Mapping[str, Any],
+) -> tuple[User, bool]:
+    """A patient registered at a clinic's desk under the id the desk chose, with a random
+    password nobody knows (as the web desk's registrations get); or, when the phone or email
+    already has a patient account, that account. The flag says whether it was matched.
+
+    Staff register people in front of them, so a match is told to staff and not spammed to
+    the owner as a DuplicateRegistrationAttempted."""
+    owner = await _patient_owning_contact(session, data)
+    if owner is None:
+        password_hash = await passwords.hash_password(secrets.token_urlsafe(32))
+        try:
+            user = await store_account(
+                session,
+                new_patient(data, patient_id),
+                password_hash,
+                actor_id=actor_id,
+                action=REGISTERED,
+                client=client,
+                clinic_id=clinic_id,
+                details=details,
+            )
+            return user, False
+        except Conflict:
+            # A concurrent registration took the phone or email after our look-up.
+            owner = await _patient_owning_contact(session, data)
+            if owner is None:
+                raise
+    await audit.record(
+        session,
+        action=MATCHED,
+        actor_id=actor_id,
+        subject_id=owner.id,
+        clinic_id=clinic_id,
+        client_address=client,
+        details=details,
+    )
+    return owner, True
+
+
+async def _patient_owning_contact(session: AsyncSession, data: PatientDetails) -> User | None:
+    """The patient account using this phone (first) or email; 409 if a staff account does."""
+    owners = await contact_owners(session, phone=data.phone, email=data.email)
+    owner = next((o for o, matched in owners.items() if "phone" in matched), None)
+    owner = owner or next(iter(owners), None)
+    if owner is not None and owner.kind != "patient":
+        raise Conflict(
+            "A staff account already uses this phone number or email.", slug="contact-taken"
+        )
+    return owner
 
 
 async def _taken(session: AsyncSession, patient: User, client: str) -> bool:

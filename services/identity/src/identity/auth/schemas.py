@@ -17,8 +17,8 @@ from identity.fields import (
 )
 
 
-class PatientRegister(BaseModel):
-    """A patient signing themselves up; the phone number is also their sign-in name."""
+class PatientDetails(BaseModel):
+    """Who a new patient is; the phone number is also their sign-in name."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -31,6 +31,11 @@ class PatientRegister(BaseModel):
         default_factory=NotificationConsent,
         description="Channels the patient agrees to get confirmations and reminders on.",
     )
+
+
+class PatientRegister(PatientDetails):
+    """A patient signing themselves up; the phone number is also their sign-in name."""
+
     password: NewPassword
 
 
@@ -69,15 +74,25 @@ class LogoutRequest(BaseModel):
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-class AccessToken(BaseModel):
-    """An access token (a JWT, at most 15 minutes); the web app's refresh token is a cookie."""
+class BearerToken(BaseModel):
+    """An access token (a JWT, at most 15 minutes)."""
 
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - RFC 6749 token type
     expires_in: int = Field(description="Seconds the access token is valid for.")
 
 
-class TokenPair(AccessToken):
+class AccessToken(BearerToken):
+    """An access token (a JWT, at most 15 minutes); the web app's refresh token is a cookie."""
+
+    offline_hours: int = Field(
+        description="Hours a front desk device may keep working offline after this sign-in "
+        "or refresh (IDENTITY_OFFLINE_SESSION_HOURS); the session cookie outlives them.",
+        examples=[72],
+    )
+
+
+class TokenPair(BearerToken):
     """An access token (a JWT, at most 15 minutes) and the refresh token that renews it."""
 
     refresh_token: str = Field(description="Opaque; single use: each refresh returns a new one.")

@@ -17,7 +17,7 @@ from servicekit.runtime import SessionDep
 from identity.auth import service
 from identity.auth.browser import cookie_must_be_secure, refuse_cross_site
 from identity.auth.schemas import NO_STORE, AccessToken, TokenPair, TokenRequest
-from identity.deps import ClientAddress, Config
+from identity.deps import ClientAddress, Config, IdentityConfig
 
 COOKIE = "clinic_refresh"
 COOKIE_PATH = "/v1/auth/session"
@@ -36,7 +36,7 @@ async def open_session(
         pair = await service.sign_in(session=session, data=data, config=config, client=client)
     except service.Refused as refused:
         return render_problem(refused, request.url.path)  # returned, so the failure is recorded
-    return _signed_in(pair, request)
+    return _signed_in(pair, config, request)
 
 
 @router.post("/refresh", response_model=AccessToken)
@@ -56,7 +56,7 @@ async def refresh_session(
     except service.Refused as refused:
         # Returned, so that a reused token's revocation commits.
         return _cleared(render_problem(refused, request.url.path), request)
-    return _signed_in(pair, request)
+    return _signed_in(pair, config, request)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -72,8 +72,12 @@ async def close_session(session: SessionDep, client: ClientAddress, request: Req
     return _cleared(Response(status_code=status.HTTP_204_NO_CONTENT), request)
 
 
-def _signed_in(pair: TokenPair, request: Request) -> JSONResponse:
-    body = AccessToken(access_token=pair.access_token, expires_in=pair.expires_in)
+def _signed_in(pair: TokenPair, config: IdentityConfig, request: Request) -> JSONResponse:
+    body = AccessToken(
+        access_token=pair.access_token,
+        expires_in=pair.expires_in,
+        offline_hours=config.offline_hours,
+    )
     response = JSONResponse(body.model_dump(mode="json"), headers=NO_STORE)
     response.set_cookie(
         COOKIE,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from clinic_contracts.identity import (
@@ -159,6 +161,8 @@ async def store_account(
     actor_id: UUID | None,
     action: str,
     client: str,
+    clinic_id: UUID | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> User:
     """Insert a checked account; UserRegistered and the audit entry with it."""
     user.password_hash = password_hash
@@ -169,7 +173,9 @@ async def store_account(
         action=action,
         actor_id=actor_id or user.id,
         subject_id=user.id,
+        clinic_id=clinic_id,
         client_address=client,
+        details=details,
     )
     return user
 

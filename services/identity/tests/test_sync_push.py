@@ -1,0 +1,202 @@
+"""POST /v1/sync/push: patients registered on a front desk device while offline, applied once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from identity.settings import Settings
+from servicekit.auth import Membership
+
+from .test_registration_privacy import attempts, rows
+
+PUSH = "/v1/sync/push"
+RECORDED_AT = "2026-12-07T07:55:00Z"
+PROBLEM = "urn:clinic:problem:"
+
+
+@dataclass
+class Desk:
+    clinic_id: str
+    other_clinic_id: str
+    device_id: str
+    staff: dict[str, str]  # a receptionist of clinic_id
+
+    def batch(self, *mutations: dict[str, Any], failed: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "clinic_id": self.clinic_id,
+            "mutations": list(mutations),
+            "failed": list(failed),
+        }
+
+
+def register_patient(seq: int, phone: str, **args: Any) -> dict[str, Any]:
+    depends_on = args.pop("depends_on", [])
+    return {
+        "id": str(uuid.uuid4()),
+        "seq": seq,
+        "recorded_at": RECORDED_AT,
+        "kind": "register_patient",
+        "depends_on": depends_on,
+        "args": {
+            "patient_id": str(uuid.uuid4()),
+            "full_name": "Baraka Otieno",
+            "phone": phone,
+            "preferred_language": "sw",
+            "consent": {"sms": True, "whatsapp": False},
+            **args,
+        },
+    }
+
+
+async def events(settings: Settings, event_type: str) -> list[dict[str, Any]]:
+    found = await rows(
+        settings,
+        "SELECT envelope FROM identity.outbox WHERE event_type = :t ORDER BY id",
+        t=event_type,
+    )
+    return [e if isinstance(e, dict) else json.loads(e) for (e,) in found]
+
+
+@pytest.fixture
+async def desk(client: httpx.AsyncClient, mint) -> Desk:  # type: ignore[no-untyped-def]
+    admin = mint(Membership("org_admin"))
+    ids = []
+    for name in ("Kisumu East", "Kisumu West"):
+        body = {"name": name, "time_zone": "Africa/Nairobi"}
+        response = await client.post("/v1/clinics", json=body, headers=admin)
+        ids.append(response.json()["id"])
+    staff = mint(Membership("receptionist", uuid.UUID(ids[0])))
+    return Desk(ids[0], ids[1], str(uuid.uuid4()), staff)
+
+
+async def push(client: httpx.AsyncClient, desk: Desk, body: dict[str, Any]) -> httpx.Response:
+    return await client.post(PUSH, json=body, headers=desk.staff)
+
+
+async def test_a_registration_is_applied_under_the_devices_id_once(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings
+) -> None:
+    mutation = register_patient(17, "+254722000111", email="baraka@example.org")
+    patient_id = mutation["args"]["patient_id"]
+    batch = desk.batch(mutation)
+
+    first = await push(client, desk, batch)
+
+    assert first.status_code == 200, first.text
+    [outcome] = first.json()["outcomes"]
+    assert outcome == {
+        "id": mutation["id"],
+        "seq": 17,
+        "status": "applied",
+        "result": {
+            "patient_id": patient_id,
+            "full_name": "Baraka Otieno",
+            "phone": "+254722000111",
+            "matched": False,
+        },
+    }
+    patient = await client.get(f"/v1/users/{patient_id}", headers=desk.staff)
+    assert patient.status_code == 200, patient.text
+    assert (patient.json()["kind"], patient.json()["preferred_language"]) == ("patient", "sw")
+    [registered] = await events(settings, "UserRegistered")
+    assert registered["payload"]["user_id"] == patient_id
+    assert registered["payload"]["consent"] == {"sms": True, "whatsapp": False}
+    [audited] = await rows(
+        settings,
+        "SELECT action, clinic_id::text, details FROM identity.audit_events WHERE subject_id = :id",
+        id=uuid.UUID(patient_id),
+    )
+    assert audited[:2] == ("user.registered", desk.clinic_id)
+    details = audited[2] if isinstance(audited[2], dict) else json.loads(audited[2])
+    assert details == {
+        "origin": "offline",
+        "device_id": desk.device_id,
+        "mutation_id": mutation["id"],
+        "recorded_at": "2026-12-07T07:55:00+00:00",
+    }
+
+    # The same batch again: the same answer, nothing new.
+    again = await push(client, desk, batch)
+    assert again.json() == first.json()
+    assert len(await events(settings, "UserRegistered")) == 1
+
+    # The same mutation id with other content is refused, and changes nothing either.
+    mutation["args"]["full_name"] = "Someone Else"
+    reused = await push(client, desk, desk.batch(mutation))
+    [refused] = reused.json()["outcomes"]
+    assert refused["status"] == "rejected"
+    assert refused["problem"]["type"] == f"{PROBLEM}sync-mutation-reused"
+    patient = await client.get(f"/v1/users/{patient_id}", headers=desk.staff)
+    assert patient.json()["full_name"] == "Baraka Otieno"
+
+
+async def test_a_phone_that_has_an_account_is_matched_to_it(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings, register
+) -> None:
+    existing = await register(phone="+254722000222")
+    mutation = register_patient(3, "+254722000222")
+
+    response = await push(client, desk, desk.batch(mutation))
+
+    [outcome] = response.json()["outcomes"]
+    assert outcome["status"] == "applied"
+    assert outcome["result"]["patient_id"] == existing["id"]
+    assert outcome["result"]["matched"] is True
+    device_made = await client.get(
+        f"/v1/users/{mutation['args']['patient_id']}", headers=desk.staff
+    )
+    assert device_made.status_code == 404  # nothing created
+    assert len(await events(settings, "UserRegistered")) == 1  # the existing one's
+    assert await attempts(settings) == []  # no SMS to the owner about "someone" registering
+
+
+async def test_invalid_and_dependent_mutations_are_rejected_and_blocked(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings
+) -> None:
+    bad = register_patient(1, "+2547")
+    waits_on_bad = register_patient(2, "+254722000333", depends_on=[bad["id"]])
+    earlier_failure = str(uuid.uuid4())  # a booking mutation of the batch that failed
+    waits_on_booking = register_patient(3, "+254722000444", depends_on=[earlier_failure])
+    fine = register_patient(4, "+254722000555")
+    batch = desk.batch(bad, waits_on_bad, waits_on_booking, fine, failed=(earlier_failure,))
+
+    response = await push(client, desk, batch)
+
+    assert response.status_code == 200, response.text
+    outcomes = response.json()["outcomes"]
+    assert [o["status"] for o in outcomes] == ["rejected", "blocked", "blocked", "applied"]
+    problem = outcomes[0]["problem"]
+    assert (problem["type"], problem["status"]) == (f"{PROBLEM}validation-error", 422)
+    assert [e["field"] for e in problem["errors"]] == ["args.phone"]
+    assert outcomes[1]["blocked_by"] == bad["id"]
+    assert outcomes[2]["blocked_by"] == earlier_failure
+    registered = await events(settings, "UserRegistered")
+    assert [e["payload"]["phone"] for e in registered] == ["+254722000555"]
+
+
+async def test_only_front_desk_staff_of_the_clinic_may_push(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings, mint
+) -> None:
+    batch = desk.batch(register_patient(1, "+254722000666"))
+    elsewhere = {**batch, "clinic_id": desk.other_clinic_id}
+    provider = mint(Membership("provider", uuid.UUID(desk.clinic_id)))
+
+    for body, headers in ((elsewhere, desk.staff), (batch, provider), (batch, {})):
+        response = await client.post(PUSH, json=body, headers=headers)
+        assert response.status_code in (401, 403), response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.post(PUSH, json=elsewhere, headers=desk.staff)).status_code == 403
+    assert await events(settings, "UserRegistered") == []
+
+
+def test_the_refresh_cookie_must_outlive_the_offline_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    database = "postgresql+asyncpg://nobody:x@127.0.0.1:1/none"
+    assert Settings(database_url=database, keys_dir=tmp_path).offline_session_hours == 72
+    with pytest.raises(ValueError, match="OFFLINE_SESSION_HOURS"):
+        Settings(database_url=database, keys_dir=tmp_path, offline_session_hours=31 * 24)
