@@ -32,6 +32,7 @@ FILTERS = {
     "/v1/rooms": {"clinic_id"},
     "/v1/appointments": {"clinic_id", "patient_id"},
     "/v1/waitlist": {"clinic_id"},
+    "/v1/allotments": {"clinic_id"},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from servicekit.auth import CLINIC_ADMIN, STAFF_ROLES, Principal
+from servicekit.auth import CLINIC_ADMIN, RECEPTIONIST, STAFF_ROLES, Principal
 from servicekit.problems import Forbidden
 
 
@@ -17,3 +17,8 @@ def require_admin(caller: Principal, clinic_id: UUID) -> None:
 def is_staff(caller: Principal | None, clinic_id: UUID) -> bool:
     """Whether the caller works at the clinic (or administers the organisation)."""
     return caller is not None and caller.has_role(clinic_id, *STAFF_ROLES)
+
+
+def is_front_desk(caller: Principal | None, clinic_id: UUID) -> bool:
+    """Whether the caller books at the clinic's desk: its receptionists and admins."""
+    return caller is not None and caller.has_role(clinic_id, RECEPTIONIST, CLINIC_ADMIN)

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
+from booking.allotments.router import router as allotments_router
 from booking.appointments.router import holds as holds_router
 from booking.appointments.router import router as appointments_router
 from booking.db import outbox
@@ -11,6 +12,7 @@ from booking.projection.handlers import subscribe
 from booking.rooms.router import router as rooms_router
 from booking.settings import Settings
 from booking.slots.router import router as slots_router
+from booking.sync.router import router as sync_router
 from booking.types.router import router as types_router
 from booking.waitlist.router import router as waitlist_router
 from booking.waitlist.sweep import sweep_holds
@@ -32,6 +34,8 @@ def create_app(settings: Settings | None = None, *, consume: bool = True) -> Fas
             holds_router,
             appointments_router,
             waitlist_router,
+            sync_router,
+            allotments_router,
         ],
         consumers=subscribe if consume else None,
         description=__doc__ or "",

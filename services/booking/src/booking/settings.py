@@ -30,3 +30,23 @@ class Settings(ServiceSettings):
         le=300,
         description="How often lapsed holds are released and lapsed offers passed on.",
     )
+    allotment_release_minutes: int = Field(
+        default=120,
+        ge=0,
+        le=43200,
+        description="How long before its start reserved front desk time (an offline "
+        "allotment) goes back to online booking, unless the allotment names its own.",
+    )
+    sync_cursor_max_age_hours: int = Field(
+        default=168,
+        ge=1,
+        le=24 * 90,
+        description="A pull whose cursor is older than this answers a snapshot "
+        "(BOOKING_SYNC_CURSOR_MAX_AGE_HOURS).",
+    )
+    sync_push_max_mutations: int = Field(
+        default=500, ge=1, le=10_000, description="Most mutations one sync push may carry."
+    )
+    sync_push_max_bytes: int = Field(
+        default=1 << 20, ge=1024, description="Largest sync push body, in bytes."
+    )

@@ -60,6 +60,10 @@ class Appointment(Base):
         ),
         CheckConstraint("(status = 'pending') = (hold_expires_at IS NOT NULL)", name="hold"),
         CheckConstraint("NOT overbooked OR overbook_reason IS NOT NULL", name="overbook_reason"),
+        CheckConstraint(
+            "origin IN ('online', 'offline') AND (origin = 'offline') = (device_id IS NOT NULL)",
+            name="origin",
+        ),
         Index("ix_appointments_clinic_starts", "clinic_id", "starts_at", "id"),
         Index("ix_appointments_patient_starts", "patient_id", "starts_at", "id"),
         Index("ix_appointments_provider_starts", "provider_id", "starts_at", "id"),
@@ -104,6 +108,9 @@ class Appointment(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     needs_reschedule: Mapped[bool] = mapped_column(server_default=text("false"))
     needs_reschedule_reason: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(Text, server_default="online")
+    device_id: Mapped[UUID | None]
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AppointmentHistory(Base):

@@ -22,7 +22,7 @@ from booking.appointments import repository
 from booking.appointments.repository import Clash
 from booking.projection.models import Clinic
 from booking.slots import repository as calendar
-from booking.slots.rules import clear_of, covered, on_grid, open_time
+from booking.slots.rules import Reserved, clear_of, covered, held, on_grid, open_time
 from booking.slots.service import bookable_window, free_slots, visit_of
 from booking.types.models import AppointmentType
 from booking.waitlist.lapse import lapse
@@ -50,6 +50,8 @@ class Placement:
     patient_id: UUID | None = None
     explain: bool = True
     """Whether a refusal offers alternatives (worth its queries only for a caller to read)."""
+    front_desk: bool = False
+    """Whether the visit may take reserved front desk time before its release."""
 
     @property
     def times(self) -> dict[str, datetime]:
@@ -76,6 +78,8 @@ async def place(
     times = want.times
     blocked = (times["blocked_from"], times["blocked_until"])
     providers = await _open_providers(session, want, blocked)
+    if not want.front_desk:
+        providers = await _outside_reserved(session, want, providers, blocked)
     await lapse(session, await repository.release_expired_holds(session, overlapping=blocked))
     rooms = await _free_rooms(session, want, blocked)
     # The first refusal, met with the likeliest provider and room, says most.
@@ -153,6 +157,22 @@ async def _open_providers(session: AsyncSession, want: Placement, blocked: Inter
     return working
 
 
+async def _outside_reserved(
+    session: AsyncSession, want: Placement, providers: list[UUID], blocked: Interval
+) -> list[UUID]:
+    """Providers whose reserved time not yet released the visit keeps clear of."""
+    allotted = await calendar.allotted_of(session, want.clinic.id, providers, blocked)
+    now = datetime.now(UTC)
+    clear = [p for p in providers if clear_of(held(allotted.get(p, []), now), blocked)]
+    if not clear:
+        raise Conflict(
+            "That time is kept for the clinic's front desk; book it there, or pick another.",
+            slug="reserved-time",
+            alternatives=await _alternatives(session, want) if want.explain else [],
+        )
+    return clear
+
+
 async def _free_first(
     session: AsyncSession, want: Placement, providers: list[UUID], blocked: Interval
 ) -> list[UUID]:
@@ -220,7 +240,13 @@ async def _alternatives(session: AsyncSession, want: Placement) -> list[dict[str
     )
     free = dict(
         await free_slots(
-            session, want.clinic.id, want.kind, window, list(names), want.clinic.time_zone
+            session,
+            want.clinic.id,
+            want.kind,
+            window,
+            list(names),
+            want.clinic.time_zone,
+            Reserved.INCLUDE if want.front_desk else Reserved.EXCLUDE,
         )
     )
     before = sorted((at for at in free if at < want.starts_at), reverse=True)[:ALTERNATIVES]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -30,7 +31,7 @@ from servicekit.scopes import list_scope
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.access import is_staff
+from booking.access import is_front_desk, is_staff
 from booking.appointments import lookup, repository
 from booking.appointments.events import appointment_event
 from booking.appointments.models import Appointment
@@ -116,7 +117,14 @@ async def hold(
     policy = BookingPolicy.model_validate(clinic.booking_policy)
     patient = data.patient_id if staff else _patient(caller, data.patient_id, staff, policy)
     want = Placement(
-        clinic, kind, data.starts_at, data.provider_id, data.room_id, staff, patient_id=patient
+        clinic,
+        kind,
+        data.starts_at,
+        data.provider_id,
+        data.room_id,
+        staff,
+        patient_id=patient,
+        front_desk=is_front_desk(caller, clinic.id),
     )
     appointment_id, now = uuid.uuid4(), datetime.now(UTC)
     extra = {
@@ -140,10 +148,26 @@ async def release_hold(session: AsyncSession, *, caller: Principal, hold_id: UUI
     await session.delete(row)
 
 
+@dataclass(frozen=True)
+class Offline:
+    """A booking recorded on a front desk device without network, pushed by sync."""
+
+    appointment_id: UUID
+    device_id: UUID
+    recorded_at: datetime
+
+
 async def book(
-    session: AsyncSession, *, caller: Principal, data: AppointmentCreate
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    data: AppointmentCreate,
+    offline: Offline | None = None,
 ) -> AppointmentRead:
-    """Book a visit, or confirm a hold; 409 with alternatives when the time is taken."""
+    """Book a visit, or confirm a hold; 409 with alternatives when the time is taken.
+
+    `offline` books under the device's own appointment id and records where it came from.
+    """
     if data.hold_id is not None:
         return await _confirm(session, caller, data)
     if data.clinic_id is None or data.type_id is None:
@@ -160,9 +184,18 @@ async def book(
         raise Problem("Give `starts_at` (or a `hold_id`).", status=422, slug="slot-required")
     overbook = data.overbook_reason is not None
     want = Placement(
-        clinic, kind, starts_at, data.provider_id, data.room_id, staff, overbook, patient
+        clinic,
+        kind,
+        starts_at,
+        data.provider_id,
+        data.room_id,
+        staff,
+        overbook,
+        patient,
+        front_desk=is_front_desk(caller, clinic.id),
     )
-    appointment_id, now = uuid.uuid4(), datetime.now(UTC)
+    appointment_id = offline.appointment_id if offline else uuid.uuid4()
+    now = datetime.now(UTC)
     extra = {
         "id": appointment_id,
         "clinic_id": clinic.id,
@@ -176,6 +209,12 @@ async def book(
         "note": data.note,
         "created_by": caller.user_id,
     }
+    if offline is not None:
+        extra |= {
+            "origin": "offline",
+            "device_id": offline.device_id,
+            "recorded_at": offline.recorded_at,
+        }
     row = await place(session, want, lambda values: repository.add(session, values | extra))
     details = {"overbook_reason": data.overbook_reason} if overbook else {}
     await repository.record(session, row, "book", actor_id=caller.user_id, details=details)
@@ -241,6 +280,9 @@ async def _publish_booked(
         walk_in=row.walk_in,
         overbooked=row.overbooked,
         waitlist_entry_id=row.waitlist_entry_id,
+        origin=row.origin,
+        recorded_at=row.recorded_at,
+        device_id=row.device_id,
     )
     await outbox.stage(session, event)
 
@@ -390,6 +432,7 @@ async def reschedule(
         party == "clinic",
         row.overbooked,
         row.patient_id,
+        front_desk=party == "clinic" and is_front_desk(caller, clinic.id),
     )
     now = datetime.now(UTC)
     extra = {

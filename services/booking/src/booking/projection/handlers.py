@@ -1,6 +1,7 @@
 """Identity's and shifts' events kept in booking's projection.
 
-From identity: clinics (zone, booking policy), staff names and roles. From shifts: scheduled
+From identity: clinics (zone, booking policy), staff names and roles, patients' names and
+phones (the front desk devices' directory). From shifts: scheduled
 shifts with their breaks (a cancelled shift is deleted) and approved leave (withdrawn leave
 is deleted). Slot search reads only these tables. A roster change that leaves booked visits
 uncovered flags them for rescheduling (appointments.flags).
@@ -34,10 +35,18 @@ from clinic_contracts.shifts import (
 from servicekit.db import remove, upsert
 from servicekit.intervals import Interval
 from servicekit.runtime import ServiceRuntime
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.appointments.flags import flag_uncovered
-from booking.projection.models import Clinic, LeaveWindow, ShiftWindow, StaffMember, StaffRole
+from booking.projection.models import (
+    Clinic,
+    LeaveWindow,
+    Patient,
+    ShiftWindow,
+    StaffMember,
+    StaffRole,
+)
 
 
 async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
@@ -57,9 +66,14 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             )
         case UserRegistered() | UserUpdated() if event.kind == "staff":
             await upsert(session, StaffMember, {"id": event.user_id, "full_name": event.full_name})
+        case UserRegistered() | UserUpdated() if event.kind == "patient":
+            await upsert(session, Patient, _patient(event))
         case UserDeactivated():
             await upsert(
                 session, StaffMember, {"id": event.user_id, "full_name": "", "active": False}
+            )
+            await session.execute(
+                update(Patient).where(Patient.id == event.user_id).values(active=False)
             )
         case MembershipGranted() if event.clinic_id is not None:
             await upsert(session, StaffRole, _role(event) | {"specialty": event.specialty})
@@ -83,6 +97,15 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await flag_uncovered(session, event.staff_id, _span(event), "leave_approved")
         case LeaveCancelled():
             await remove(session, LeaveWindow, leave_id=event.leave_id)
+
+
+def _patient(event: UserRegistered | UserUpdated) -> dict[str, Any]:
+    return {
+        "id": event.user_id,
+        "full_name": event.full_name,
+        "phone": event.phone,
+        "active": True,
+    }
 
 
 def _role(event: MembershipGranted | MembershipRevoked) -> dict[str, Any]:

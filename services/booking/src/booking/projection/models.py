@@ -84,3 +84,15 @@ class LeaveWindow(Base):
     during: Mapped[Any] = mapped_column(
         TSTZRANGE, Computed("tstzrange(starts_at, ends_at)", persisted=True)
     )
+
+
+class Patient(Base):
+    """A patient's name and phone, for the front desk devices' directory (sync)."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

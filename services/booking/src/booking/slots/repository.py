@@ -37,6 +37,10 @@ SELECT provider_id, blocked_from, blocked_until FROM booking.appointments
 WHERE provider_id = ANY($1::uuid[]) AND status IN ('pending', 'booked', 'arrived', 'checked-in')
     AND (hold_expires_at IS NULL OR hold_expires_at > now()) AND blocked && tstzrange($2, $3)
 """
+_ALLOTTED = """
+SELECT provider_id, starts_at, ends_at, releases_at FROM booking.allotments
+WHERE clinic_id = $1 AND provider_id = ANY($2::uuid[]) AND during && tstzrange($3, $4)
+"""
 _ROOMS = """
 SELECT id FROM booking.rooms
 WHERE clinic_id = $1 AND active AND ($2::uuid IS NULL OR id = $2::uuid)
@@ -89,6 +93,18 @@ async def busy_of(
     found: dict[UUID, list[Interval]] = defaultdict(list)
     for provider, start, end in await fetch(session, _PROVIDERS_BUSY, list(staff_ids), *window):
         found[provider].append((start, end))
+    return found
+
+
+async def allotted_of(
+    session: AsyncSession, clinic_id: UUID, staff_ids: Sequence[UUID], window: Interval
+) -> dict[UUID, list[tuple[datetime, datetime, datetime]]]:
+    """Each provider's reserved front desk time overlapping `window`, with its release."""
+    found: dict[UUID, list[tuple[datetime, datetime, datetime]]] = defaultdict(list)
+    for provider, start, end, releases_at in await fetch(
+        session, _ALLOTTED, clinic_id, list(staff_ids), *window
+    ):
+        found[provider].append((start, end, releases_at))
     return found
 
 

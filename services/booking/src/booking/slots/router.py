@@ -12,6 +12,7 @@ from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from booking.slots import service
+from booking.slots.rules import Reserved
 from booking.slots.schemas import Slot
 
 router = APIRouter(prefix="/v1/slots", tags=["slots"])
@@ -30,6 +31,14 @@ async def search_slots(
     ] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
+    reserved: Annotated[
+        Reserved,
+        Query(
+            description="Reserved front desk time not yet released: left out (`exclude`), "
+            "offered too (`include`) or alone (`only`); the last two for the clinic's "
+            "receptionists and admins."
+        ),
+    ] = Reserved.EXCLUDE,
 ) -> Page[Slot]:
     """Free start times of a type, earliest first; no token needed for online-bookable types."""
     return await service.search(
@@ -42,4 +51,5 @@ async def search_slots(
         end=end,
         cursor=cursor,
         limit=limit,
+        reserved=reserved,
     )

@@ -6,6 +6,10 @@ blocked range must lie in open time and clear of every other blocked range (the 
 the database's exclusion constraint guards). Starts sit on the clinic's local clock grid
 (every `step` from local midnight), so a 15-minute grid offers 09:00, 09:15, ... in any
 zone, on DST days too.
+
+Reserved front desk time (an offline allotment) is held until its release: a search offers
+starts clear of it (patients and the public), only starts wholly inside it (the front desk
+booking into it first), or both.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from servicekit.intervals import Interval, merge, subtract
+from servicekit.intervals import Interval, clip, merge, subtract
 
 _ONE_SECOND = timedelta(seconds=1)
 
@@ -40,6 +45,34 @@ def open_time(
     """Shift time less breaks and leave, merged, by start."""
     closed = [*breaks, *leave]
     return [part for shift in merge(shifts) for part in subtract(shift, closed)]
+
+
+class Reserved(StrEnum):
+    """Which starts a search offers against reserved time not yet released."""
+
+    EXCLUDE = "exclude"
+    INCLUDE = "include"
+    ONLY = "only"
+
+
+def held(
+    allotments: Iterable[tuple[datetime, datetime, datetime]], now: datetime
+) -> list[Interval]:
+    """The (start, end) of allotments, given with their release, still held at `now`, merged."""
+    return merge((start, end) for start, end, releases_at in allotments if now < releases_at)
+
+
+def offered_time(
+    open_parts: Iterable[Interval], reserved: Iterable[Interval], mode: Reserved
+) -> list[Interval]:
+    """The open time a search may place whole visits in: less reserved time, only it, or all."""
+    parts = list(open_parts)
+    if mode is Reserved.INCLUDE:
+        return parts
+    reserved = merge(reserved)
+    if mode is Reserved.EXCLUDE:
+        return [left for part in parts for left in subtract(part, reserved)]
+    return [both for part in parts for r in reserved if (both := clip(r, part)) is not None]
 
 
 def free_starts(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
@@ -11,15 +11,25 @@ from uuid import UUID
 
 from clinic_contracts.identity import BookingPolicy
 from servicekit.auth import Principal
+from servicekit.intervals import Interval
 from servicekit.localtime import local_day, zone
 from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
 from servicekit.problems import Forbidden, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.access import is_staff
+from booking.access import is_front_desk, is_staff
+from booking.projection.models import Clinic
 from booking.projection.repository import get_clinic
 from booking.slots import repository
-from booking.slots.rules import Visit, clear_of, free_starts, open_time
+from booking.slots.rules import (
+    Reserved,
+    Visit,
+    clear_of,
+    free_starts,
+    held,
+    offered_time,
+    open_time,
+)
 from booking.slots.schemas import Slot, SlotProvider
 from booking.types.models import AppointmentType
 from booking.types.service import visible_type
@@ -65,6 +75,7 @@ async def search(
     end: datetime | None,
     cursor: str | None,
     limit: int,
+    reserved: Reserved = Reserved.EXCLUDE,
 ) -> Page[Slot]:
     """Free starts in [start, end) (default: the next 7 days), earliest first."""
     now = datetime.now(UTC)
@@ -80,10 +91,12 @@ async def search(
     staff = is_staff(caller, clinic_id)
     if not staff and not policy.patient_self_booking:
         raise Forbidden("This clinic books appointments through its staff only.")
+    if reserved is not Reserved.EXCLUDE and not is_front_desk(caller, clinic_id):
+        raise Forbidden("Only the clinic's front desk sees its reserved time.")
     earliest, latest = bookable_window(kind, policy, clinic.time_zone, now, staff=staff)
     window = (max(start, earliest), min(end - timedelta(microseconds=1), latest))
     names = await repository.providers(session, clinic_id, kind.specialties, provider_id)
-    slots = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone)
+    slots = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone, reserved)
     first = list(islice(slots, limit + 1))  # a page and the next start: no need for the rest
     visit, tz = visit_of(kind), zone(clinic.time_zone)
     items = [
@@ -105,31 +118,80 @@ async def free_slots(
     window: tuple[datetime, datetime],
     names: Collection[UUID],
     time_zone: str,
+    reserved: Reserved = Reserved.EXCLUDE,
 ) -> Iterator[tuple[datetime, list[UUID]]]:
     """Free starts in `window` (first and last allowed start), earliest first, each with the
-    providers free then.
+    providers free then; reserved time not yet released as `reserved` says.
 
     The database is read at once; the starts are worked out as they are taken, so a page of
     them costs only its own share of the window.
     """
+    per_provider = await _starts_by_provider(
+        session, clinic_id, kind, window, names, time_zone, reserved
+    )
+    # Each provider's starts come earliest first; merged, equal starts fall together.
+    merged = heapq.merge(*(_tagged(p, starts) for p, starts in per_provider.items()))
+    return ((at, [p for _, p in free]) for at, free in groupby(merged, key=itemgetter(0)))
+
+
+def _tagged(provider: UUID, starts: Iterator[datetime]) -> Iterator[tuple[datetime, UUID]]:
+    return ((at, provider) for at in starts)
+
+
+async def reserved_starts(
+    session: AsyncSession, clinic: Clinic, kinds: Iterable[AppointmentType], window: Interval
+) -> list[tuple[UUID, UUID, list[datetime]]]:
+    """(type, provider, starts) of free starts wholly inside reserved time not yet released,
+    for a device to book first while offline; `window` is [first, last] allowed start.
+
+    The same rules as a front desk search with `reserved=only`; the pull sends these.
+    """
+    found: list[tuple[UUID, UUID, list[datetime]]] = []
+    for kind in kinds:
+        if not kind.active:
+            continue
+        names = await repository.providers(session, clinic.id, kind.specialties, None)
+        per_provider = await _starts_by_provider(
+            session, clinic.id, kind, window, names, clinic.time_zone, Reserved.ONLY
+        )
+        found += [
+            (kind.id, p, starts) for p, it in sorted(per_provider.items()) if (starts := list(it))
+        ]
+    return found
+
+
+async def _starts_by_provider(
+    session: AsyncSession,
+    clinic_id: UUID,
+    kind: AppointmentType,
+    window: Interval,
+    names: Collection[UUID],
+    time_zone: str,
+    reserved: Reserved,
+) -> dict[UUID, Iterator[datetime]]:
+    """Each working provider's free starts in `window`, lazily, earliest first."""
     if window[0] > window[1] or not names:
-        return iter(())
-    visit, tz = visit_of(kind), zone(time_zone)
+        return {}
+    visit, tz, now = visit_of(kind), zone(time_zone), datetime.now(UTC)
     reach = (window[0] - visit.buffer_before, window[1] + visit.duration + visit.buffer_after)
     shifts = await repository.shifts_of(session, clinic_id, list(names), reach)
     leave = await repository.leave_of(session, list(shifts), reach)
     busy = await repository.busy_of(session, list(shifts), reach)
     rooms = await repository.rooms_busy(session, clinic_id, reach) if kind.requires_room else None
+    allotted = (
+        await repository.allotted_of(session, clinic_id, list(shifts), reach)
+        if reserved is not Reserved.INCLUDE
+        else {}
+    )
 
-    def free_of(provider: UUID) -> Iterator[tuple[datetime, UUID]]:
+    def free_of(provider: UUID) -> Iterator[datetime]:
         worked = shifts[provider]
         parts = open_time(
             [s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]
         )
+        parts = offered_time(parts, held(allotted.get(provider, []), now), reserved)
         for at in free_starts(parts, busy[provider], visit, window, tz):
             if rooms is None or any(clear_of(b, visit.blocked(at)) for b in rooms.values()):
-                yield at, provider
+                yield at
 
-    # Each provider's starts come earliest first; merged, equal starts fall together.
-    merged = heapq.merge(*(free_of(provider) for provider in shifts), key=itemgetter(0))
-    return ((at, [p for _, p in free]) for at, free in groupby(merged, key=itemgetter(0)))
+    return {provider: free_of(provider) for provider in shifts}

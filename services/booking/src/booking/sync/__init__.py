@@ -1,0 +1,1 @@
+"""Offline sync of front desk devices: pull the clinic's working set, push queued changes."""
