@@ -5,6 +5,7 @@
  * here, per file, not at the top of a shared helper (a helper module runs once per worker).
  */
 import "@testing-library/jest-dom/vitest";
+import "fake-indexeddb/auto"; // offline mode's store (src/offline) on IndexedDB
 
 import { notifications } from "@mantine/notifications";
 import { act, cleanup, configure } from "@testing-library/react";

@@ -2,6 +2,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 
 import { currentToken, refreshSession } from "../auth/session";
+import { localFetch } from "../offline";
 import { NETWORK_PROBLEM, ProblemError, problemFrom } from "./problem";
 import type { paths } from "./schema";
 
@@ -50,8 +51,9 @@ const problems: Middleware = {
 
 export const api = createClient<paths>({
   baseUrl: window.location.origin,
-  // Looked up at each call, not kept from start-up: tests (msw) and offline mode replace it.
-  fetch: (request) => globalThis.fetch(request),
+  // Offline mode answers the desk's reads from the device and queues its writes; off, it is
+  // globalThis.fetch, looked up at each call (tests replace it with msw).
+  fetch: (request) => localFetch(request),
 });
 api.use(problems, auth); // auth's onResponse runs first, so a retried 401 is judged afresh
 
