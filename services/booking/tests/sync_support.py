@@ -29,12 +29,17 @@ async def patient(calendar: Calendar, name: str = "Amina Odhiambo") -> uuid.UUID
     return patient_id
 
 
+RECORDED = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+"""When the tests' mutations were recorded on the device: a little before the push."""
+
+
 def mutation(kind: str, seq: int, **args: Any) -> dict[str, Any]:
     depends_on = args.pop("depends_on", [])
+    recorded_at = args.pop("recorded_at", RECORDED)
     return {
         "id": str(uuid.uuid4()),
         "seq": seq,
-        "recorded_at": "2026-12-07T07:55:00Z",
+        "recorded_at": recorded_at,
         "kind": kind,
         "depends_on": depends_on,
         "args": {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in args.items()},

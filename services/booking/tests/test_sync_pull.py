@@ -5,10 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
+from booking.projection.repository import get_clinic
+from booking.slots.service import reserved_starts
+from booking.sync.prune import prune_once
+from booking.types.models import AppointmentType
 from clinic_contracts.shifts import ShiftCancelled
 from servicekit.auth import Membership
 from servicekit.localtime import instant
 from servicekit.pagination import encode_cursor
+from sqlalchemy import text
 
 from .conftest import LONDON
 from .sync_support import DAY, at, patient
@@ -27,6 +32,10 @@ def ids(items):
     return {item["id"] for item in items}
 
 
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 async def test_a_snapshot_then_changes_with_tombstones(calendar):
     shift_id = await calendar.shift(calendar.doctor, DAY)
     later = await calendar.shift(calendar.doctor, DAY + timedelta(days=20))
@@ -41,6 +50,9 @@ async def test_a_snapshot_then_changes_with_tombstones(calendar):
     assert snapshot["kind"] == "snapshot"
     assert snapshot["tombstones"] == []
     assert ids(snapshot["appointments"]) == {booked["id"]}
+    [slim] = snapshot["appointments"]  # UTC, no clinic, nulls and defaults left out
+    assert slim["starts_at"] == utc(instant(DAY, time(9), LONDON))
+    assert not {"clinic_id", "time_zone", "walk_in", "note", "origin"} & set(slim)
     assert snapshot["patients"] == [
         {"id": str(amina), "full_name": "Amina Odhiambo", "phone": "+254712345678"}
     ]
@@ -110,3 +122,53 @@ async def test_stale_foreign_or_unreadable_cursors_answer_a_snapshot(calendar, s
         headers=calendar.patient(),
     )
     assert refused.status_code == 403
+
+
+async def test_reserved_starts_keep_their_buffers_inside_held_time(calendar, runtime):
+    await calendar.shift(calendar.doctor, DAY)
+    kind = await calendar.new_type(step_minutes=15, buffer_after_minutes=15)
+    allotment = {
+        "clinic_id": str(calendar.id),
+        "provider_id": str(calendar.doctor),
+        "starts_at": at(time(9)),
+        "ends_at": at(time(10)),
+    }
+    made = await calendar.client.post("/v1/allotments", json=allotment, headers=calendar.admin())
+    assert made.status_code == 201, made.text
+    desk = calendar.receptionist()
+
+    snapshot = await pull(calendar, desk)
+
+    # 09:30 would end at 10:00 but block until 10:15: it would clash through its buffer.
+    nine, quarter_past = (instant(DAY, t, LONDON) for t in (time(9), time(9, 15)))
+    [reserved] = snapshot["reserved"]
+    assert (reserved["type_id"], reserved["provider_id"]) == (kind["id"], str(calendar.doctor))
+    assert reserved["starts"] == [utc(nine), utc(quarter_past)]
+    async with runtime.sessions() as session:
+        clinic = await get_clinic(session, calendar.id)
+        row = await session.get(AppointmentType, uuid.UUID(kind["id"]))
+        window = (datetime.now(UTC), instant(DAY + timedelta(days=1), time(0), LONDON))
+        [(_, _, starts)] = await reserved_starts(session, clinic, [row], window)
+    assert [utc(s) for s in starts] == reserved["starts"]
+    assert ids(snapshot["allotments"]) == {made.json()["id"]}
+
+
+async def test_changes_older_than_any_fresh_cursor_are_pruned(calendar, runtime, settings):
+    max_age = timedelta(hours=settings.sync_cursor_max_age_hours)
+    insert = text(
+        "INSERT INTO booking.sync_changes (clinic_id, entity, entity_id, changed_at)"
+        " VALUES (:clinic, 'appointment', :id, :at)"
+    )
+    old, fresh = uuid.uuid4(), uuid.uuid4()
+    async with runtime.sessions() as session, session.begin():
+        for entity_id, age in ((old, max_age + timedelta(hours=2)), (fresh, max_age)):
+            at = datetime.now(UTC) - age
+            await session.execute(insert, {"clinic": calendar.id, "id": entity_id, "at": at})
+
+    assert await prune_once(runtime.sessions, max_age) == 1
+
+    async with runtime.sessions() as session:
+        left = await session.scalars(text("SELECT entity_id FROM booking.sync_changes"))
+        kept = set(left)
+    assert fresh in kept
+    assert old not in kept

@@ -19,6 +19,35 @@ import type {
 } from "./db";
 import type { Conflict, MutationKind, ResolveBody } from "./types";
 
+/**
+ * An appointment as the pull sends it (docs/offline-sync.md): times in UTC, no clinic or zone,
+ * and a field left out is null (false for the flags, "online" for `origin`). `applyPull` fills
+ * the AppointmentRead shape back in.
+ */
+export interface SlimAppointment {
+  id: string;
+  type_id: string;
+  provider_id: string;
+  patient_id?: string | null;
+  room_id?: string | null;
+  status: AppointmentRow["status"];
+  starts_at: string;
+  ends_at: string;
+  booked_by?: string | null;
+  walk_in?: boolean;
+  overbooked?: boolean;
+  overbook_reason?: string | null;
+  note?: string | null;
+  cancelled_at?: string | null;
+  cancelled_by_party?: string | null;
+  cancel_reason?: string | null;
+  needs_reschedule?: boolean;
+  needs_reschedule_reason?: string | null;
+  waitlist_entry_id?: string | null;
+  origin?: "online" | "offline";
+  recorded_at?: string | null;
+}
+
 export type TombstoneEntity = "appointment" | "shift" | "leave" | "type" | "room" | "patient" | "provider" | "allotment";
 
 export interface PullResponse {
@@ -33,7 +62,7 @@ export interface PullResponse {
   shifts: ShiftRow[];
   leave: LeaveRow[];
   patients: PatientRow[];
-  appointments: AppointmentRow[];
+  appointments: SlimAppointment[];
   allotments: AllotmentRow[];
   availability: StartsRow[];
   reserved: StartsRow[];

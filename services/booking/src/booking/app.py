@@ -12,6 +12,7 @@ from booking.projection.handlers import subscribe
 from booking.rooms.router import router as rooms_router
 from booking.settings import Settings
 from booking.slots.router import router as slots_router
+from booking.sync.prune import prune_changes
 from booking.sync.router import router as sync_router
 from booking.types.router import router as types_router
 from booking.waitlist.router import router as waitlist_router
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, *, consume: bool = True) -> Fas
     """
     runtime = ServiceRuntime(settings or Settings(), outbox)
     runtime.in_background(sweep_holds)
+    runtime.in_background(prune_changes)
     return create_service_app(
         runtime,
         routers=[

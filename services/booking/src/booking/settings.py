@@ -44,6 +44,12 @@ class Settings(ServiceSettings):
         description="A pull whose cursor is older than this answers a snapshot "
         "(BOOKING_SYNC_CURSOR_MAX_AGE_HOURS).",
     )
+    sync_prune_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        le=86400,
+        description="How often sync changes older than sync_cursor_max_age_hours are pruned.",
+    )
     sync_push_max_mutations: int = Field(
         default=500, ge=1, le=10_000, description="Most mutations one sync push may carry."
     )

@@ -19,7 +19,8 @@ import {
 } from "../index";
 import { forgetLoaded, getMutations, getPendingIds, getState } from "../state";
 import type { PullResponse, PushRequest } from "../syncApi";
-import { AMINA, CLINIC, DR_A, DR_B, TYPE, appointment, at, get, post, setOnline, signedIn, snapshot } from "./fixtures";
+import { zoned } from "../time";
+import { AMINA, CLINIC, DR_A, DR_B, TYPE, at, get, post, setOnline, signedIn, snapshot } from "./fixtures";
 
 const SEEN = "b0000000-0000-4000-8000-000000000001";
 
@@ -59,13 +60,27 @@ afterEach(async () => {
 
 describe("offline store", () => {
   it("takes a snapshot, then changes with tombstones, and answers the desk's reads from it", async () => {
-    const later = appointment("b0000000-0000-4000-8000-000000000002", at(60));
+    // Slim, as the pull sends it: UTC, and what is left out is null, false or "online".
+    const later = {
+      id: "b0000000-0000-4000-8000-000000000002",
+      type_id: TYPE,
+      provider_id: DR_A,
+      patient_id: AMINA,
+      status: "booked" as const,
+      starts_at: at(60),
+      ends_at: at(80),
+      walk_in: true,
+      origin: "offline" as const,
+      recorded_at: at(-600),
+    };
+    const held = { id: "a1000000-0000-4000-8000-000000000001", provider_id: DR_A, starts_at: at(120), ends_at: at(180), releases_at: at(0) };
     const cursors = pulls(
-      snapshot(),
+      snapshot({ allotments: [held] }),
       snapshot({
         kind: "changes",
         cursor: "cursor-2",
         appointments: [later],
+        allotments: [],
         patients: [],
         providers: [],
         types: [],
@@ -78,6 +93,7 @@ describe("offline store", () => {
     await enableOffline(CLINIC);
     expect(getState()).toMatchObject({ enabled: true, clinicId: CLINIC, pending: 0 });
     expect((await day()).map((a) => a.id)).toEqual([SEEN]);
+    expect(await db().allotments.count()).toBe(1);
     expect(await freeStarts()).toEqual([
       [Date.parse(at(20)), ["Dr Achieng", "Dr Baraka"]],
       [Date.parse(at(40)), ["Dr Achieng", "Dr Baraka"]],
@@ -88,6 +104,21 @@ describe("offline store", () => {
     await syncNow();
     expect(cursors).toEqual([null, "cursor-1"]);
     expect((await day()).map((a) => a.id)).toEqual([later.id]);
+    // The allotment deleted on the server is gone: allotments are replaced, not upserted.
+    expect(await db().allotments.count()).toBe(0);
+    const read = (await (await get(`/v1/appointments/${later.id}`)).json()) as Record<string, unknown>;
+    expect(read).toMatchObject({
+      clinic_id: CLINIC,
+      time_zone: "Africa/Nairobi",
+      starts_at: zoned(at(60), "Africa/Nairobi"),
+      room_id: null,
+      note: null,
+      walk_in: true,
+      overbooked: false,
+      needs_reschedule: false,
+      origin: "offline",
+      recorded_at: at(-600),
+    });
     expect(await freeStarts()).toEqual([[Date.parse(at(40)), ["Dr Baraka"]]]);
     expect(getState()).toMatchObject({ openConflicts: 2, lastError: null });
     // The types and the roster came with the snapshot and stay.

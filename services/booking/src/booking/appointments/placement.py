@@ -52,6 +52,9 @@ class Placement:
     """Whether a refusal offers alternatives (worth its queries only for a caller to read)."""
     front_desk: bool = False
     """Whether the visit may take reserved front desk time before its release."""
+    judged_at: datetime | None = None
+    """When the request was made, if not now: an offline device's change is judged as of
+    when it was recorded there (a walk-in pushed hours later is not "in the past")."""
 
     @property
     def times(self) -> dict[str, datetime]:
@@ -106,6 +109,7 @@ async def place(
 def _check_window(want: Placement) -> None:
     now = datetime.now(UTC)
     if want.staff:
+        now = min(want.judged_at or now, now)
         if want.starts_at < now - WALK_IN_GRACE:
             raise Problem("Appointments cannot start in the past.", status=422, slug="in-the-past")
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from clinic_contracts.booking import AppointmentStatus
@@ -112,3 +112,9 @@ class AppointmentRead(BaseModel):
     waitlist_entry_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    origin: Literal["online", "offline"] = Field(
+        default="online", description="`offline`: booked on a front desk device without network."
+    )
+    recorded_at: datetime | None = Field(
+        default=None, description="For an offline booking: the device's clock when it was made."
+    )

@@ -155,6 +155,8 @@ class Offline:
     appointment_id: UUID
     device_id: UUID
     recorded_at: datetime
+    as_recorded: bool = False
+    """Judge the time rules as of `recorded_at` (the push), not now (a conflict's resolution)."""
 
 
 async def book(
@@ -179,7 +181,8 @@ async def book(
     policy = BookingPolicy.model_validate(clinic.booking_policy)
     patient = _patient(caller, data.patient_id, staff, policy)
     _check_staff_only(caller, clinic.id, data, staff)
-    starts_at = data.starts_at or (datetime.now(UTC) if data.walk_in else None)
+    judged_at = offline.recorded_at if offline and offline.as_recorded else None
+    starts_at = data.starts_at or ((judged_at or datetime.now(UTC)) if data.walk_in else None)
     if starts_at is None:
         raise Problem("Give `starts_at` (or a `hold_id`).", status=422, slug="slot-required")
     overbook = data.overbook_reason is not None
@@ -193,6 +196,7 @@ async def book(
         overbook,
         patient,
         front_desk=is_front_desk(caller, clinic.id),
+        judged_at=judged_at,
     )
     appointment_id = offline.appointment_id if offline else uuid.uuid4()
     now = datetime.now(UTC)
@@ -415,8 +419,11 @@ async def reschedule(
     appointment_id: UUID,
     data: Reschedule,
     offer_minutes: int,
+    recorded_at: datetime | None = None,
 ) -> AppointmentRead:
-    """Move a visit in one statement: the new time is taken and the old freed, or nothing."""
+    """Move a visit in one statement: the new time is taken and the old freed, or nothing.
+
+    `recorded_at`: an offline device's move, judged as of when it was made there."""
     row, clinic = await _visible(session, caller, appointment_id, for_update=True)
     party = _allowed(caller, row, clinic, "reschedule")
     status = _moved("reschedule", row)
@@ -433,6 +440,7 @@ async def reschedule(
         row.overbooked,
         row.patient_id,
         front_desk=party == "clinic" and is_front_desk(caller, clinic.id),
+        judged_at=recorded_at,
     )
     now = datetime.now(UTC)
     extra = {
@@ -508,13 +516,19 @@ async def cancel(
 
 
 async def advance(
-    session: AsyncSession, *, caller: Principal, appointment_id: UUID, action: Action
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    appointment_id: UUID,
+    action: Action,
+    recorded_at: datetime | None = None,
 ) -> AppointmentRead:
-    """Check in, complete or mark a no-show (the clinic's staff)."""
+    """Check in, complete or mark a no-show (the clinic's staff); `recorded_at`: when an
+    offline device recorded it, the moment a no-show is judged at."""
     row, clinic = await _visible(session, caller, appointment_id, for_update=True)
     _allowed(caller, row, clinic, action)
     status = _moved(action, row)
-    if action == "no-show" and not no_show_allowed(row.starts_at, datetime.now(UTC)):
+    if action == "no-show" and not no_show_allowed(row.starts_at, recorded_at or datetime.now(UTC)):
         raise Conflict(
             "A patient can be marked absent only once the visit was due.", slug="too-early"
         )

@@ -7,7 +7,6 @@ starts, and types of one shape (duration, buffers, step) share their providers' 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +17,15 @@ from servicekit.localtime import zone
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.slots import repository as calendar
-from booking.slots.rules import Visit, clear_of, free_starts, open_time
+from booking.slots.rules import (
+    Reserved,
+    Visit,
+    clear_of,
+    free_starts,
+    held,
+    offered_time,
+    open_time,
+)
 
 Starts = list[dict[str, Any]]
 
@@ -45,11 +52,11 @@ async def availability(
     kinds: Sequence[Any],
     specialties: dict[UUID, str | None],
     window: Interval,
-    allotments: Sequence[Any],
     now: datetime,
 ) -> tuple[Starts, Starts]:
     """(availability, reserved): free starts per active type and provider in `window`, and
-    those of them inside a provider's unreleased allotment."""
+    those of them whose blocked range (buffers included) lies inside a provider's held
+    allotted time: slot search's rule for `reserved=only`."""
     active = [kind for kind in kinds if kind["active"]]
     if not active or not specialties or window[0] >= window[1]:
         return [], []
@@ -68,9 +75,19 @@ async def availability(
         p: open_time([s for s, _ in w], [b for _, bs in w for b in bs], leave[p])
         for p, w in shifts.items()
     }
-    held = _held(allotments, now)
+    allotted = await calendar.allotted_of(session, clinic_id, list(shifts), reach)
+    kept = {p: held(allotted.get(p, []), now) for p in opened}
     tz, last = zone(time_zone), window[1] - timedelta(microseconds=1)
-    shared: dict[tuple[Visit, UUID], list[datetime]] = {}
+    shared: dict[tuple[Visit, UUID, Reserved], list[datetime]] = {}
+
+    def starts_of(visit: Visit, provider: UUID, mode: Reserved) -> list[datetime]:
+        key = (visit, provider, mode)
+        if key not in shared:
+            parts = offered_time(opened[provider], kept[provider], mode)
+            starts = free_starts(parts, busy[provider], visit, (window[0], last), tz)
+            shared[key] = list(starts) if parts else []
+        return shared[key]
+
     free: Starts = []
     reserved: Starts = []
     for kind in active:
@@ -78,38 +95,17 @@ async def availability(
         for provider in sorted(opened):
             if kind["specialties"] and specialties.get(provider) not in kind["specialties"]:
                 continue
-            key = (visit, provider)
-            if key not in shared:
-                shared[key] = list(
-                    free_starts(opened[provider], busy[provider], visit, (window[0], last), tz)
-                )
-            starts = shared[key]
-            if kind["requires_room"]:
-                starts = [
-                    at
-                    for at in starts
-                    if any(clear_of(b, visit.blocked(at)) for b in rooms.values())
-                ]
-            if not starts:
-                continue
             item = {"type_id": str(kind["id"]), "provider_id": str(provider)}
-            free.append(item | {"starts": [utc_text(at) for at in starts]})
-            inside = _inside(starts, visit.duration, held.get(provider, []))
-            if inside:
-                reserved.append(item | {"starts": [utc_text(at) for at in inside]})
+            for mode, found in ((Reserved.INCLUDE, free), (Reserved.ONLY, reserved)):
+                if mode is Reserved.ONLY and not kept[provider]:
+                    continue
+                starts = starts_of(visit, provider, mode)
+                if kind["requires_room"]:
+                    starts = [
+                        at
+                        for at in starts
+                        if any(clear_of(b, visit.blocked(at)) for b in rooms.values())
+                    ]
+                if starts:
+                    found.append(item | {"starts": [utc_text(at) for at in starts]})
     return free, reserved
-
-
-def _held(allotments: Sequence[Any], now: datetime) -> dict[UUID, list[Interval]]:
-    """Each provider's allotted time still kept for the front desk."""
-    found: dict[UUID, list[Interval]] = defaultdict(list)
-    for allotment in allotments:
-        if allotment.releases_at > now:
-            found[allotment.provider_id].append((allotment.starts_at, allotment.ends_at))
-    return found
-
-
-def _inside(starts: list[datetime], duration: timedelta, held: list[Interval]) -> list[datetime]:
-    if not held:
-        return []
-    return [at for at in starts if any(s <= at and at + duration <= e for s, e in held)]

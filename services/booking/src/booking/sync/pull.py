@@ -84,18 +84,16 @@ async def pull(
     body = await (
         _changes(session, clinic, window, since) if since else _snapshot(session, clinic, window)
     )
-    tz = clinic.time_zone
     kinds = body.pop("_kinds")
     specialties = body.pop("_specialties")
     allotments = await in_window(session, clinic_id, *window)
     free, reserved = await availability(
         session,
         clinic_id=clinic_id,
-        time_zone=tz,
+        time_zone=clinic.time_zone,
         kinds=kinds,
         specialties=specialties,
         window=(max(now, window[0]), window[1]),
-        allotments=allotments,
         now=now,
     )
     return {
@@ -108,7 +106,7 @@ async def pull(
         "clinic": {
             "id": str(clinic.id),
             "name": clinic.name,
-            "time_zone": tz,
+            "time_zone": clinic.time_zone,
             "booking_policy": clinic.booking_policy,
         },
         **body,
@@ -124,7 +122,6 @@ async def _snapshot(
 ) -> dict[str, Any]:
     kinds = await repository.types(session, clinic.id)
     providers = await repository.providers(session, clinic.id)
-    tz = clinic.time_zone
     return {
         "types": [kind(r) for r in kinds],
         "rooms": [room(r) for r in await repository.rooms(session, clinic.id)],
@@ -133,7 +130,7 @@ async def _snapshot(
         "leave": [leave(r) for r in await repository.leave(session, clinic.id, window)],
         "patients": [patient(r) for r in await repository.patients(session, clinic.id)],
         "appointments": [
-            appointment(r, tz) for r in await repository.appointments(session, clinic.id, window)
+            appointment(r) for r in await repository.appointments(session, clinic.id, window)
         ],
         "tombstones": [],
         "_kinds": kinds,
@@ -148,14 +145,12 @@ async def _changes(
     gone: list[dict[str, str]] = []
     moved = since.window != window
     body: dict[str, Any] = {}
-    tz = clinic.time_zone
 
     def keep(entity: str, rows: list[Any], out: Any) -> list[Any]:
         # A changed row that is no longer the clinic's (or the window's) is gone for the device.
-        found = {r["id"] for r in rows}
-        gone.extend(
-            {"entity": entity, "id": str(i)} for i in sorted(changed.get(entity, set()) - found)
-        )
+        found = {str(r["id"]) for r in rows}  # appointments' ids come as text
+        named = {str(i) for i in changed.get(entity, set())}
+        gone.extend({"entity": entity, "id": i} for i in sorted(named - found))
         return [out(r) for r in rows]
 
     kinds = await repository.types(session, clinic.id)
@@ -172,7 +167,7 @@ async def _changes(
         patient,
     )
     reads: dict[str, tuple[Callable[..., Awaitable[list[Any]]], Callable[[Any], Any], Any]] = {
-        "appointment": (repository.appointments, lambda r: appointment(r, tz), {}),
+        "appointment": (repository.appointments, appointment, {}),
         "shift": (repository.shifts, shift, {}),
         "leave": (repository.leave, leave, {"staff": new_staff}),
     }

@@ -1,9 +1,14 @@
 """The push: a device's queued changes applied in seq order, each once, with the online rules.
 
-Each mutation runs in its own transaction through the appointments use cases, as its caller,
+Each mutation runs in one transaction through the appointments use cases, as its caller,
 and its outcome is stored in that same transaction: applied and recorded, or neither. A
-mutation pushed again answers its stored outcome; a time taken meanwhile becomes a conflict
-in the clinic's inbox.
+refusal rolls back to a savepoint taken before the mutation and is stored in the same
+transaction. A mutation pushed again answers its stored outcome; a time taken meanwhile
+becomes a conflict in the clinic's inbox.
+
+The time rules judge a mutation as of its `recorded_at` (a walk-in pushed hours after it was
+recorded is not "in the past"), within bounds: at most CLOCK_SKEW ahead of the server's
+clock and at most MAX_DELAY behind it, else it is rejected (`recorded-at-out-of-range`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -39,6 +44,10 @@ from booking.types.models import AppointmentType
 CONFLICTS = {"slot-taken", "slot-unavailable"}
 """409s that mean the time was taken (or stopped being worked) meanwhile."""
 STEPS = {"check_in": "check-in", "complete": "complete", "no_show": "no-show"}
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server's clock a device's `recorded_at` may be."""
+MAX_DELAY = timedelta(days=7)
+"""How long a queued change may wait to be pushed (the pull's window reaches 7 days back)."""
 
 
 def require_front_desk(caller: Principal, clinic_id: UUID) -> None:
@@ -86,11 +95,14 @@ async def push(
     """Apply the run's mutations in seq order; one outcome each."""
     require_front_desk(caller, request.clinic_id)
     run = Run(tx, caller, request, offer_minutes, failed=set(request.failed))
-    run.creations = await tx.run(
-        lambda s: repository.failed_creations(s, request.device_id, sorted(run.failed))
-    )
     ids = [m.id for m in request.mutations]
-    run.stored = await tx.run(lambda s: repository.outcomes_of(s, request.device_id, ids))
+
+    async def known(session: AsyncSession) -> None:
+        device = request.device_id
+        run.creations = await repository.failed_creations(session, device, sorted(run.failed))
+        run.stored = await repository.outcomes_of(session, device, ids)
+
+    await tx.run(known)
     outcomes = []
     for mutation in sorted(request.mutations, key=lambda m: m.seq):
         outcome = await _one(run, mutation)
@@ -143,9 +155,19 @@ async def _one(run: Run, mutation: Mutation) -> dict[str, Any]:
             run, mutation, digest, _head(mutation, "blocked") | {"blocked_by": str(blocker)}
         )
     try:
-        return await run.tx.run(lambda s: _apply(s, run, mutation, digest))
+        return await run.tx.run(lambda s: _settle(s, run, mutation, digest))
+    except IntegrityError as error:
+        return await _replayed(run, mutation, error)
+
+
+async def _settle(
+    session: AsyncSession, run: Run, mutation: Mutation, digest: str
+) -> dict[str, Any]:
+    """Apply the mutation, or keep why not: a refusal undoes its writes to the savepoint."""
+    try:
+        async with session.begin_nested():
+            return await _apply(session, run, mutation, digest)
     except Problem as refused:
-        clash = refused
         if refused.status >= 500:
             raise  # the service, not the mutation: the device pushes again later
         if (
@@ -153,14 +175,10 @@ async def _one(run: Run, mutation: Mutation) -> dict[str, Any]:
             and refused.slug in CONFLICTS
             and mutation.kind in ("book", "reschedule")
         ):
-            return await _stored_or(
-                run, mutation, lambda s: _conflict(s, run, mutation, digest, clash)
-            )
-        return await _store(
-            run, mutation, digest, _head(mutation, "rejected") | {"problem": problem_body(refused)}
-        )
-    except IntegrityError as error:
-        return await _replayed(run, mutation, error)
+            return await _conflict(session, run, mutation, digest, refused)
+        outcome = _head(mutation, "rejected") | {"problem": problem_body(refused)}
+        await repository.store_outcome(session, _record(run, mutation, digest, outcome))
+        return outcome
 
 
 def _head(mutation: Mutation, status: str) -> dict[str, Any]:
@@ -231,11 +249,24 @@ def _args(mutation: Mutation) -> Any:
         ) from None
 
 
+def _check_recorded(mutation: Mutation) -> None:
+    now = datetime.now(UTC)
+    if not now - MAX_DELAY <= mutation.recorded_at <= now + CLOCK_SKEW:
+        raise Problem(
+            f"recorded_at must lie within {MAX_DELAY.days} days before the server's clock "
+            f"and {CLOCK_SKEW.seconds // 60} minutes after it; check the device's clock.",
+            status=422,
+            slug="recorded-at-out-of-range",
+        )
+
+
 async def _apply(
     session: AsyncSession, run: Run, mutation: Mutation, digest: str
 ) -> dict[str, Any]:
     args = _args(mutation)
+    _check_recorded(mutation)
     caller, clinic_id = run.caller, run.request.clinic_id
+    recorded_at = mutation.recorded_at
     if isinstance(args, BookArgs):
         if await appointments.get(session, args.appointment_id) is not None:
             raise Problem(
@@ -244,7 +275,9 @@ async def _apply(
                 slug="appointment-exists",
             )
         data = AppointmentCreate(clinic_id=clinic_id, **args.model_dump(exclude={"appointment_id"}))
-        offline = service.Offline(args.appointment_id, run.request.device_id, mutation.recorded_at)
+        offline = service.Offline(
+            args.appointment_id, run.request.device_id, recorded_at, as_recorded=True
+        )
         result = await service.book(session, caller=caller, data=data, offline=offline)
     else:
         row = await appointments.get(session, args.appointment_id)
@@ -257,6 +290,7 @@ async def _apply(
                 appointment_id=args.appointment_id,
                 data=Reschedule(**args.model_dump(exclude={"appointment_id"})),
                 offer_minutes=run.offer_minutes,
+                recorded_at=recorded_at,
             )
         elif mutation.kind == "cancel":
             result = await service.cancel(
@@ -272,6 +306,7 @@ async def _apply(
                 caller=caller,
                 appointment_id=args.appointment_id,
                 action=STEPS[mutation.kind],  # type: ignore[arg-type]
+                recorded_at=recorded_at,
             )
     outcome = _head(mutation, "applied") | {"result": result.model_dump(mode="json")}
     await repository.store_outcome(session, _record(run, mutation, digest, outcome))

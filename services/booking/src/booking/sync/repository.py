@@ -22,8 +22,17 @@ from booking.sync.models import ClinicPatient, OfflineConflict, SyncMutation
 
 NO_WINDOW: tuple[None, None] = (None, None)
 
+# The pull's slim row: what a desk needs, with defaults (false, 'online') as NULL, which the
+# pull leaves out; the device fills the AppointmentRead shape back in (docs/offline-sync.md).
+# Ids as text: asyncpg's UUIDs cost twice as much to decode and then to encode as JSON.
 _APPOINTMENTS = """
-SELECT * FROM booking.appointments
+SELECT id::text, type_id::text, provider_id::text, patient_id::text, room_id::text, status,
+    starts_at, ends_at, booked_by, NULLIF(walk_in, false) AS walk_in,
+    NULLIF(overbooked, false) AS overbooked, overbook_reason, note, cancelled_at,
+    cancelled_by_party, cancel_reason, NULLIF(needs_reschedule, false) AS needs_reschedule,
+    needs_reschedule_reason, waitlist_entry_id::text, NULLIF(origin, 'online') AS origin,
+    recorded_at
+FROM booking.appointments
 WHERE clinic_id = $1 AND status <> 'pending' AND starts_at >= $2 AND starts_at < $3
     AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))
     AND ($5::timestamptz IS NULL OR NOT (starts_at >= $5 AND starts_at < $6))

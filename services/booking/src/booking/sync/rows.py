@@ -1,7 +1,8 @@
-"""Rows of the working set as JSON-ready dicts, in the shapes the online API answers.
+"""Rows of the working set as dicts for pydantic_core.to_json, in the protocol's shapes.
 
 Built by hand rather than through the response models: a snapshot holds thousands of
 appointments, and validating each through pydantic would cost most of the pull's time.
+Appointments go slim (docs/offline-sync.md): UTC times, nulls and defaults left out.
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from servicekit.localtime import zone
-
-from booking.appointments.schemas import AppointmentRead
 from booking.rooms.schemas import RoomRead
 from booking.types.schemas import TypeRead
 
-_APPOINTMENT = [name for name in AppointmentRead.model_fields if name != "time_zone"]
 _TYPE = list(TypeRead.model_fields)
 _ROOM = list(RoomRead.model_fields)
 
@@ -31,14 +28,9 @@ def _json(value: Any) -> Any:
     return value
 
 
-def appointment(row: Any, time_zone: str) -> dict[str, Any]:
-    """An AppointmentRead body: its times in the clinic's zone."""
-    tz = zone(time_zone)
-    body = {name: _json(row[name]) for name in _APPOINTMENT}
-    body["starts_at"] = _json(row["starts_at"].astimezone(tz))
-    body["ends_at"] = _json(row["ends_at"].astimezone(tz))
-    body["time_zone"] = time_zone
-    return body
+def appointment(row: Any) -> dict[str, Any]:
+    """A slim appointment: the query's columns less those that are NULL (absent or default)."""
+    return {name: value for name, value in zip(row.keys(), row, strict=True) if value is not None}
 
 
 def kind(row: Any) -> dict[str, Any]:

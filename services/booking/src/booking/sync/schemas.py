@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from clinic_contracts.booking import AppointmentStatus
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from booking.allotments.schemas import AllotmentRead
-from booking.appointments.schemas import AppointmentRead, Cancellation, Note
+from booking.appointments.schemas import Cancellation, Note
 from booking.rooms.schemas import RoomRead
 from booking.types.schemas import TypeRead
 
@@ -90,6 +91,33 @@ class Starts(BaseModel):
     starts: list[str] = Field(examples=[["2026-12-07T08:00:00Z"]])
 
 
+class SlimAppointment(BaseModel):
+    """An appointment as the pull sends it: UTC times; a field left out is null (false for
+    the flags, `online` for `origin`). The device fills the AppointmentRead shape back in."""
+
+    id: UUID
+    type_id: UUID
+    provider_id: UUID
+    status: AppointmentStatus
+    starts_at: datetime
+    ends_at: datetime
+    patient_id: UUID | None = None
+    room_id: UUID | None = None
+    booked_by: str | None = None
+    walk_in: bool = False
+    overbooked: bool = False
+    overbook_reason: str | None = None
+    note: str | None = None
+    cancelled_at: datetime | None = None
+    cancelled_by_party: str | None = None
+    cancel_reason: str | None = None
+    needs_reschedule: bool = False
+    needs_reschedule_reason: str | None = None
+    waitlist_entry_id: UUID | None = None
+    origin: Literal["online", "offline"] = "online"
+    recorded_at: datetime | None = None
+
+
 class Tombstone(BaseModel):
     """A row the device must delete."""
 
@@ -111,7 +139,7 @@ class PullRead(BaseModel):
     shifts: list[ShiftInfo]
     leave: list[LeaveInfo]
     patients: list[PatientInfo]
-    appointments: list[AppointmentRead]
+    appointments: list[SlimAppointment]
     allotments: list[AllotmentRead]
     availability: list[Starts]
     reserved: list[Starts]
