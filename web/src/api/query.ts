@@ -18,8 +18,11 @@ export function createQueryClient(): QueryClient {
         // A 4xx will answer the same again; a network failure or a 5xx may pass.
         retry: (count, error) => count < 2 && !(isProblem(error) && error.status < 500 && error.status > 0),
         refetchOnWindowFocus: true,
+        // Never paused for want of a network: in offline mode the device's store answers
+        // (src/offline/localApi.ts), and otherwise a failed call is shown, not waited out.
+        networkMode: "always",
       },
-      mutations: { retry: false },
+      mutations: { retry: false, networkMode: "always" },
     },
   });
 }

@@ -2,7 +2,7 @@
 import { Anchor, AppShell, Burger, Button, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
-import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Outlet, useLocation } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
 import { accountNav } from "../features/account/nav";
@@ -11,15 +11,17 @@ import { deskNav } from "../features/desk/nav";
 import { patientNav } from "../features/patient/nav";
 import { providerNav } from "../features/provider/nav";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { useSignOut } from "./SignOut";
+import { SyncStatus } from "./SyncStatus";
 
 const NAV = [...patientNav, ...accountNav, ...deskNav, ...clinicNav, ...providerNav];
 
 export function Layout() {
   const { t } = useTranslation();
-  const { principal, user, signOut } = useAuth();
+  const { principal, user } = useAuth();
+  const { signOut, confirmation } = useSignOut();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
-  const navigate = useNavigate();
   const items = NAV.filter((item) => item.visible(principal));
   // The most specific link is the current one: /provider/shifts is not also "My day" (/provider).
   const current = items
@@ -37,15 +39,17 @@ export function Layout() {
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="xs" wrap="nowrap">
+          {/* The name gives way (truncated) to the sync status and language on a phone. */}
+          <Group gap="xs" wrap="nowrap" miw={0} style={{ flexShrink: 1 }}>
             {items.length > 0 && (
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("app.menu")} />
             )}
-            <Anchor component={Link} to="/" fw={700} c="teal.9" underline="never" truncate="end" maw={{ base: 130, xs: 300 }}>
+            <Anchor component={Link} to="/" fw={700} c="teal.9" underline="never" truncate="end" maw={{ base: 130, xs: 300 }} miw={0}>
               {t("app.name")}
             </Anchor>
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <SyncStatus />
             <LanguageSwitch />
             {principal ? (
               <Button
@@ -54,7 +58,7 @@ export function Layout() {
                 variant="subtle"
                 size="xs"
                 px={6}
-                onClick={() => void signOut().then(() => navigate("/"))}
+                onClick={signOut}
               >
                 {t("auth.signOut")}
                 {user && <VisuallyHidden>{user.full_name}</VisuallyHidden>}
@@ -90,11 +94,12 @@ export function Layout() {
               component="button"
               hiddenFrom="sm"
               label={t("auth.signOut")}
-              onClick={() => void signOut().then(() => navigate("/"))}
+              onClick={signOut}
             />
           )}
         </AppShell.Navbar>
       )}
+      {confirmation}
       <AppShell.Main id="main">
         <Outlet />
       </AppShell.Main>

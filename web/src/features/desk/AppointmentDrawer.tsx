@@ -10,13 +10,14 @@ import { useCommand } from "../../api/commands";
 import { $api } from "../../api/query";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate, formatTime } from "../../lib/format";
+import { usePendingAppointmentIds } from "../../offline";
 import { AppointmentMessages } from "../clinic/AppointmentMessages";
 import { ClashAlert } from "./ClashAlert";
 import { allowedMoves, type Appointment, type Move } from "./layout";
 import { usePatients } from "./names";
 import { readable } from "./readable";
 import { SlotPicker } from "./SlotPicker";
-import { StatusBadge, useStatusLabel } from "./status";
+import { PendingBadge, StatusBadge, useStatusLabel } from "./status";
 import { isDay, today } from "./zone";
 
 const PATHS = {
@@ -94,6 +95,7 @@ function AppointmentDetails({
   );
   const appointment = query.data;
   const patients = usePatients([appointment?.patient_id]);
+  const pending = usePendingAppointmentIds();
   const [done, setDone] = useState<string | null>(null);
 
   if (query.isLoading) {
@@ -128,6 +130,7 @@ function AppointmentDetails({
       <Field label={t("appointment.status")}>
         <Group gap="xs">
           <StatusBadge status={appointment.status} size="md" />
+          {pending.has(appointment.id) && <PendingBadge />}
           {appointment.walk_in && <Text size="sm">{t("appointment.walkIn")}</Text>}
         </Group>
       </Field>

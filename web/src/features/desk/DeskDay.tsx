@@ -29,10 +29,12 @@ import { $api } from "../../api/query";
 import { Page } from "../../components/Page";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate, formatShortDate, formatTime, zoneDiffers, zoneName } from "../../lib/format";
+import { usePendingAppointmentIds } from "../../offline";
 import { AppointmentDrawer } from "./AppointmentDrawer";
 import { ClinicSelect } from "./ClinicSelect";
 import { type Appointment, buildColumns, type Column, type RosterShift, SHOWN_STATUSES, visibleRange } from "./layout";
 import { usePatients, useClinicNames, type Patient } from "./names";
+import { OfflineSwitch } from "./OfflineSwitch";
 import { STATUS_COLOR, useStatusLabel } from "./status";
 import { useDeskClinic } from "./useDeskClinic";
 import { addDays, dayStart, isDay, minutesInto, mondayOf, today } from "./zone";
@@ -138,6 +140,7 @@ export default function DeskDay() {
         {zoneDiffers(zone) ? ` · ${t("common:time.clinicZone", { zone: zoneName(zone, language) })}` : ""}
         {` · ${t("day.live")}`}
       </Text>
+      <OfflineSwitch clinic={clinic} clinics={clinics} />
       <Schedule
         clinicId={clinic.id}
         zone={zone}
@@ -310,6 +313,7 @@ function DayGrid({
   const { t, i18n } = useTranslation(["desk", "common"]);
   const language = i18n.language;
   const statusLabel = useStatusLabel();
+  const pending = usePendingAppointmentIds();
   const now = useNow();
   const nowMinutes = today(zone, now) === day ? minutesInto(day, now, zone) : null;
   const range = visibleRange(columns, null);
@@ -400,11 +404,13 @@ function DayGrid({
                 const type = typeNames[a.type_id] ?? "";
                 const when = formatTime(a.starts_at, zone, language);
                 const cancelled = a.status === "cancelled";
+                const waiting = pending.has(a.id);
                 return (
                   <UnstyledButton
                     key={a.id}
                     onClick={() => onOpen(a.id)}
                     data-status={a.status}
+                    data-pending={waiting || undefined}
                     pos="absolute"
                     top={y(block.start) + 1}
                     h={Math.max(40, (block.end - block.start) * PX_PER_MINUTE - 2)}
@@ -415,7 +421,8 @@ function DayGrid({
                     className="desk-visit"
                     style={{
                       background: `var(--mantine-color-${color}-1)`,
-                      borderLeft: `4px solid var(--mantine-color-${color}-7)`,
+                      borderLeft: `4px ${waiting ? "dashed" : "solid"} var(--mantine-color-${color}-7)`,
+                      outline: waiting ? "1px dashed var(--mantine-color-gray-7)" : undefined,
                       borderRadius: 4,
                       overflow: "hidden",
                       opacity: cancelled ? 0.85 : 1,
@@ -426,6 +433,7 @@ function DayGrid({
                     <Text size="xs" fw={700} c={`${color}.9`} lh={1.25} truncate>
                       {when} · {statusLabel(a.status)}
                       {a.walk_in ? ` · ${t("day.walkIn")}` : ""}
+                      {waiting ? ` · ${t("common:sync.pending")}` : ""}
                     </Text>
                     <Text size="xs" c="dark.9" lh={1.25} truncate>
                       {patient}
@@ -480,6 +488,7 @@ function WeekTable({
   const { t, i18n } = useTranslation(["desk", "common"]);
   const language = i18n.language;
   const statusLabel = useStatusLabel();
+  const pending = usePendingAppointmentIds();
   const days = Array.from({ length: 7 }, (_, i) => addDays(first, i));
   const perDay = days.map((d) => buildColumns(d, zone, shifts, appointments, names));
   const providers = new Map<string, string | null>();
@@ -539,6 +548,7 @@ function WeekTable({
                             key={a.id}
                             onClick={() => onOpen(a.id)}
                             data-status={a.status}
+                            data-pending={pending.has(a.id) || undefined}
                             className="desk-visit"
                             px={4}
                             py={2}
@@ -546,6 +556,7 @@ function WeekTable({
                           >
                             <Text size="xs" fw={700} c={`${color}.9`} lh={1.2}>
                               {formatTime(a.starts_at, zone, language)} · {statusLabel(a.status)}
+                              {pending.has(a.id) ? ` · ${t("common:sync.pending")}` : ""}
                             </Text>
                             <Text size="xs" c="dark.9" lh={1.2} truncate>
                               {patient}

@@ -10,6 +10,7 @@ import { RequireAuth } from "../../components/RequireAuth";
 
 const DeskDay = lazyScreen(() => import("./DeskDay"));
 const DeskPatients = lazyScreen(() => import("./DeskPatients"));
+const DeskSync = lazyScreen(() => import("./DeskSync"));
 
 function Loading() {
   const { t } = useTranslation();
@@ -39,6 +40,16 @@ export const deskRoutes = (
         <RequireAuth allow={isDesk}>
           <Suspense fallback={loading}>
             <DeskPatients />
+          </Suspense>
+        </RequireAuth>
+      }
+    />
+    <Route
+      path="desk/sync"
+      element={
+        <RequireAuth allow={isDesk}>
+          <Suspense fallback={loading}>
+            <DeskSync />
           </Suspense>
         </RequireAuth>
       }

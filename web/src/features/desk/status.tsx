@@ -37,3 +37,13 @@ export function StatusBadge({ status, size = "sm" }: { status: Status; size?: "x
     </Badge>
   );
 }
+
+/** A visit changed on this device whose change has not reached the server yet. */
+export function PendingBadge() {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="outline" color="gray" c="gray.9" size="md" radius="sm" style={{ textTransform: "none", borderStyle: "dashed" }}>
+      {t("sync.pending")}
+    </Badge>
+  );
+}

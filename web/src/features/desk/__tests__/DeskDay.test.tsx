@@ -6,7 +6,11 @@ import { vi } from "vitest";
 import { problem, server } from "../../../../test/server";
 import { renderAt } from "../../../../test/render";
 import { deskRoutes } from "../routes";
-import { appointment, at, DAY, deskSession, page, PROVIDER_ID, provider, shift } from "./fixtures";
+import { disableOffline, enableOffline } from "../../../offline";
+import { AMINA, CLINIC as OFFLINE_CLINIC, TYPE as OFFLINE_TYPE, at as offlineAt, post, setOnline, snapshot } from "../../../offline/__tests__/fixtures";
+import { setAutoSync } from "../../../offline/engine";
+import { today } from "../zone";
+import { appointment, at, clinic, DAY, deskSession, page, PROVIDER_ID, provider, receptionist, shift, ZONE } from "./fixtures";
 
 // The screens are lazy: load them once up front so the first test does not wait on the import.
 beforeAll(async () => {
@@ -157,4 +161,37 @@ describe("the day view keeps itself current", () => {
     visits.push(appointment({ starts_at: at("11:00"), ends_at: at("11:20"), booked_by: "patient" }));
     expect(await screen.findByRole("button", { name: /11:00.*Amina Wanjiku/ }, { timeout: 12_000 })).toBeInTheDocument();
   }, 40_000);
+});
+
+describe("visits waiting to sync", () => {
+  afterEach(async () => {
+    setOnline(true);
+    setAutoSync(true);
+    await disableOffline();
+  });
+
+  it("marks a visit booked with no network in the day view and in its drawer", async () => {
+    setAutoSync(false);
+    const [refresh] = deskSession();
+    server.use(
+      refresh!,
+      http.get("*/v1/me", () => HttpResponse.json({ ...receptionist, memberships: [{ ...receptionist.memberships[0]!, clinic_id: OFFLINE_CLINIC }] })),
+      http.get("*/v1/clinics", () => page([{ ...clinic, id: OFFLINE_CLINIC }])),
+      http.get("*/v1/notifications", () => page([])),
+      http.get("*/v1/sync/clinics/:id", () => HttpResponse.json(snapshot())),
+    );
+    await enableOffline(OFFLINE_CLINIC);
+    setOnline(false);
+    const booked = await post("/v1/appointments", { clinic_id: OFFLINE_CLINIC, type_id: OFFLINE_TYPE, patient_id: AMINA, starts_at: offlineAt(20), walk_in: false });
+    expect(booked.status).toBe(201); // queued
+
+    renderAt(`/desk?date=${today(ZONE, new Date(offlineAt(0)))}`, deskRoutes);
+    const user = userEvent.setup();
+    const waiting = await screen.findByRole("button", { name: /Waiting to sync.*Amina Odhiambo/ });
+    expect(waiting).toHaveAttribute("data-pending", "true");
+    expect(screen.getAllByRole("button", { name: /Amina Odhiambo/ })).toHaveLength(2); // the one synced before is not marked
+    await user.click(waiting);
+    const drawer = await screen.findByRole("dialog", { name: "Appointment" });
+    expect(await within(drawer).findByText("Waiting to sync")).toBeInTheDocument();
+  });
 });
