@@ -24,6 +24,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/allotments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Allotments
+         * @description A clinic's reserved time overlapping [from, to), by start (its staff).
+         */
+        get: operations["list_allotments_v1_allotments_get"];
+        put?: never;
+        /**
+         * Create Allotment
+         * @description Reserve a provider's time for the front desk (the clinic's admins); 409 on overlap.
+         */
+        post: operations["create_allotment_v1_allotments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allotments/{allotment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Allotment
+         * @description Give reserved time back to online booking now (the clinic's admins).
+         */
+        delete: operations["delete_allotment_v1_allotments__allotment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/appointment-types": {
         parameters: {
             query?: never;
@@ -1177,6 +1221,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sync/clinics/{clinic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pull Working Set
+         * @description The clinic's working set: a snapshot, or the changes since `cursor` (front desk).
+         */
+        get: operations["pull_working_set_v1_sync_clinics__clinic_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync/clinics/{clinic_id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Conflicts
+         * @description The clinic's offline conflicts, oldest first (its staff).
+         */
+        get: operations["list_conflicts_v1_sync_clinics__clinic_id__conflicts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync/conflicts/{conflict_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Conflict
+         * @description Book another time, waitlist the patient, or give up; 409 when resolved already.
+         */
+        post: operations["resolve_conflict_v1_sync_conflicts__conflict_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a device's queued changes
+         * @description Apply a front desk device's queued mutations, in `seq` order, each by the service that
+         *     owns it, each once: one outcome per mutation (`applied`, `conflict`, `rejected`,
+         *     `blocked`). A batch pushed again answers the same outcomes and changes nothing.
+         *
+         *     Front desk staff (receptionists, clinic admins) of `clinic_id`, and org admins; anyone else
+         *     gets 403 and nothing is applied. More than GATEWAY_SYNC_PUSH_MAX_MUTATIONS mutations or
+         *     GATEWAY_SYNC_PUSH_MAX_BYTES bytes: 413, nothing applied. A service that cannot be reached:
+         *     503, push the same batch again.
+         */
+        post: operations["push_v1_sync_push_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -1453,6 +1584,12 @@ export interface components {
              * @description Seconds the access token is valid for.
              */
             expires_in: number;
+            /**
+             * Offline Hours
+             * @description Hours a front desk device may keep working offline after this sign-in or refresh (IDENTITY_OFFLINE_SESSION_HOURS); the session cookie outlives them.
+             * @example 72
+             */
+            offline_hours: number;
         };
         /**
          * AffectedShift
@@ -1481,6 +1618,119 @@ export interface components {
              * @example 2026-12-07T17:00:00+03:00
              */
             ends_at: string;
+        };
+        /**
+         * AllotmentCreate
+         * @description Reserve a provider's time at a clinic for the front desk.
+         */
+        AllotmentCreate: {
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             * @example 2026-12-08T08:00:00Z
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             * @example 2026-12-08T10:00:00Z
+             */
+            ends_at: string;
+            /**
+             * Release Minutes
+             * @description How long before its start the time goes back to online booking; default BOOKING_ALLOTMENT_RELEASE_MINUTES (120).
+             * @example 120
+             */
+            release_minutes?: number | null;
+        };
+        /**
+         * AllotmentDetail
+         * @description An allotment with its clinic and author (the admin API).
+         */
+        AllotmentDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Releases At
+             * Format: date-time
+             * @description From then on it is ordinary free time.
+             */
+            releases_at: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /**
+             * Created By
+             * Format: uuid
+             */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * AllotmentRead
+         * @description Reserved time of a provider, as devices pull it.
+         */
+        AllotmentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Releases At
+             * Format: date-time
+             * @description From then on it is ordinary free time.
+             */
+            releases_at: string;
         };
         /**
          * AppointmentCreate
@@ -1609,6 +1859,18 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Origin
+             * @description `offline`: booked on a front desk device without network.
+             * @default online
+             * @enum {string}
+             */
+            origin: "online" | "offline";
+            /**
+             * Recorded At
+             * @description For an offline booking: the device's clock when it was made.
+             */
+            recorded_at?: string | null;
         };
         /**
          * AuditEventList
@@ -1845,6 +2107,25 @@ export interface components {
             booking_policy?: components["schemas"]["BookingPolicy"];
         };
         /**
+         * ClinicInfo
+         * @description The device's clinic.
+         */
+        ClinicInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Time Zone */
+            time_zone: string;
+            /** Booking Policy */
+            booking_policy: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * ClinicRead
          * @description A clinic as the API returns it.
          */
@@ -2001,6 +2282,95 @@ export interface components {
             kind: "public_holiday" | "closure";
             /** Created By */
             created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * ConflictRead
+         * @description A conflict in the clinic's inbox.
+         */
+        ConflictRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /**
+             * Device Id
+             * Format: uuid
+             */
+            device_id: string;
+            /**
+             * Mutation Id
+             * Format: uuid
+             */
+            mutation_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "book" | "reschedule";
+            /**
+             * Appointment Id
+             * Format: uuid
+             */
+            appointment_id: string;
+            /**
+             * Patient Id
+             * Format: uuid
+             */
+            patient_id: string;
+            /** Patient Name */
+            patient_name?: string | null;
+            /**
+             * Type Id
+             * Format: uuid
+             */
+            type_id: string;
+            /** Provider Id */
+            provider_id: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Problem */
+            problem: {
+                [key: string]: unknown;
+            };
+            /** Alternatives */
+            alternatives: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /** Resolution */
+            resolution: ("booked" | "waitlisted" | "cancelled") | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2168,6 +2538,29 @@ export interface components {
             patient_id?: string | null;
         };
         /**
+         * IdentityPush
+         * @description A run of register_patient mutations of one device's batch, as the gateway forwards it.
+         */
+        IdentityPush: {
+            /**
+             * Device Id
+             * Format: uuid
+             */
+            device_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Mutations */
+            mutations: components["schemas"]["PushedMutation"][];
+            /**
+             * Failed
+             * @description Ids of the batch's earlier mutations that did not end `applied`.
+             */
+            failed?: string[];
+        };
+        /**
          * LeaveCreate
          * @description A leave request: either two instants, or whole local days of the clinic.
          */
@@ -2219,6 +2612,32 @@ export interface components {
         LeaveDecision: {
             /** Note */
             note?: string | null;
+        };
+        /**
+         * LeaveInfo
+         * @description Approved leave of a staff member of the clinic.
+         */
+        LeaveInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Staff Id
+             * Format: uuid
+             */
+            staff_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
         };
         /**
          * LeaveRead
@@ -2454,6 +2873,77 @@ export interface components {
             clinic_id: string;
         };
         /**
+         * Mutation
+         * @description One change the device queued; `args` are checked per kind when it is applied.
+         */
+        Mutation: {
+            /**
+             * Id
+             * Format: uuid
+             * @description Client mutation id: the idempotency key (with the device).
+             */
+            id: string;
+            /**
+             * Seq
+             * @description Position in the device's sequence.
+             */
+            seq: number;
+            /**
+             * Recorded At
+             * Format: date-time
+             * @description Device clock when it was made.
+             */
+            recorded_at: string;
+            /**
+             * Kind
+             * @example book
+             */
+            kind: string;
+            /** Depends On */
+            depends_on?: string[];
+            /** Args */
+            args?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * MutationOutcome
+         * @description What became of one mutation.
+         */
+        MutationOutcome: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "rejected" | "blocked";
+            /**
+             * Result
+             * @description applied: `{patient_id, full_name, phone, matched}`; `patient_id` is an existing account's when the phone or email already had one (`matched`).
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Problem
+             * @description rejected: problem+json.
+             */
+            problem?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Blocked By
+             * @description blocked: the failed mutation.
+             */
+            blocked_by?: string | null;
+        };
+        /**
          * NotificationConsent
          * @description The channels a patient agreed to receive messages on.
          */
@@ -2497,7 +2987,7 @@ export interface components {
              */
             patient_id: string;
             /** Kind */
-            kind: ("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer") | "registration_attempt";
+            kind: ("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer" | "offline_conflict_cancelled") | "registration_attempt";
             /**
              * Channel
              * @description Null until the message is first sent.
@@ -2578,7 +3068,7 @@ export interface components {
              */
             patient_id: string;
             /** Kind */
-            kind: ("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer") | "registration_attempt";
+            kind: ("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer" | "offline_conflict_cancelled") | "registration_attempt";
             /**
              * Channel
              * @description Null until the message is first sent.
@@ -2750,6 +3240,36 @@ export interface components {
              */
             closes: string;
         };
+        /**
+         * Outcome
+         * @description What became of one mutation.
+         */
+        Outcome: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "conflict" | "rejected" | "blocked";
+        } & {
+            [key: string]: unknown;
+        };
+        /** Page[AllotmentDetail] */
+        Page_AllotmentDetail_: {
+            /** Items */
+            items: components["schemas"]["AllotmentDetail"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[AppointmentRead] */
         Page_AppointmentRead_: {
             /** Items */
@@ -2774,6 +3294,16 @@ export interface components {
         Page_ClosureRead_: {
             /** Items */
             items: components["schemas"]["ClosureRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ConflictRead] */
+        Page_ConflictRead_: {
+            /** Items */
+            items: components["schemas"]["ConflictRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -2922,6 +3452,21 @@ export interface components {
             rules: string[];
         };
         /**
+         * PatientInfo
+         * @description A patient of the clinic's directory: name and phone only.
+         */
+        PatientInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Full Name */
+            full_name: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /**
          * PatientRegister
          * @description A patient signing themselves up; the phone number is also their sign-in name.
          */
@@ -3012,6 +3557,138 @@ export interface components {
             opted_out?: boolean | null;
         };
         /**
+         * ProviderInfo
+         * @description A provider of the clinic.
+         */
+        ProviderInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Full Name */
+            full_name: string;
+            /** Specialty */
+            specialty: string | null;
+        };
+        /**
+         * PullRead
+         * @description The clinic's working set (snapshot), or what changed since the cursor (changes).
+         */
+        PullRead: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "snapshot" | "changes";
+            /** Cursor */
+            cursor: string;
+            /**
+             * Server Time
+             * Format: date-time
+             */
+            server_time: string;
+            window: components["schemas"]["Window"];
+            clinic: components["schemas"]["ClinicInfo"];
+            /** Types */
+            types: components["schemas"]["TypeRead"][];
+            /** Rooms */
+            rooms: components["schemas"]["RoomRead"][];
+            /** Providers */
+            providers: components["schemas"]["ProviderInfo"][];
+            /** Shifts */
+            shifts: components["schemas"]["ShiftInfo"][];
+            /** Leave */
+            leave: components["schemas"]["LeaveInfo"][];
+            /** Patients */
+            patients: components["schemas"]["PatientInfo"][];
+            /** Appointments */
+            appointments: components["schemas"]["SlimAppointment"][];
+            /** Allotments */
+            allotments: components["schemas"]["AllotmentRead"][];
+            /** Availability */
+            availability: components["schemas"]["Starts"][];
+            /** Reserved */
+            reserved: components["schemas"]["Starts"][];
+            /** Tombstones */
+            tombstones: components["schemas"]["Tombstone"][];
+            /** Open Conflicts */
+            open_conflicts: number;
+        };
+        /**
+         * PushOutcomes
+         * @description One outcome per mutation, in the order applied.
+         */
+        PushOutcomes: {
+            /** Outcomes */
+            outcomes: components["schemas"]["MutationOutcome"][];
+        };
+        /**
+         * PushRead
+         * @description One outcome per mutation, in seq order.
+         */
+        PushRead: {
+            /** Outcomes */
+            outcomes: components["schemas"]["Outcome"][];
+        };
+        /**
+         * PushRequest
+         * @description A run of a device's batch for booking, as the gateway forwards it.
+         */
+        PushRequest: {
+            /**
+             * Device Id
+             * Format: uuid
+             */
+            device_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             */
+            clinic_id: string;
+            /** Mutations */
+            mutations: components["schemas"]["Mutation"][];
+            /**
+             * Failed
+             * @description Earlier mutations of the batch that did not apply.
+             */
+            failed?: string[];
+        };
+        /**
+         * PushedMutation
+         * @description One queued change of the device.
+         */
+        PushedMutation: {
+            /**
+             * Id
+             * Format: uuid
+             * @description Client mutation id: the idempotency key, per device.
+             */
+            id: string;
+            /**
+             * Seq
+             * @description Position in the device's sequence.
+             */
+            seq: number;
+            /**
+             * Recorded At
+             * Format: date-time
+             * @description When the device recorded it (its clock).
+             */
+            recorded_at: string;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "register_patient";
+            /** Depends On */
+            depends_on?: string[];
+            /** Args */
+            args: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * RefreshRequest
          * @description A refresh token to exchange; it is spent by the exchange.
          */
@@ -3037,6 +3714,38 @@ export interface components {
             provider_id?: string | null;
             /** Room Id */
             room_id?: string | null;
+        };
+        /**
+         * Reserved
+         * @description Which starts a search offers against reserved time not yet released.
+         * @enum {string}
+         */
+        Reserved: "exclude" | "include" | "only";
+        /**
+         * Resolve
+         * @description How staff settle a conflict: book another time, waitlist the patient, or give up.
+         */
+        Resolve: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "book" | "waitlist" | "cancel";
+            /**
+             * Starts At
+             * @description For `book`.
+             */
+            starts_at?: string | null;
+            /**
+             * Provider Id
+             * @description For `book`; omit for any.
+             */
+            provider_id?: string | null;
+            /**
+             * Reason
+             * @description For `cancel`.
+             */
+            reason?: string | null;
         };
         /**
          * RoleCoverage
@@ -3204,7 +3913,7 @@ export interface components {
              */
             ends_at: string;
             /** Breaks */
-            breaks: components["schemas"]["Span"][];
+            breaks: components["schemas"]["shifts_Span"][];
             /**
              * Worked Hours
              * @description Length less breaks, in real hours.
@@ -3281,6 +3990,34 @@ export interface components {
             note?: string | null;
         };
         /**
+         * ShiftInfo
+         * @description A shift at the clinic overlapping the window.
+         */
+        ShiftInfo: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Staff Id
+             * Format: uuid
+             */
+            staff_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Breaks */
+            breaks: components["schemas"]["booking_Span"][];
+        };
+        /**
          * ShiftRead
          * @description A shift; times in the clinic's time zone, with their offset.
          */
@@ -3329,7 +4066,7 @@ export interface components {
              */
             ends_at: string;
             /** Breaks */
-            breaks: components["schemas"]["Span"][];
+            breaks: components["schemas"]["shifts_Span"][];
             /**
              * Worked Hours
              * @description Length less breaks, in real hours.
@@ -3416,6 +4153,86 @@ export interface components {
             roles: ("clinic_admin" | "provider" | "receptionist")[];
         };
         /**
+         * SlimAppointment
+         * @description An appointment as the pull sends it: UTC times; a field left out is null (false for
+         *     the flags, `online` for `origin`). The device fills the AppointmentRead shape back in.
+         */
+        SlimAppointment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Type Id
+             * Format: uuid
+             */
+            type_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "proposed" | "pending" | "booked" | "arrived" | "fulfilled" | "cancelled" | "noshow" | "entered-in-error" | "checked-in" | "waitlist";
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Patient Id */
+            patient_id?: string | null;
+            /** Room Id */
+            room_id?: string | null;
+            /** Booked By */
+            booked_by?: string | null;
+            /**
+             * Walk In
+             * @default false
+             */
+            walk_in: boolean;
+            /**
+             * Overbooked
+             * @default false
+             */
+            overbooked: boolean;
+            /** Overbook Reason */
+            overbook_reason?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Cancelled At */
+            cancelled_at?: string | null;
+            /** Cancelled By Party */
+            cancelled_by_party?: string | null;
+            /** Cancel Reason */
+            cancel_reason?: string | null;
+            /**
+             * Needs Reschedule
+             * @default false
+             */
+            needs_reschedule: boolean;
+            /** Needs Reschedule Reason */
+            needs_reschedule_reason?: string | null;
+            /** Waitlist Entry Id */
+            waitlist_entry_id?: string | null;
+            /**
+             * Origin
+             * @default online
+             * @enum {string}
+             */
+            origin: "online" | "offline";
+            /** Recorded At */
+            recorded_at?: string | null;
+        };
+        /**
          * Slot
          * @description A free start time, in the clinic's zone with its offset, and who is free then.
          */
@@ -3447,24 +4264,6 @@ export interface components {
             id: string;
             /** Name */
             name: string | null;
-        };
-        /**
-         * Span
-         * @description A range of instants, shown in the clinic's local time with its offset.
-         */
-        Span: {
-            /**
-             * Starts At
-             * Format: date-time
-             * @example 2026-03-30T08:00:00+01:00
-             */
-            starts_at: string;
-            /**
-             * Ends At
-             * Format: date-time
-             * @example 2026-03-30T17:00:00+01:00
-             */
-            ends_at: string;
         };
         /**
          * SpanIn
@@ -3518,6 +4317,29 @@ export interface components {
             password: string;
             /** Memberships */
             memberships?: components["schemas"]["MembershipGrant"][];
+        };
+        /**
+         * Starts
+         * @description Free starts (UTC) of a type with a provider.
+         */
+        Starts: {
+            /**
+             * Type Id
+             * Format: uuid
+             */
+            type_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Starts
+             * @example [
+             *       "2026-12-07T08:00:00Z"
+             *     ]
+             */
+            starts: string[];
         };
         /**
          * Summary
@@ -3649,6 +4471,160 @@ export interface components {
              * @description No-show rate of visits without a delivered reminder.
              */
             no_show_rate_reminder_not_delivered: number | null;
+            /**
+             * Booked Online
+             * @description Of `booked`: booked online (or at a connected desk).
+             */
+            booked_online: number;
+            /**
+             * Booked Offline
+             * @description Of `booked`: booked on a front desk device without network, synced later.
+             */
+            booked_offline: number;
+            /**
+             * Conflicts Recorded
+             * @description Offline bookings or moves whose time was taken meanwhile, on the day of the time asked for. Conflicts name no provider: a provider filter does not narrow them.
+             */
+            conflicts_recorded: number;
+            /**
+             * Conflicts Open
+             * @description Of those, not resolved yet.
+             */
+            conflicts_open: number;
+            /**
+             * Conflicts Resolved Booked
+             * @description Resolved by booking another time.
+             */
+            conflicts_resolved_booked: number;
+            /**
+             * Conflicts Resolved Waitlisted
+             * @description Resolved by waitlisting the patient.
+             */
+            conflicts_resolved_waitlisted: number;
+            /**
+             * Conflicts Resolved Cancelled
+             * @description Given up on; the patient is told by message.
+             */
+            conflicts_resolved_cancelled: number;
+        };
+        /**
+         * SyncMutation
+         * @description One queued change of the device.
+         */
+        SyncMutation: {
+            /**
+             * Id
+             * Format: uuid
+             * @description Client mutation id: the idempotency key, per device.
+             */
+            id: string;
+            /**
+             * Seq
+             * @description Position in the device's sequence (strictly increasing).
+             */
+            seq: number;
+            /**
+             * Recorded At
+             * Format: date-time
+             * @description When the device recorded it (its clock).
+             */
+            recorded_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "register_patient" | "book" | "reschedule" | "cancel" | "check_in" | "complete" | "no_show";
+            /**
+             * Depends On
+             * @description Ids of earlier mutations this one needs.
+             */
+            depends_on?: string[];
+            /**
+             * Args
+             * @description The kind's arguments (docs/offline-sync.md).
+             */
+            args: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * SyncOutcome
+         * @description What became of one mutation, as its service answered (or `blocked` by the gateway).
+         */
+        SyncOutcome: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "conflict" | "rejected" | "blocked";
+            /**
+             * Result
+             * @description applied: the patient or the appointment.
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Conflict Id
+             * @description conflict: in the clinic's inbox.
+             */
+            conflict_id?: string | null;
+            /**
+             * Problem
+             * @description conflict, rejected: problem+json of why.
+             */
+            problem?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Alternatives
+             * @description conflict: nearby free times `{starts_at, provider_ids}`.
+             */
+            alternatives?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Blocked By
+             * @description blocked: the mutation that did not end applied.
+             */
+            blocked_by?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * SyncPush
+         * @description A batch of a device's queue.
+         */
+        SyncPush: {
+            /**
+             * Device Id
+             * Format: uuid
+             * @description The device's own random id, kept in its store.
+             */
+            device_id: string;
+            /**
+             * Clinic Id
+             * Format: uuid
+             * @description The clinic the device serves.
+             */
+            clinic_id: string;
+            /** Mutations */
+            mutations: components["schemas"]["SyncMutation"][];
+        };
+        /**
+         * SyncPushResult
+         * @description One outcome per mutation, in `seq` order.
+         */
+        SyncPushResult: {
+            /** Outcomes */
+            outcomes: components["schemas"]["SyncOutcome"][];
         };
         /**
          * SyncSummary
@@ -3792,6 +4768,22 @@ export interface components {
              * Format: password
              */
             password: string;
+        };
+        /**
+         * Tombstone
+         * @description A row the device must delete.
+         */
+        Tombstone: {
+            /**
+             * Entity
+             * @enum {string}
+             */
+            entity: "appointment" | "shift" | "leave" | "type" | "room" | "patient" | "provider" | "allotment";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
         };
         /**
          * TypeCreate
@@ -4124,6 +5116,38 @@ export interface components {
             updated_at: string;
         };
         /**
+         * Window
+         * @description Appointments and availability cover [from, to).
+         */
+        Window: {
+            /**
+             * From
+             * Format: date-time
+             */
+            from: string;
+            /**
+             * To
+             * Format: date-time
+             */
+            to: string;
+        };
+        /**
+         * Span
+         * @description A break in a shift.
+         */
+        booking_Span: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+        };
+        /**
          * TemplateRead
          * @description The wording of one kind of message in one language at a clinic.
          */
@@ -4148,6 +5172,24 @@ export interface components {
             updated_at?: string | null;
             /** Updated By */
             updated_by?: string | null;
+        };
+        /**
+         * Span
+         * @description A range of instants, shown in the clinic's local time with its offset.
+         */
+        shifts_Span: {
+            /**
+             * Starts At
+             * Format: date-time
+             * @example 2026-03-30T08:00:00+01:00
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             * @example 2026-03-30T17:00:00+01:00
+             */
+            ends_at: string;
         };
         /**
          * TemplateRead
@@ -4230,6 +5272,111 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    list_allotments_v1_allotments_get: {
+        parameters: {
+            query: {
+                clinic_id: string;
+                provider_id?: string | null;
+                /** @description Default: now. */
+                from?: string | null;
+                /** @description Default: 62 days after `from`. */
+                to?: string | null;
+                /** @description `next_cursor` of the previous page; omit for the first. */
+                cursor?: string | null;
+                /** @description Items per page (at most 200). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AllotmentDetail_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_allotment_v1_allotments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat of the request replays the first answer. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllotmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllotmentDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_allotment_v1_allotments__allotment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allotment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5345,7 +6492,7 @@ export interface operations {
             header?: never;
             path: {
                 clinic_id: string;
-                /** @description One of confirmation, reminder, rescheduled, cancelled, needs_reschedule, waitlist_offer. */
+                /** @description One of confirmation, reminder, rescheduled, cancelled, needs_reschedule, waitlist_offer, offline_conflict_cancelled. */
                 kind: string;
                 /** @description A language messages are worded in (en, sw, fr), any case; a region is taken as its language (sw-KE is sw). Others: 422. */
                 language: string;
@@ -5384,7 +6531,7 @@ export interface operations {
             header?: never;
             path: {
                 clinic_id: string;
-                /** @description One of confirmation, reminder, rescheduled, cancelled, needs_reschedule, waitlist_offer. */
+                /** @description One of confirmation, reminder, rescheduled, cancelled, needs_reschedule, waitlist_offer, offline_conflict_cancelled. */
                 kind: string;
                 /** @description A language messages are worded in (en, sw, fr), any case; a region is taken as its language (sw-KE is sw). Others: 422. */
                 language: string;
@@ -5831,7 +6978,7 @@ export interface operations {
                 appointment_id?: string | null;
                 patient_id?: string | null;
                 clinic_id?: string | null;
-                kind?: (("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer") | "registration_attempt")[] | null;
+                kind?: (("confirmation" | "reminder" | "rescheduled" | "cancelled" | "needs_reschedule" | "waitlist_offer" | "offline_conflict_cancelled") | "registration_attempt")[] | null;
                 status?: ("scheduled" | "sending" | "sent" | "delivered" | "failed" | "undelivered" | "cancelled" | "skipped")[] | null;
                 /** @description `next_cursor` of the previous page; omit for the first. */
                 cursor?: string | null;
@@ -6643,6 +7790,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Items per page (at most 200). */
                 limit?: number;
+                /** @description Reserved front desk time not yet released: left out (`exclude`), offered too (`include`) or alone (`only`); the last two for the clinic's receptionists and admins. */
+                reserved?: components["schemas"]["Reserved"];
             };
             header?: never;
             path?: never;
@@ -6666,6 +7815,138 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    pull_working_set_v1_sync_clinics__clinic_id__get: {
+        parameters: {
+            query: {
+                /** @description The device's id. */
+                device_id: string;
+                /** @description `cursor` of the previous pull. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                clinic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_conflicts_v1_sync_clinics__clinic_id__conflicts_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "resolved") | null;
+                /** @description `next_cursor` of the previous page; omit for the first. */
+                cursor?: string | null;
+                /** @description Items per page (at most 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                clinic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConflictRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_conflict_v1_sync_conflicts__conflict_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conflict_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Resolve"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    push_v1_sync_push_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncPush"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPushResult"];
                 };
             };
         };

@@ -79,6 +79,8 @@ export function newAppointment(
     needs_reschedule: false,
     needs_reschedule_reason: null,
     waitlist_entry_id: null,
+    origin: "offline",
+    recorded_at: now,
     created_at: now,
     updated_at: now,
   };

@@ -44,6 +44,8 @@ export function appointment(id: string, startsAt: string, changes: Partial<Appoi
     cancel_reason: null,
     needs_reschedule: false,
     needs_reschedule_reason: null,
+    origin: "online",
+    recorded_at: null,
     waitlist_entry_id: null,
     created_at: startsAt,
     updated_at: startsAt,

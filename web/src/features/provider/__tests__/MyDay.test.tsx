@@ -38,6 +38,8 @@ function visit(day: string, time: string, overrides: Partial<Appointment> = {}):
     cancel_reason: null,
     needs_reschedule: false,
     needs_reschedule_reason: null,
+    origin: "online",
+    recorded_at: null,
     waitlist_entry_id: null,
     created_at: "2026-01-01T00:00:00Z",
     updated_at: "2026-01-01T00:00:00Z",
