@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from identity import passwords
 from identity.settings import Settings
 from servicekit.auth import Membership
 
@@ -134,6 +135,46 @@ async def test_a_registration_is_applied_under_the_devices_id_once(
     assert refused["problem"]["type"] == f"{PROBLEM}sync-mutation-reused"
     patient = await client.get(f"/v1/users/{patient_id}", headers=desk.staff)
     assert patient.json()["full_name"] == "Baraka Otieno"
+
+
+async def test_a_patient_registered_offline_has_no_password(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mutation = register_patient(5, "+254722000777", email="akinyi@example.org")
+    patient_id = uuid.UUID(mutation["args"]["patient_id"])
+    assert (await push(client, desk, desk.batch(mutation))).status_code == 200
+    stored = await rows(
+        settings, "SELECT password_hash FROM identity.users WHERE id = :id", id=patient_id
+    )
+    assert stored == [(None,)]
+
+    verified: list[str] = []
+    real_verify = passwords._context.verify
+
+    def verify(secret: str, hashed: str) -> bool:
+        verified.append(hashed)
+        return bool(real_verify(secret, hashed))
+
+    monkeypatch.setattr(passwords._context, "verify", verify)
+    answers = [
+        await client.post("/v1/auth/token", json={"username": login, "password": password})
+        for login, password in (
+            ("+254722000777", "a long enough passphrase"),
+            ("akinyi@example.org", ""),
+            ("+254799999999", "a long enough passphrase"),  # no such account
+        )
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    bodies = [{k: v for k, v in a.json().items() if k != "instance"} for a in answers]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert len(verified) == 3  # a full verification each, so timing tells nothing
+    reasons = await rows(
+        settings,
+        "SELECT details->>'reason' FROM identity.audit_events "
+        "WHERE action = 'auth.sign_in' AND subject_id = :id",
+        id=patient_id,
+    )
+    assert reasons == [("wrong_password",), ("wrong_password",)]
 
 
 async def test_a_phone_that_has_an_account_is_matched_to_it(

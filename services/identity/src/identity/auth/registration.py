@@ -8,7 +8,6 @@ attempt is audited, and `DuplicateRegistrationAttempted` lets notify tell the ow
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from clinic_contracts.identity import DuplicateRegistrationAttempted
 from servicekit.problems import Conflict
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity import passwords
 from identity.audit import service as audit
 from identity.auth.schemas import PatientDetails, PatientRegister
 from identity.db import outbox
@@ -85,20 +83,21 @@ async def register_by_staff(
     client: str,
     details: Mapping[str, Any],
 ) -> tuple[User, bool]:
-    """A patient registered at a clinic's desk under the id the desk chose, with a random
-    password nobody knows (as the web desk's registrations get); or, when the phone or email
+    """A patient registered at a clinic's desk under the id the desk chose, with no password
+    (sign-in fails as with a wrong one until a reset gives one); or, when the phone or email
     already has a patient account, that account. The flag says whether it was matched.
 
-    Staff register people in front of them, so a match is told to staff and not spammed to
-    the owner as a DuplicateRegistrationAttempted."""
+    No random password is hashed: nobody would know it, and argon2's 0.1 s of CPU per patient
+    made a device's backlog of registrations slow to push. Staff register people in front of
+    them, so a match is told to staff and not spammed to the owner as a
+    DuplicateRegistrationAttempted."""
     owner = await _patient_owning_contact(session, data)
     if owner is None:
-        password_hash = await passwords.hash_password(secrets.token_urlsafe(32))
         try:
             user = await store_account(
                 session,
                 new_patient(data, patient_id),
-                password_hash,
+                None,
                 actor_id=actor_id,
                 action=REGISTERED,
                 client=client,

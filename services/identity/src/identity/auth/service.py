@@ -83,7 +83,7 @@ async def sign_in(
         )
         raise Refused(SIGN_IN_REFUSED)
     await tokens.clear_throttle(session, keys[0])
-    if passwords.needs_rehash(user.password_hash):
+    if user.password_hash is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash_password(data.password.get_secret_value())
     await audit.record(
         session,

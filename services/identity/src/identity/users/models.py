@@ -44,7 +44,7 @@ class User(Base):
     preferred_language: Mapped[str] = mapped_column(Text, server_default="en")
     consent_sms: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     consent_whatsapp: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    password_hash: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str | None] = mapped_column(Text)  # none: registered offline
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

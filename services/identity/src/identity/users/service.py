@@ -156,7 +156,7 @@ async def open_account(
 async def store_account(
     session: AsyncSession,
     user: User,
-    password_hash: str,
+    password_hash: str | None,
     *,
     actor_id: UUID | None,
     action: str,
@@ -164,7 +164,7 @@ async def store_account(
     clinic_id: UUID | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> User:
-    """Insert a checked account; UserRegistered and the audit entry with it."""
+    """Insert a checked account (no hash: no password yet); UserRegistered and its audit entry."""
     user.password_hash = password_hash
     user = await repository.add(session, user)
     await outbox.stage(session, contact_event(user, UserRegistered), aggregate_id=user.id)
