@@ -1,10 +1,12 @@
 """The front desk with the network gone, in Chromium against a real stack: the demo
 receptionist keeps the demo clinic on the device, goes offline, registers a new patient and books
-three visits (for them and two known patients); a reload with no network keeps the queue (four
-changes waiting); meanwhile a patient online takes one of those times. Back online and synced:
-the registration and two bookings applied, one conflict in the clinic's inbox with free times
-nearby, resolved by booking one. The server ends with exactly those visits, each confirmed once
-by notify; axe on the sync page.
+three visits (for them and two known patients); after a reload with no network the day still
+shows every provider on shift (the demo provider's column beside the test's) with the new visits
+waiting to sync, and a visit booked online earlier is checked in; the queue is kept (five changes
+waiting); meanwhile a patient online takes one of those times. Back online and synced: the
+registration, two bookings and the check-in applied, one conflict in the clinic's inbox with free
+times nearby, resolved by booking one. The server ends with exactly those visits, each confirmed
+once by notify; axe on the sync page.
 
 The visits go to a provider of their own (a one-off shift a few hours ahead, whatever the day),
 an hour apart, so no other test's bookings and no patient notice period get in the way."""
@@ -34,6 +36,7 @@ TYPE = "General consultation"
 ZONE = ZoneInfo("Africa/Nairobi")
 TIMEOUT = 30_000  # ms: a loaded machine answers slowly
 PASSWORD = "Offline-desk-e2e-1"
+DEMO_PROVIDER = "Dr Peter Otieno"
 
 
 async def _bearer(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
@@ -106,6 +109,39 @@ async def _provider_ahead(
             return provider, name
         assert time.monotonic() < deadline, f"booking never offered {name}'s shift: {slots.text}"
         await asyncio.sleep(0.5)
+
+
+async def _demo_provider_on_shift(
+    client: httpx.AsyncClient, admin: dict[str, str], clinic: str, start: datetime
+) -> None:
+    """The demo provider works on `start`'s day: his weekly hours give no shift on a weekend,
+    nor today when the stack started after his day began; then a one-off one from `start`."""
+    day = start.astimezone(ZONE).date().isoformat()
+    roster = await client.get(
+        "/v1/shifts/roster", params={"clinic_id": clinic, "date": day}, headers=admin
+    )
+    assert roster.status_code == 200, roster.text
+    if any(s["staff_name"] == DEMO_PROVIDER for d in roster.json()["days"] for s in d["shifts"]):
+        return
+    found = await client.get(
+        "/v1/users",
+        params={"clinic_id": clinic, "role": "provider", "q": DEMO_PROVIDER},
+        headers=admin,
+    )
+    assert found.status_code == 200, found.text
+    staff = next(u["id"] for u in found.json()["items"] if u["full_name"] == DEMO_PROVIDER)
+    shift = await client.post(
+        "/v1/shifts",
+        json={
+            "clinic_id": clinic,
+            "staff_id": staff,
+            "role": "provider",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=4)).isoformat(),
+        },
+        headers=admin,
+    )
+    assert shift.status_code == 201, shift.text
 
 
 async def _book(
@@ -184,6 +220,7 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
         type_id = str(next(t["id"] for t in types.json()["items"] if t["name"] == TYPE))
         start = (datetime.now(UTC) + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
         provider, provider_name = await _provider_ahead(client, admin, clinic, type_id, start)
+        await _demo_provider_on_shift(client, admin, clinic, start)
         times = [start, start + timedelta(hours=1), start + timedelta(hours=2)]
 
         # Two patients the clinic knows (a visit each, late in the shift) and one who books online.
@@ -245,13 +282,36 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
         )
         await screenshot(page, "desk-offline-day")
         await page.reload()
+
+        # Started with no network, the day is read from the device: every provider on shift.
+        await expect(column).to_be_visible(timeout=TIMEOUT)
+        await expect(page.get_by_role("heading", level=2, name=DEMO_PROVIDER)).to_be_visible()
+        await expect(waiting).to_have_count(
+            sum(1 for at in times if at.astimezone(ZONE).date().isoformat() == day)
+        )
+
+        # A visit booked online before is checked in.
+        seen = _utc(earlier[0]["starts_at"])
+        await page.goto(f"/desk?date={seen.astimezone(ZONE).date().isoformat()}")
+        visit = page.get_by_role(
+            "button", name=re.compile(rf"^0?{seen.astimezone(ZONE):%-H:%M} · Booked")
+        )
+        await visit.filter(has_text=known_names[0]).click(timeout=TIMEOUT)
+        drawer = page.get_by_role("dialog")
+        await drawer.get_by_role("button", name="Check in", exact=True).click()
+        await expect(drawer.get_by_text("Waiting to sync")).to_be_visible(timeout=TIMEOUT)
+        await page.keyboard.press("Escape")
+        await expect(
+            page.get_by_role("button", name=re.compile("· Checked in · Waiting to sync"))
+        ).to_have_count(1, timeout=TIMEOUT)
+
         await page.goto("/desk/sync")
         await expect(page.get_by_role("heading", level=1, name="Sync")).to_be_visible(
             timeout=TIMEOUT
         )
         changes = page.get_by_role("region", name="Changes on this device").get_by_role("listitem")
-        await expect(changes.filter(has_text="Waiting to sync")).to_have_count(4, timeout=TIMEOUT)
-        await expect(header.get_by_role("button", name=re.compile("Offline · 4"))).to_be_visible()
+        await expect(changes.filter(has_text="Waiting to sync")).to_have_count(5, timeout=TIMEOUT)
+        await expect(header.get_by_role("button", name=re.compile("Offline · 5"))).to_be_visible()
 
         # Meanwhile the online patient takes the third time.
         online = await _bearer(client, online_phone, PASSWORD)
@@ -271,7 +331,9 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
         sync_now = page.get_by_role("main").get_by_role("button", name="Sync now")
         await expect(sync_now).to_be_enabled(timeout=TIMEOUT)
         await sync_now.click()
-        await expect(changes.filter(has_text="Done")).to_have_count(3, timeout=60_000)
+        await expect(changes.filter(has_text="Done")).to_have_count(4, timeout=60_000)
+        checked = changes.filter(has_text=f"Check in {known_names[0]}")
+        await expect(checked.filter(has_text="Done")).to_have_count(1)
         await expect(changes.filter(has_text="Conflict")).to_have_count(1)
         await expect(changes.filter(has_text="Conflict")).to_contain_text(f"Book {known_names[1]}")
         inbox = page.get_by_role("region", name="Conflict inbox")
@@ -329,6 +391,9 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
             resolved["id"],
             taken["id"],
         ]
+        checked_in = await client.get(f"/v1/appointments/{earlier[0]['id']}", headers=admin)
+        assert checked_in.status_code == 200, checked_in.text
+        assert checked_in.json()["status"] == "checked-in"
         deadline = time.monotonic() + 90
         while True:
             sent = await _confirmations(stack, made_here)

@@ -66,15 +66,14 @@ async function once(): Promise<void> {
     }
     if (waiting) await push(clinicId);
     await pull(clinicId);
-    setLive({ online: true, lastError: null, waitingForSignIn: false });
+    // Whether the device is online is its requests' word (state.ts), not the end of a sync's.
+    setLive({ lastError: null, waitingForSignIn: false });
     retryMs = FIRST_RETRY_MS;
   } catch (error) {
-    if (error instanceof ProblemError && error.isNetwork) {
-      setLive({ online: false, lastError: error });
-    } else if (error instanceof ProblemError && error.status === 401) {
-      setLive({ online: true, waitingForSignIn: true, lastError: error });
+    if (error instanceof ProblemError && error.status === 401) {
+      setLive({ waitingForSignIn: true, lastError: error });
     } else {
-      setLive({ online: true, lastError: error });
+      setLive({ lastError: error });
     }
   } finally {
     setLive({ syncing: false });
@@ -124,11 +123,8 @@ export function kick(): void {
   }
 }
 
-const onOnline = () => {
-  setLive({ online: true });
-  void syncNow();
-};
-const onOffline = () => setLive({ online: false });
+// The online flag itself follows these events in state.ts; here they only start a sync.
+const onOnline = () => void syncNow();
 
 /** Start the triggers (once, when offline mode is on) and sync. */
 export async function startEngine(): Promise<void> {
@@ -137,7 +133,6 @@ export async function startEngine(): Promise<void> {
   started = true;
   if (!auto) return;
   window.addEventListener("online", onOnline);
-  window.addEventListener("offline", onOffline);
   freshTimer = setInterval(() => {
     if (getState().online && !running) void syncNow();
   }, FRESH_MS);
@@ -151,7 +146,6 @@ export function stopEngine(): void {
   retryTimer = undefined;
   freshTimer = undefined;
   window.removeEventListener("online", onOnline);
-  window.removeEventListener("offline", onOffline);
 }
 
 /** Tests drive the engine by hand: no timers, listeners or background runs. */

@@ -7,12 +7,13 @@
  */
 import { ProblemError } from "../api/problem";
 import type { components } from "../api/schema";
+import { currentToken } from "../auth/session";
 import { addDays, dayStart, mondayOf, today } from "../features/desk/zone";
 import { localDay } from "../lib/format";
 import { db, readMeta, type MetaRow, type PatientRow, type ProviderRow } from "./db";
 import { kick, startEngine, syncNow } from "./engine";
 import { queueBook, queueChange, queueRegister, type ChangeKind } from "./queue";
-import { ensureLoaded, getState, setLive } from "./state";
+import { ensureLoaded, getState, requestEnded, requestStarted } from "./state";
 import { ms, zoned } from "./time";
 
 type UserRead = components["schemas"]["UserRead"];
@@ -46,17 +47,31 @@ function offline(): boolean {
 /** The network, or null when there is none (fetch's TypeError, or the browser says so). */
 async function network(request: Request): Promise<Response | null> {
   if (offline()) return null;
+  const asked = requestStarted();
   try {
     const response = await globalThis.fetch(request);
-    if (!getState().online) setLive({ online: true });
+    requestEnded(asked, true);
     return response;
   } catch (error) {
     if (error instanceof TypeError) {
-      setLive({ online: false });
+      requestEnded(asked, false);
       return null;
     }
     throw error;
   }
+}
+
+/** The gateway's "could not reach the service" answers: the server is not there for us. */
+const UNREACHABLE = new Set([502, 503, 504]);
+
+/**
+ * Whether an answer is the server's word on the request, or only says that the server cannot
+ * serve this device now: out of reach behind the gateway, or a 401 to a device signed in from
+ * its offline session (no access token: started with no network, or the refresh went
+ * unanswered). For those the device's copy answers, as with no network at all.
+ */
+function answered(response: Response): boolean {
+  return !UNREACHABLE.has(response.status) && !(response.status === 401 && !currentToken());
 }
 
 /** Whether [from, to) lies inside what the last pull covers. */
@@ -228,12 +243,13 @@ async function localUser(id: string): Promise<Response | null> {
   return provider ? json(userOf(provider, "staff")) : null;
 }
 
-/** Network first; the store when there is none. */
+/** Network first; the store when there is none, or the server cannot serve the device now. */
 async function networkOr(request: Request, local: () => Promise<Response | null>): Promise<Response> {
   const answer = await network(request.clone());
-  if (answer) return answer;
+  if (answer && answered(answer)) return answer;
   const fallback = await local();
   if (fallback) return fallback;
+  if (answer) return answer; // not on this device either: the server's own word stands
   throw new TypeError("Failed to fetch (offline, and not on this device)");
 }
 
@@ -269,7 +285,7 @@ async function read(request: Request, url: URL, meta: MetaRow): Promise<Response
   }
   if (path === "/v1/users" && params.get("kind") === "patient" && !params.has("clinic_id")) {
     const answer = await network(request.clone());
-    if (!answer) return json(page(await searchPatients(params)));
+    if (!answer || !answered(answer)) return json(page(await searchPatients(params)));
     if (!answer.ok) return answer;
     // Patients registered here while offline are not on the server yet: the desk finds them too.
     const mine = await registeredHere();
@@ -323,7 +339,8 @@ const WRITES = /^\/v1\/(auth\/register|appointments|appointments\/[^/]+\/(cancel
 async function write(request: Request, url: URL, meta: MetaRow): Promise<Response> {
   const text = await request.clone().text();
   const answer = await network(request);
-  if (answer) {
+  // A 401 to a device with no token (its offline session) was refused unread: queued instead.
+  if (answer && !(answer.status === 401 && !currentToken())) {
     if (answer.ok) void syncNow(); // the store catches up with what the server now has
     return answer;
   }

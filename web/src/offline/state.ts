@@ -60,11 +60,42 @@ export function setLive(changes: Partial<Live>): void {
   emit();
 }
 
+/*
+ * Whether the device is online follows the browser's online/offline events and the outcome of
+ * the last request, never the end of a sync: a sync that ends just after the network dropped
+ * says nothing of the network now. A request's outcome counts only if the browser said nothing
+ * while it was on its way (its word is newer), and a success only while the browser says online.
+ */
+let networkEvents = 0;
+
+function browserSays(online: boolean): void {
+  networkEvents += 1;
+  setLive({ online });
+}
+
+if (typeof window !== "undefined") {
+  window.addEventListener("online", () => browserSays(true));
+  window.addEventListener("offline", () => browserSays(false));
+}
+
+/** A request goes out: what to hand to `requestEnded` when it comes back. */
+export function requestStarted(): number {
+  return networkEvents;
+}
+
+/** A request came back (`reached`: the server answered) or failed for want of a network. */
+export function requestEnded(started: number, reached: boolean): void {
+  if (started !== networkEvents) return;
+  const online = reached && (typeof navigator === "undefined" || navigator.onLine !== false);
+  if (online !== live.online) setLive({ online });
+}
+
 export function view(m: QueuedMutation): MutationView {
   const out: MutationView = { id: m.id, seq: m.seq, kind: m.kind, summary: m.summary, recordedAt: m.recorded_at, status: m.status };
   if (m.outcome?.problem) out.problem = m.outcome.problem;
   if (m.outcome?.conflict_id) out.conflictId = m.outcome.conflict_id;
   if (m.outcome?.alternatives) out.alternatives = m.outcome.alternatives;
+  if (m.outcome?.blocked_by) out.blockedBy = m.outcome.blocked_by;
   return out;
 }
 

@@ -17,6 +17,7 @@ import type {
   StartsRow,
   TypeRow,
 } from "./db";
+import { requestEnded, requestStarted } from "./state";
 import type { Conflict, MutationKind, ResolveBody } from "./types";
 
 /**
@@ -100,6 +101,7 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
+  const asked = requestStarted();
   try {
     response = await globalThis.fetch(new URL(path, window.location.origin), {
       method,
@@ -107,8 +109,10 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
+    requestEnded(asked, false);
     throw new ProblemError(0, { ...NETWORK_PROBLEM, detail: String(error) });
   }
+  requestEnded(asked, true);
   if (!response.ok) {
     throw await problemFrom(response);
   }

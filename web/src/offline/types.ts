@@ -28,6 +28,8 @@ export interface MutationView {
   problem?: unknown;
   conflictId?: string;
   alternatives?: Alternative[];
+  /** A blocked change: the id of the earlier change it waited for, which did not go through. */
+  blockedBy?: string;
 }
 
 export interface OfflineState {

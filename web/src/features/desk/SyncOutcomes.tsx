@@ -23,9 +23,6 @@ const KINDS = ["register_patient", "book", "reschedule", "cancel", "check_in", "
 type Kind = (typeof KINDS)[number];
 const isKind = (kind: string): kind is Kind => (KINDS as readonly string[]).includes(kind);
 
-/** The mutation a blocked one waited for, as the data layer may name it. */
-type Blocked = MutationView & { blockedBy?: string; blocked_by?: string };
-
 export function OutcomeBadge({ status }: { status: Outcome }) {
   const { t } = useTranslation("desk");
   const color = COLOR[status];
@@ -66,7 +63,7 @@ export function SyncOutcomes({ mutations, zone, inboxId }: { mutations: Mutation
         .sort((a, b) => a.seq - b.seq)
         .map((mutation) => {
           const problem = problemOf(mutation);
-          const blocker = byId.get((mutation as Blocked).blockedBy ?? (mutation as Blocked).blocked_by ?? "");
+          const blocker = mutation.blockedBy ? byId.get(mutation.blockedBy) : undefined;
           return (
             <Card key={mutation.id} component="li" withBorder padding="sm" radius="md" data-outcome={mutation.status}>
               <Group justify="space-between" align="flex-start" gap="xs" wrap="wrap">
