@@ -7,6 +7,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +267,60 @@ async def demo_clinic(client: httpx.AsyncClient, headers: dict[str, str]) -> str
     found = await client.get("/v1/clinics", params={"name": name}, headers=headers)
     assert found.status_code == 200, found.text
     return str(next(c["id"] for c in found.json()["items"] if c["name"] == name))
+
+
+async def new_provider_on_shift(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    clinic: str,
+    type_id: str,
+    start: datetime,
+    *,
+    hours: int = 4,
+    label: str = "Dr Cover",
+) -> tuple[str, str]:
+    """A new provider of `clinic` on a one-off shift of `hours` from `start`; returns id and
+    name once booking offers their time (its projection follows identity and shifts)."""
+    name = f"{label} {secrets.token_hex(3)}"
+    created = await client.post(
+        "/v1/users",
+        json={
+            "full_name": name,
+            "email": f"provider-{secrets.token_hex(4)}@demo.clinic",
+            "password": secrets.token_urlsafe(24),
+            "memberships": [
+                {"role": "provider", "clinic_id": clinic, "specialty": "general practice"}
+            ],
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    provider = str(created.json()["id"])
+    shift_body = {
+        "clinic_id": clinic,
+        "staff_id": provider,
+        "role": "provider",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=hours)).isoformat(),
+    }
+    deadline = time.monotonic() + 60
+    while True:  # shifts learns of the new role from identity's event, within seconds
+        shift = await client.post("/v1/shifts", json=shift_body, headers=admin)
+        if shift.status_code != 422 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    assert shift.status_code == 201, shift.text
+    deadline = time.monotonic() + 60
+    while True:
+        slots = await client.get(
+            "/v1/slots",
+            params={"clinic_id": clinic, "type_id": type_id, "provider_id": provider},
+            headers=admin,
+        )
+        if slots.status_code == 200 and slots.json()["items"]:
+            return provider, name
+        assert time.monotonic() < deadline, f"booking never offered {name}'s shift: {slots.text}"
+        await asyncio.sleep(0.5)
 
 
 async def query(stack: Stack, sql: str, *args: Any) -> list[asyncpg.Record]:

@@ -8,10 +8,8 @@ with a one-off shift around the current time, whatever the weekday and the hour.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +17,15 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.async_api import Page, expect
 
-from .conftest import DESKTOP, NewPage, Stack, axe_check, demo_clinic, screenshot
+from .conftest import (
+    DESKTOP,
+    NewPage,
+    Stack,
+    axe_check,
+    demo_clinic,
+    new_provider_on_shift,
+    screenshot,
+)
 
 RECEPTION = "reception@demo.clinic"
 CLINIC_ADMIN = "clinic.admin@demo.clinic"
@@ -40,57 +46,6 @@ async def _type_id(
     types = await client.get("/v1/appointment-types", params={"clinic_id": clinic}, headers=headers)
     assert types.status_code == 200, types.text
     return str(next(t["id"] for t in types.json()["items"] if t["name"] == name))
-
-
-async def _cover_provider(
-    client: httpx.AsyncClient, admin: dict[str, str], clinic: str, type_id: str
-) -> tuple[str, str]:
-    """A new provider on a one-off shift from an hour ago to four hours ahead; returns id and
-    name once booking offers their time (its projection follows identity and shifts)."""
-    name = f"Dr Cover {secrets.token_hex(3)}"
-    created = await client.post(
-        "/v1/users",
-        json={
-            "full_name": name,
-            "email": f"cover-{secrets.token_hex(4)}@demo.clinic",
-            "password": secrets.token_urlsafe(24),
-            "memberships": [
-                {"role": "provider", "clinic_id": clinic, "specialty": "general practice"}
-            ],
-        },
-        headers=admin,
-    )
-    assert created.status_code == 201, created.text
-    provider = str(created.json()["id"])
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    deadline = time.monotonic() + 60
-    while True:  # shifts learns of the new role from identity's event, within seconds
-        shift = await client.post(
-            "/v1/shifts",
-            json={
-                "clinic_id": clinic,
-                "staff_id": provider,
-                "role": "provider",
-                "starts_at": (now - timedelta(hours=1)).isoformat(),
-                "ends_at": (now + timedelta(hours=4)).isoformat(),
-            },
-            headers=admin,
-        )
-        if shift.status_code != 422 or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.5)
-    assert shift.status_code == 201, shift.text
-    deadline = time.monotonic() + 60
-    while True:
-        slots = await client.get(
-            "/v1/slots",
-            params={"clinic_id": clinic, "type_id": type_id, "provider_id": provider},
-            headers=admin,
-        )
-        if slots.status_code == 200 and slots.json()["items"]:
-            return provider, name
-        assert time.monotonic() < deadline, f"booking never offered {name}'s shift: {slots.text}"
-        await asyncio.sleep(0.5)
 
 
 async def _sign_in_page(page: Page, stack: Stack, username: str) -> None:
@@ -178,7 +133,14 @@ async def test_the_front_desk_day(stack: Stack, new_page: NewPage) -> None:
         clinic = await demo_clinic(client, admin)
         zone = ZoneInfo("Africa/Nairobi")
         consultation = await _type_id(client, admin, clinic, "General consultation")
-        provider, provider_name = await _cover_provider(client, admin, clinic, consultation)
+        provider, provider_name = await new_provider_on_shift(
+            client,
+            admin,
+            clinic,
+            consultation,
+            datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1),
+            hours=5,
+        )
 
         page = await new_page(DESKTOP, axe=True)
         await _sign_in_page(page, stack, RECEPTION)

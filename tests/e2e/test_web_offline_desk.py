@@ -25,7 +25,16 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from .conftest import DESKTOP, NewPage, Stack, axe_check, demo_clinic, query, screenshot
+from .conftest import (
+    DESKTOP,
+    NewPage,
+    Stack,
+    axe_check,
+    demo_clinic,
+    new_provider_on_shift,
+    query,
+    screenshot,
+)
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -57,58 +66,6 @@ async def _patient(client: httpx.AsyncClient, name: str) -> tuple[str, str]:
     registered = await client.post("/v1/auth/register", json=body)
     assert registered.status_code == 201, registered.text
     return str(registered.json()["id"]), phone
-
-
-async def _provider_ahead(
-    client: httpx.AsyncClient, admin: dict[str, str], clinic: str, type_id: str, start: datetime
-) -> tuple[str, str]:
-    """A new provider with a one-off four-hour shift from `start`; returns id and name once
-    booking offers their time."""
-    name = f"Dr Offline {secrets.token_hex(3)}"
-    created = await client.post(
-        "/v1/users",
-        json={
-            "full_name": name,
-            "email": f"offline-{secrets.token_hex(4)}@demo.clinic",
-            "password": secrets.token_urlsafe(24),
-            "memberships": [
-                {"role": "provider", "clinic_id": clinic, "specialty": "general practice"}
-            ],
-        },
-        headers=admin,
-    )
-    assert created.status_code == 201, created.text
-    provider = str(created.json()["id"])
-    shift_body = {
-        "clinic_id": clinic,
-        "staff_id": provider,
-        "role": "provider",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=4)).isoformat(),
-    }
-    deadline = time.monotonic() + 60
-    while True:  # shifts learns of the new role from identity's event
-        shift = await client.post("/v1/shifts", json=shift_body, headers=admin)
-        if shift.status_code != 422 or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.5)
-    assert shift.status_code == 201, shift.text
-    deadline = time.monotonic() + 60
-    while True:
-        slots = await client.get(
-            "/v1/slots",
-            params={
-                "clinic_id": clinic,
-                "type_id": type_id,
-                "provider_id": provider,
-                "from": start.isoformat(),
-            },
-            headers=admin,
-        )
-        if slots.status_code == 200 and slots.json()["items"]:
-            return provider, name
-        assert time.monotonic() < deadline, f"booking never offered {name}'s shift: {slots.text}"
-        await asyncio.sleep(0.5)
 
 
 async def _demo_provider_on_shift(
@@ -219,7 +176,9 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
         )
         type_id = str(next(t["id"] for t in types.json()["items"] if t["name"] == TYPE))
         start = (datetime.now(UTC) + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
-        provider, provider_name = await _provider_ahead(client, admin, clinic, type_id, start)
+        provider, provider_name = await new_provider_on_shift(
+            client, admin, clinic, type_id, start, label="Dr Offline"
+        )
         await _demo_provider_on_shift(client, admin, clinic, start)
         times = [start, start + timedelta(hours=1), start + timedelta(hours=2)]
 
