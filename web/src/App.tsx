@@ -1,6 +1,7 @@
 import { Route, Routes } from "react-router";
 
 import { Layout } from "./components/Layout";
+import { adminRoutes } from "./features/admin/routes";
 import { accountRoutes } from "./features/account/routes";
 import { clinicRoutes } from "./features/clinic/routes";
 import { deskRoutes } from "./features/desk/routes";
@@ -21,6 +22,7 @@ export function App() {
         {deskRoutes}
         {clinicRoutes}
         {providerRoutes}
+        {adminRoutes}
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -19,6 +19,17 @@ export function isDesk(user: Principal | null): boolean {
   return hasRole(user, ...DESK_ROLES);
 }
 
+export const ADMIN_ROLES: readonly Role[] = ["clinic_admin", "org_admin"];
+
+/** Clinic admins (for their clinics) and organisation admins (for the network). */
+export function isAdmin(user: Principal | null): boolean {
+  return hasRole(user, ...ADMIN_ROLES);
+}
+
+export function isOrgAdmin(user: Principal | null): boolean {
+  return hasRole(user, "org_admin");
+}
+
 export function isProvider(user: Principal | null): boolean {
   return hasRole(user, "provider");
 }

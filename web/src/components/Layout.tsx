@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
+import { adminNav } from "../features/admin/nav";
 import { accountNav } from "../features/account/nav";
 import { clinicNav } from "../features/clinic/nav";
 import { deskNav } from "../features/desk/nav";
@@ -14,7 +15,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { useSignOut } from "./SignOut";
 import { SyncStatus } from "./SyncStatus";
 
-const NAV = [...patientNav, ...accountNav, ...deskNav, ...clinicNav, ...providerNav];
+const NAV = [...patientNav, ...accountNav, ...deskNav, ...clinicNav, ...providerNav, ...adminNav];
 
 export function Layout() {
   const { t } = useTranslation();
