@@ -5,6 +5,7 @@
  */
 import { Anchor, Button, Popover, Progress, Stack, Text, VisuallyHidden } from "@mantine/core";
 import { useState } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
@@ -33,7 +34,7 @@ function useAnnouncement(state: OfflineState): string {
 }
 
 /** What the header's button says: the most pressing of offline, syncing, waiting, synced. */
-function shortLabel(state: OfflineState, t: ReturnType<typeof useTranslation>["t"]): string {
+function shortLabel(state: OfflineState, t: TFunction<"common">): string {
   if (!state.online) {
     return state.pending ? `${t("sync.offline")} · ${state.pending}` : t("sync.offline");
   }
