@@ -54,6 +54,31 @@ export const STALE_AFTER = {
     // It ends every session, this one too, and the screen signs straight back in, which reads the
     // account afresh. Refetching here would only go out with the revoked token (and sign out).
     "/v1/me/password": [],
+    // Admin console, shifts: templates and one-off shifts change the roster, the bookable time and
+    // the coverage; approved leave takes the person's shifts out of both.
+    "/v1/shift-templates": ["/v1/shift-templates", "/v1/shift-templates/{template_id}", "/v1/shifts", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/shifts": ["/v1/shifts", "/v1/shifts/{shift_id}", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/shifts/{shift_id}/cancel": ["/v1/shifts", "/v1/shifts/{shift_id}", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/shifts/{shift_id}/reassign": ["/v1/shifts", "/v1/shifts/{shift_id}", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/shifts/{shift_id}/swap": ["/v1/shifts", "/v1/shifts/{shift_id}", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/leave/{leave_id}/approve": ["/v1/leave", "/v1/leave/{leave_id}", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    "/v1/leave/{leave_id}/reject": ["/v1/leave", "/v1/leave/{leave_id}"],
+    // Admin console, clinics and people: a new clinic is listed; a closure cancels the shifts on
+    // its days (and so their free time).
+    "/v1/clinics": ["/v1/clinics", "/v1/clinics/{clinic_id}"],
+    "/v1/clinics/{clinic_id}/closures": ["/v1/clinics/{clinic_id}/closures", "/v1/shifts", "/v1/shifts/roster", "/v1/slots"],
+    "/v1/users": ["/v1/users", "/v1/users/{user_id}"],
+    "/v1/users/{user_id}/deactivate": ["/v1/users", "/v1/users/{user_id}", "/v1/slots"],
+    "/v1/users/{user_id}/memberships": ["/v1/users", "/v1/users/{user_id}", "/v1/users/{user_id}/memberships", "/v1/slots"],
+    // Booking setup: a type's length, grid and notice shape the free slots; rooms are reserved by them.
+    "/v1/appointment-types": ["/v1/appointment-types", "/v1/appointment-types/{type_id}", "/v1/slots", "/v1/audit-events"],
+    "/v1/rooms": ["/v1/rooms", "/v1/slots", "/v1/audit-events"],
+  },
+  put: {
+    "/v1/clinics/{clinic_id}/coverage/minimums": ["/v1/clinics/{clinic_id}/coverage/minimums", "/v1/clinics/{clinic_id}/coverage"],
+    // Messaging: the settings plan the reminders still to come; the words show on the next message.
+    "/v1/clinics/{clinic_id}/notification-settings": ["/v1/clinics/{clinic_id}/notification-settings", "/v1/audit-events"],
+    "/v1/clinics/{clinic_id}/message-templates/{kind}/{language}": ["/v1/clinics/{clinic_id}/message-templates", "/v1/audit-events"],
   },
   patch: {
     // Name, contact, language and consent: shown by the preferences (phone, language, consent),
@@ -70,10 +95,22 @@ export const STALE_AFTER = {
     ],
     // An opt-out stops the messages not yet sent.
     "/v1/me/notification-preferences": ["/v1/me/notification-preferences", "/v1/notifications"],
+    "/v1/shift-templates/{template_id}": ["/v1/shift-templates", "/v1/shift-templates/{template_id}", "/v1/shifts", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    // Hours and booking policy decide the free slots.
+    "/v1/clinics/{clinic_id}": ["/v1/clinics", "/v1/clinics/{clinic_id}", "/v1/slots"],
+    "/v1/appointment-types/{type_id}": ["/v1/appointment-types", "/v1/appointment-types/{type_id}", "/v1/slots", "/v1/audit-events"],
+    "/v1/rooms/{room_id}": ["/v1/rooms", "/v1/slots", "/v1/audit-events"],
   },
   delete: {
     // The slot is free again, and the hold is gone.
     "/v1/slot-holds/{hold_id}": ["/v1/slots", "/v1/slot-holds/{hold_id}"],
+    // An ended template's future shifts go.
+    "/v1/shift-templates/{template_id}": ["/v1/shift-templates", "/v1/shift-templates/{template_id}", "/v1/shifts", "/v1/shifts/roster", "/v1/slots", "/v1/clinics/{clinic_id}/coverage"],
+    // Reopened days get their template shifts back.
+    "/v1/clinics/{clinic_id}/closures/{closure_id}": ["/v1/clinics/{clinic_id}/closures", "/v1/shifts", "/v1/shifts/roster", "/v1/slots"],
+    "/v1/users/{user_id}/memberships/{membership_id}": ["/v1/users", "/v1/users/{user_id}", "/v1/users/{user_id}/memberships", "/v1/slots"],
+    // Back to notify's built-in words.
+    "/v1/clinics/{clinic_id}/message-templates/{kind}/{language}": ["/v1/clinics/{clinic_id}/message-templates", "/v1/audit-events"],
   },
 } as const satisfies { [M in WriteMethod]?: { [P in PathsWithMethod<paths, M>]?: readonly QueryPath[] } };
 
