@@ -39,6 +39,11 @@ export function formatDate(value: Instant, zone: string, language: string): stri
   return formatter(language, zone, { weekday: "long", day: "numeric", month: "long" }).format(asDate(value));
 }
 
+/** The date as messages write it: weekday, day, month and year. */
+export function formatFullDate(value: Instant, zone: string, language: string): string {
+  return formatter(language, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(asDate(value));
+}
+
 export function formatShortDate(value: Instant, zone: string, language: string): string {
   return formatter(language, zone, { weekday: "short", day: "numeric", month: "short" }).format(asDate(value));
 }
