@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -314,7 +314,12 @@ async def new_provider_on_shift(
     while True:
         slots = await client.get(
             "/v1/slots",
-            params={"clinic_id": clinic, "type_id": type_id, "provider_id": provider},
+            params={
+                "clinic_id": clinic,
+                "type_id": type_id,
+                "provider_id": provider,
+                "from": max(start, datetime.now(UTC)).isoformat(),
+            },
             headers=admin,
         )
         if slots.status_code == 200 and slots.json()["items"]:

@@ -1,6 +1,7 @@
 /** The frame of every page: header with language and account, navigation by role, content. */
 import { Anchor, AppShell, Burger, Button, Group, NavLink, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
 
@@ -80,15 +81,21 @@ export function Layout() {
             </Text>
           )}
           {items.map((item) => (
-            <NavLink
-              key={item.to}
+            <Fragment key={item.to}>
+              {item.section && (
+                <Text size="xs" fw={700} tt="uppercase" c="gray.7" px="sm" pt="md" pb={4}>
+                  {t(item.section as never)}
+                </Text>
+              )}
+              <NavLink
               component={Link}
               to={item.to}
               label={t(item.label as never)}
               active={item.to === current}
               variant="filled"
               onClick={close}
-            />
+              />
+            </Fragment>
           ))}
           {principal && (
             <NavLink

@@ -6,4 +6,6 @@ export interface NavItem {
   /** An i18n key with its namespace, e.g. "patient:nav.book". */
   label: string;
   visible: (who: Principal | null) => boolean;
+  /** An i18n key of the group the link opens (a heading above it), e.g. "admin:nav.section". */
+  section?: string;
 }

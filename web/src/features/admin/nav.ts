@@ -2,7 +2,7 @@ import { isAdmin } from "../../auth/roles";
 import type { NavItem } from "../../components/nav";
 
 export const adminNav: NavItem[] = [
-  { to: "/admin/clinics", label: "admin:nav.clinics", visible: isAdmin },
+  { to: "/admin/clinics", label: "admin:nav.clinics", visible: isAdmin, section: "admin:nav.section" },
   { to: "/admin/people", label: "admin:nav.people", visible: isAdmin },
   { to: "/admin/booking-setup", label: "admin:nav.bookingSetup", visible: isAdmin },
   { to: "/admin/messaging", label: "admin:nav.messaging", visible: isAdmin },
