@@ -8,18 +8,6 @@ import { initReactI18next } from "react-i18next";
 import adminEn from "./locales/en/admin.json";
 import adminFr from "./locales/fr/admin.json";
 import adminSw from "./locales/sw/admin.json";
-import adminPeopleEn from "./locales/en/adminPeople.json";
-import adminPeopleFr from "./locales/fr/adminPeople.json";
-import adminPeopleSw from "./locales/sw/adminPeople.json";
-import adminSetupEn from "./locales/en/adminSetup.json";
-import adminSetupFr from "./locales/fr/adminSetup.json";
-import adminSetupSw from "./locales/sw/adminSetup.json";
-import adminShiftsEn from "./locales/en/adminShifts.json";
-import adminShiftsFr from "./locales/fr/adminShifts.json";
-import adminShiftsSw from "./locales/sw/adminShifts.json";
-import analyticsEn from "./locales/en/analytics.json";
-import analyticsFr from "./locales/fr/analytics.json";
-import analyticsSw from "./locales/sw/analytics.json";
 import accountEn from "./locales/en/account.json";
 import accountFr from "./locales/fr/account.json";
 import accountSw from "./locales/sw/account.json";
@@ -44,9 +32,9 @@ export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = "clinic.language";
 
 export const resources = {
-  en: { common: commonEn, patient: patientEn, desk: deskEn, provider: providerEn, account: accountEn, clinic: clinicEn, admin: adminEn, adminPeople: adminPeopleEn, adminSetup: adminSetupEn, adminShifts: adminShiftsEn, analytics: analyticsEn },
-  sw: { common: commonSw, patient: patientSw, desk: deskSw, provider: providerSw, account: accountSw, clinic: clinicSw, admin: adminSw, adminPeople: adminPeopleSw, adminSetup: adminSetupSw, adminShifts: adminShiftsSw, analytics: analyticsSw },
-  fr: { common: commonFr, patient: patientFr, desk: deskFr, provider: providerFr, account: accountFr, clinic: clinicFr, admin: adminFr, adminPeople: adminPeopleFr, adminSetup: adminSetupFr, adminShifts: adminShiftsFr, analytics: analyticsFr },
+  en: { common: commonEn, patient: patientEn, desk: deskEn, provider: providerEn, account: accountEn, clinic: clinicEn, admin: adminEn },
+  sw: { common: commonSw, patient: patientSw, desk: deskSw, provider: providerSw, account: accountSw, clinic: clinicSw, admin: adminSw },
+  fr: { common: commonFr, patient: patientFr, desk: deskFr, provider: providerFr, account: accountFr, clinic: clinicFr, admin: adminFr },
 } as const;
 
 export function asLanguage(value: string | null | undefined): Language | null {
@@ -83,7 +71,7 @@ void i18n.use(initReactI18next).init({
   lng: initialLanguage(),
   fallbackLng: "en",
   defaultNS: "common",
-  ns: ["common", "patient", "account", "desk", "clinic", "provider", "admin", "adminPeople", "adminSetup", "adminShifts", "analytics"],
+  ns: ["common", "patient", "account", "desk", "clinic", "provider", "admin"],
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
 });

@@ -1,4 +1,5 @@
 /** The audit log: who did what, when and where, filtered and paged; org admins verify its chain. */
+import "./strings";
 import { Button, Group, Loader, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";

@@ -1,4 +1,5 @@
 /** What can be booked at a clinic: its appointment types and its rooms. */
+import "./strings";
 import { Loader, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 

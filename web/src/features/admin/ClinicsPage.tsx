@@ -2,6 +2,7 @@
  * The clinics an admin runs (all of them for an organisation admin, who may also add one): a
  * clinic's details, time zone, opening hours, booking policy, and its closures and holidays.
  */
+import "./strings";
 import { Button, Card, Divider, Loader, NativeSelect, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";

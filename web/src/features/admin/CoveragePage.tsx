@@ -1,4 +1,5 @@
 /** Staffed hours against the minimums per local day and role; the short days in words and colour. */
+import "./strings";
 import { Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";

@@ -1,4 +1,5 @@
 /** Leave requests of the staff of the admin's clinics: the shifts each covers, approve or reject. */
+import "./strings";
 import { Alert, Anchor, List, Loader, SegmentedControl, Stack, Text } from "@mantine/core";
 import type { TFunction } from "i18next";
 import { useState } from "react";

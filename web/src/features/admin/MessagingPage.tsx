@@ -1,4 +1,5 @@
 /** How a clinic messages its patients: the settings and the words of each message. */
+import "./strings";
 import { Loader, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 

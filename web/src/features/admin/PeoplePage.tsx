@@ -2,6 +2,7 @@
  * People: staff accounts (create, find, roles per clinic, deactivate) and patients (find,
  * deactivate). A clinic admin sees and manages their clinics' staff, never organisation roles.
  */
+import "./strings";
 import { Button, Stack, Tabs } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";

@@ -1,4 +1,5 @@
 /** A clinic's roster by day or week: who works when, with one-off shifts, cover, swaps and cancelling. */
+import "./strings";
 import { Button, Group, Loader, SegmentedControl, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";

@@ -1,4 +1,5 @@
 /** Weekly hours per staff member and clinic: list, write (drawn or typed), change and end templates. */
+import "./strings";
 import { Button, Group, Loader, Modal, NativeSelect, Paper, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
