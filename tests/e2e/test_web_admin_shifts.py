@@ -164,7 +164,6 @@ async def test_approved_leave_takes_the_providers_slots_away(
     await hours.get_by_label("Ends").fill("12:00")
     await expect(page.get_by_test_id("week-grid-range")).to_contain_text(f"08:00{DASH}12:00")
     await axe_check(page, "/admin/shift-templates: the editor")
-    await screenshot(page, "admin-shift-template")
     await page.get_by_role("button", name="Save weekly hours").click()
     await expect(page.get_by_test_id("template-card")).to_contain_text(
         f"Mon 08:00{DASH}12:00", timeout=TIMEOUT

@@ -132,7 +132,7 @@ function TemplateCard({ template, onEdit }: { template: Template; onEdit: () => 
           <Button variant="default" size="xs" onClick={onEdit} aria-label={t("templates.editFor", { validity })}>
             {t("templates.edit")}
           </Button>
-          <Button variant="subtle" color="red.9" size="xs" onClick={() => setConfirming(true)} aria-label={t("templates.endFor", { validity })}>
+          <Button variant="subtle" color="red" c="red.9" size="xs" onClick={() => setConfirming(true)} aria-label={t("templates.endFor", { validity })}>
             {t("templates.end")}
           </Button>
         </Group>

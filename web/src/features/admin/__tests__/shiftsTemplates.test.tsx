@@ -56,7 +56,7 @@ describe("weekly hours", () => {
     expect(within(hours).getByLabelText("Starts")).toHaveFocus();
     await user.keyboard("08:00");
     await user.type(within(hours).getByLabelText("Ends"), "17:00");
-    await user.click(within(hours).getByRole("button", { name: "Add a break to Monday, hours 1" }));
+    await user.click(within(hours).getByRole("button", { name: "Add break to Monday, hours 1" }));
     const pause = within(hours).getByRole("group", { name: "Monday, hours 1, break 1" });
     await user.type(within(pause).getByLabelText("Break starts"), "13:00");
     await user.type(within(pause).getByLabelText("Break ends"), "14:00");

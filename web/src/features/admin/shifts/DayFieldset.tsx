@@ -80,7 +80,7 @@ function RangeFields({ range, label, problem, actions }: { range: RangeDraft; la
           onChange={(e) => actions.change(range.key, { starts: e.currentTarget.value })}
           error={!!problem}
           ref={first}
-          w={120}
+          w={150}
         />
         <TextInput
           type="time"
@@ -89,12 +89,12 @@ function RangeFields({ range, label, problem, actions }: { range: RangeDraft; la
           value={range.ends}
           onChange={(e) => actions.change(range.key, { ends: e.currentTarget.value })}
           error={!!problem}
-          w={120}
+          w={150}
         />
         <Button variant="default" size="xs" onClick={() => actions.addBreak(range.key)} aria-label={t("templates.addBreakTo", { range: label })}>
           {t("templates.addBreak")}
         </Button>
-        <Button variant="subtle" color="red.9" size="xs" onClick={() => actions.remove(range.key)} aria-label={t("templates.removeRange", { range: label })}>
+        <Button variant="subtle" color="red" c="red.9" size="xs" onClick={() => actions.remove(range.key)} aria-label={t("templates.removeRange", { range: label })}>
           {t("templates.remove")}
         </Button>
       </Group>
@@ -113,7 +113,7 @@ function RangeFields({ range, label, problem, actions }: { range: RangeDraft; la
               label={t("templates.breakStarts")}
               value={item.starts}
               onChange={(e) => actions.changeBreak(range.key, item.key, { starts: e.currentTarget.value })}
-              w={120}
+              w={150}
             />
             <TextInput
               type="time"
@@ -121,9 +121,9 @@ function RangeFields({ range, label, problem, actions }: { range: RangeDraft; la
               label={t("templates.breakEnds")}
               value={item.ends}
               onChange={(e) => actions.changeBreak(range.key, item.key, { ends: e.currentTarget.value })}
-              w={120}
+              w={150}
             />
-            <Button variant="subtle" color="red.9" size="xs" onClick={() => actions.removeBreak(range.key, item.key)} aria-label={t("templates.removeBreak", { name: breakLabel })}>
+            <Button variant="subtle" color="red" c="red.9" size="xs" onClick={() => actions.removeBreak(range.key, item.key)} aria-label={t("templates.removeBreak", { name: breakLabel })}>
               {t("templates.remove")}
             </Button>
           </Group>

@@ -66,7 +66,7 @@ export function ShiftActions({
         <Button size="xs" variant="default" onClick={() => open("swap")} disabled={others.length === 0} aria-label={t("roster.swapFor", { shift: label })}>
           {t("roster.swap")}
         </Button>
-        <Button size="xs" variant="subtle" color="red.9" onClick={() => open("cancel")} aria-label={t("roster.cancelFor", { shift: label })}>
+        <Button size="xs" variant="subtle" color="red" c="red.9" onClick={() => open("cancel")} aria-label={t("roster.cancelFor", { shift: label })}>
           {t("roster.cancel")}
         </Button>
       </Group>
