@@ -2,7 +2,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 
 import { currentToken, refreshSession } from "../auth/session";
-import { localFetch } from "../offline";
+import { localFetch } from "../offline/gate";
 import { NETWORK_PROBLEM, ProblemError, problemFrom } from "./problem";
 import type { paths } from "./schema";
 

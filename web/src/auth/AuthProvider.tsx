@@ -18,7 +18,7 @@ import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, us
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { asLanguage, setLanguage } from "../i18n";
-import { disableOffline, offlineSession, rememberSession } from "../offline";
+import { disableOffline, offlineSession, rememberSession } from "../offline/gate";
 import { type Principal, principalOf } from "./principal";
 import * as session from "./session";
 

@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
-import { hasUnsynced, syncNow, useOfflineState } from "../offline";
+import { hasUnsynced, syncNow, useOfflineState } from "../offline/gate";
 
 export function useSignOut(): { signOut: () => void; confirmation: ReactNode } {
   const { t } = useTranslation();

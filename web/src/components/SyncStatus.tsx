@@ -11,7 +11,7 @@ import { Link } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
 import { deviceZone, formatDateTime, formatTime, localDay } from "../lib/format";
-import { type OfflineState, syncNow, useOfflineState } from "../offline";
+import { type OfflineState, syncNow, useOfflineState } from "../offline/gate";
 import { problemMessage } from "./ProblemAlert";
 
 export const SYNC_PAGE = "/desk/sync";

@@ -6,9 +6,11 @@
 import { useSyncExternalStore } from "react";
 
 import { ProblemError } from "../api/problem";
-import type { Principal } from "../auth/principal";
+import { type Principal, principalOf } from "../auth/principal";
+import { currentToken } from "../auth/session";
 import { db, deviceId, readMeta, wipe, writeMeta, DEFAULT_OFFLINE_HOURS } from "./db";
 import { startEngine, stopEngine, syncNow as sync } from "./engine";
+import { sessionSeen, setOfflineFlag } from "./gate";
 import { pull } from "./pull";
 import { ensureLoaded, getMutations, getPendingIds, getState, refresh, subscribe } from "./state";
 import { fetchConflicts, postResolve } from "./syncApi";
@@ -17,6 +19,8 @@ import type { Conflict, MutationView, OfflineState, ResolveBody } from "./types"
 
 export type { Alternative, Conflict, MutationView, OfflineState, OutcomeStatus, ResolveBody } from "./types";
 export { localFetch } from "./localApi";
+// The light gate (gate.ts) follows the state through these.
+export { getState as getOfflineState, subscribe as subscribeOffline } from "./state";
 
 export function useOfflineState(): OfflineState {
   return useSyncExternalStore(subscribe, getState, getState);
@@ -52,7 +56,27 @@ export async function enableOffline(clinicId: string): Promise<void> {
     stopEngine();
   }
   await pull(clinicId, { snapshot: true });
+  await recordSession();
+  setOfflineFlag(true);
   await startEngine();
+}
+
+/**
+ * The signed-in session, as rememberSession records it: while offline mode was off, the gate
+ * only noted it, so it is written now (the same principal, time and offline hours).
+ */
+async function recordSession(): Promise<void> {
+  const token = currentToken();
+  const principal = token ? principalOf(token) : null;
+  if (!principal) return;
+  const seen = sessionSeen();
+  const same = seen?.principal.id === principal.id ? seen : null;
+  await writeMeta({
+    principal,
+    lastOnlineAt: isoUtc(same?.at ?? Date.now()),
+    offlineHours: same?.offlineHours || DEFAULT_OFFLINE_HOURS,
+  });
+  await refresh();
 }
 
 /** Stop keeping the clinic here and wipe the store (the device id stays). Sign-out does this. */
@@ -60,6 +84,7 @@ export async function disableOffline(): Promise<void> {
   stopEngine();
   await ensureLoaded();
   await wipe();
+  setOfflineFlag(false);
   await refresh();
 }
 

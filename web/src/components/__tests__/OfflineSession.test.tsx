@@ -59,7 +59,11 @@ it("starts signed in from the device's offline session, shows what waits, and wa
   const status = within(banner).getByRole("button", { name: /Offline · 1/ });
   await user.click(status);
   // The details open beside it (positioned by floating-ui, which jsdom cannot lay out).
-  const details = await waitFor(() => document.getElementById(status.getAttribute("aria-controls")!)!);
+  const details = await waitFor(() => {
+    const dropdown = document.getElementById(status.getAttribute("aria-controls")!);
+    expect(dropdown).not.toBeNull(); // the dropdown mounts after the click's render
+    return dropdown!;
+  });
   expect(details).toHaveTextContent("1 change waiting to sync");
   expect(details).toHaveTextContent(/Signed in offline until/);
   expect(within(banner).getByRole("status")).toHaveTextContent("Offline. 1 change waiting to sync");
