@@ -5,10 +5,9 @@ import { useTranslation } from "react-i18next";
 
 import { Page } from "../../components/Page";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { AdminClinicSelect } from "./setup/AdminClinicSelect";
 import { AppointmentTypes } from "./setup/AppointmentTypes";
 import { Rooms } from "./setup/Rooms";
-import { useAdminClinic } from "./setup/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
 
 export default function BookingSetupPage() {
   const { t } = useTranslation(["adminSetup", "admin", "common"]);

@@ -11,7 +11,8 @@ import { formatNumber, formatShortDate } from "../../lib/format";
 import { StatusBadge } from "../clinic/StatusBadge";
 import { addDays, isDay, noonOf, todayIn } from "../provider/days";
 import { MinimumsForm } from "./shifts/MinimumsForm";
-import { AdminClinicSelect, SHIFT_ROLES, useAdminClinic } from "./shifts/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
+import { SHIFT_ROLES } from "./shifts/staff";
 
 export default function CoveragePage() {
   const { t, i18n } = useTranslation(["admin", "adminShifts", "common"]);

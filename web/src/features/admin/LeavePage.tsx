@@ -12,7 +12,7 @@ import { isOrgAdmin } from "../../auth/roles";
 import { Page } from "../../components/Page";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { type LeaveRead, LeaveRequest, leaveSpan, shiftSpan } from "./shifts/LeaveRequest";
-import { AdminClinicSelect, useAdminClinic } from "./shifts/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
 
 const STATUSES = ["requested", "approved", "rejected", "cancelled"] as const;
 

@@ -5,10 +5,9 @@ import { useTranslation } from "react-i18next";
 
 import { Page } from "../../components/Page";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { AdminClinicSelect } from "./setup/AdminClinicSelect";
 import { MessageTemplates } from "./setup/MessageTemplates";
 import { NotificationSettingsForm } from "./setup/NotificationSettingsForm";
-import { useAdminClinic } from "./setup/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
 
 export default function MessagingPage() {
   const { t } = useTranslation(["adminSetup", "admin", "common"]);

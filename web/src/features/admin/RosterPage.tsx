@@ -12,7 +12,8 @@ import { StatusBadge } from "../clinic/StatusBadge";
 import { addDays, isDay, noonOf, todayIn } from "../provider/days";
 import { OneOffShiftForm } from "./shifts/OneOffShiftForm";
 import { type RosterShift, ShiftActions } from "./shifts/ShiftActions";
-import { AdminClinicSelect, useAdminClinic, useClinicStaff } from "./shifts/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
+import { useClinicStaff } from "./shifts/staff";
 
 export default function RosterPage() {
   const { t, i18n } = useTranslation(["admin", "adminShifts", "common"]);

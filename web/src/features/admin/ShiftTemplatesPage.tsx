@@ -12,7 +12,8 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { localDay } from "../../lib/format";
 import { SOLID } from "../clinic/StatusBadge";
 import { type Draft, TemplateEditor } from "./shifts/TemplateEditor";
-import { AdminClinicSelect, useAdminClinic, useClinicStaff } from "./shifts/useAdminClinic";
+import { AdminClinicSelect, useAdminClinic } from "./clinicPicker";
+import { useClinicStaff } from "./shifts/staff";
 import { WEEKDAYS } from "./shifts/week";
 
 type Template = components["schemas"]["shifts_TemplateRead"];

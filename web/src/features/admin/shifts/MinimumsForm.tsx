@@ -9,7 +9,7 @@ import { isProblem } from "../../../api/problem";
 import type { components } from "../../../api/schema";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SOLID } from "../../clinic/StatusBadge";
-import { SHIFT_ROLES, type ShiftRole } from "./useAdminClinic";
+import { SHIFT_ROLES, type ShiftRole } from "./staff";
 import { type Weekday, WEEKDAYS } from "./week";
 
 type Minimum = components["schemas"]["Minimum-Output"];

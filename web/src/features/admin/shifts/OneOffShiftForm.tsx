@@ -8,7 +8,7 @@ import { isProblem } from "../../../api/problem";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SOLID } from "../../clinic/StatusBadge";
 import { addDays, isDay, zonedInstant } from "../../provider/days";
-import type { Clinic, ShiftRole, Staff } from "./useAdminClinic";
+import type { Clinic, ShiftRole, Staff } from "./staff";
 import { isClock, toMinutes } from "./week";
 
 export function OneOffShiftForm({ clinic, staff, rolesOf, day }: { clinic: Clinic; staff: Staff[]; rolesOf: (p: Staff) => ShiftRole[]; day: string }) {

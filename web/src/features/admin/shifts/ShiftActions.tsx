@@ -7,7 +7,7 @@ import { useCommand } from "../../../api/commands";
 import type { components } from "../../../api/schema";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SOLID } from "../../clinic/StatusBadge";
-import type { Staff, ShiftRole } from "./useAdminClinic";
+import type { Staff, ShiftRole } from "./staff";
 
 export type RosterShift = components["schemas"]["RosterShift"];
 type Action = "cover" | "swap" | "cancel";

@@ -10,7 +10,7 @@ import type { components } from "../../../api/schema";
 import { ProblemAlert } from "../../../components/ProblemAlert";
 import { SOLID } from "../../clinic/StatusBadge";
 import { DayFieldset, type DayActions } from "./DayFieldset";
-import type { ShiftRole } from "./useAdminClinic";
+import type { ShiftRole } from "./staff";
 import { draftErrors, fromApi, newKey, type RangeDraft, rangeErrors, type RangeProblem, toApi, WEEKDAYS } from "./week";
 import { WeekGrid } from "./WeekGrid";
 
