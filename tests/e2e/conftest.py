@@ -207,10 +207,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadFileSche
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The browser tests first on the shared stack, while its clinic list is still the demo
-    network's alone: the screenshots in the README show what a new user sees."""
-    items.sort(
-        key=lambda item: not (item.path.parent == E2E and item.path.name.startswith("test_web_"))
-    )
+    network's alone: the screenshots in the README show what a new user sees. The admin
+    console's come last: they change the demo network itself (clinics, providers, weekly hours,
+    visits of the demo patient) that the other tests read as seeded."""
+    items.sort(key=_run_order)
+
+
+def _run_order(item: pytest.Item) -> int:
+    if item.path.parent != E2E or not item.path.name.startswith("test_web_"):
+        return 1
+    return 2 if item.path.name.startswith("test_web_admin_") else 0
 
 
 @pytest.fixture(scope="module")

@@ -122,7 +122,7 @@ async def test_a_reworded_confirmation_is_previewed_then_sent(
         # The sample visit: Amina, tomorrow at 9:30 in the clinic (en-GB: a 24-hour clock).
         await expect(preview).to_have_text(
             re.compile(
-                rf"^{CLINIC_NAME}: {marker} Amina! Your .+ is on \w+ \d+ \w+ at 0?9:30\. "
+                rf"^{CLINIC_NAME}: {marker} Amina! Your .+ is on \w+,? \d+ \w+ \d{{4}} at 0?9:30\. "
                 r"Reply STOP to opt out\.$"
             )
         )
