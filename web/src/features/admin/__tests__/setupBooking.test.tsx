@@ -53,7 +53,7 @@ describe("booking setup", () => {
       requires_room: false,
     });
 
-    await userEvent.click(screen.getByRole("button", { name: "Take Room 1 out of use" }));
+    await userEvent.click(screen.getByRole("button", { name: "Take out of use: Room 1" }));
     await vi.waitFor(() => expect(sent).toHaveLength(2));
     expect(sent[1]!.body).toEqual({ active: false });
   });

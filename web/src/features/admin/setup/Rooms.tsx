@@ -81,7 +81,8 @@ function RoomRow({ room }: { room: Room }) {
           <Button
             variant="subtle"
             size="compact-sm"
-            color={room.active ? "red.8" : undefined}
+            color={room.active ? "red" : undefined}
+            c={room.active ? "red.9" : undefined}
             onClick={() => change({ active: !room.active })}
             aria-label={t(room.active ? "rooms.deactivateNamed" : "rooms.reactivateNamed", { name: room.name })}
           >
