@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
+from booking_seed import apply_to_booking, clinic_events, provider_events
 from harness import kafka as start_broker
 from harness import postgres
 
@@ -39,39 +40,10 @@ STARTS = [time(14, minute) for minute in range(0, 30, 5)]  # every start overlap
 
 async def open_clinic(database_url: str, days: list[date]) -> tuple[uuid.UUID, uuid.UUID]:
     """A clinic with one provider working 08:00-18:00 on `days`, in booking's projection."""
-    from booking.projection.handlers import on_event
-    from clinic_contracts.envelope import new_envelope
-    from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
-    from clinic_contracts.shifts import ShiftScheduled
-    from servicekit.db import create_engine, session_factory
-    from servicekit.localtime import instant, zone
-
-    clinic, provider, tz = uuid.uuid4(), uuid.uuid4(), zone(TIME_ZONE)
-    events: list[Any] = [
-        ClinicCreated(clinic_id=clinic, name="Contention", time_zone=TIME_ZONE),
-        UserRegistered(user_id=provider, kind="staff", full_name="Dr Busy"),
-        MembershipGranted(user_id=provider, clinic_id=clinic, role="provider"),
-    ]
-    events += [
-        ShiftScheduled(
-            shift_id=uuid.uuid4(),
-            clinic_id=clinic,
-            staff_id=provider,
-            role="provider",
-            starts_at=instant(day, time(8), tz),
-            ends_at=instant(day, time(18), tz),
-            local_date=day.isoformat(),
-            time_zone=TIME_ZONE,
-        )
-        for day in days
-    ]
-    engine = create_engine(database_url)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            for event in events:
-                await on_event(session, new_envelope(event, producer="bench"))
-    finally:
-        await engine.dispose()
+    clinic, provider = uuid.uuid4(), uuid.uuid4()
+    events = clinic_events(clinic, "Contention", TIME_ZONE)
+    events += provider_events(clinic, provider, "Dr Busy", days, (8, 18), TIME_ZONE)
+    await apply_to_booking(database_url, events)
     return clinic, provider
 
 

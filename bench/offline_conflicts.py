@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
+from booking_seed import apply_to_booking, clinic_events, provider_events
 from harness import kafka as start_broker
 from harness import postgres
 
@@ -52,41 +53,12 @@ Pick = tuple[str, str]  # (start, provider)
 
 async def open_clinic(database_url: str, providers: int, days: list[date]) -> dict[str, Any]:
     """A clinic whose providers work OPENS-CLOSES on `days`, in booking's projection."""
-    from booking.projection.handlers import on_event
-    from clinic_contracts.envelope import new_envelope
-    from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
-    from clinic_contracts.shifts import ShiftScheduled
-    from servicekit.db import create_engine, session_factory
-    from servicekit.localtime import instant, zone
-
-    clinic, tz = uuid.uuid4(), zone(TIME_ZONE)
+    clinic = uuid.uuid4()
     staff = [uuid.uuid4() for _ in range(providers)]
-    events: list[Any] = [ClinicCreated(clinic_id=clinic, name="Offline", time_zone=TIME_ZONE)]
+    events = clinic_events(clinic, "Offline", TIME_ZONE)
     for n, provider in enumerate(staff):
-        events += [
-            UserRegistered(user_id=provider, kind="staff", full_name=f"Dr {n}"),
-            MembershipGranted(user_id=provider, clinic_id=clinic, role="provider"),
-        ]
-        events += [
-            ShiftScheduled(
-                shift_id=uuid.uuid4(),
-                clinic_id=clinic,
-                staff_id=provider,
-                role="provider",
-                starts_at=instant(day, time(OPENS), tz),
-                ends_at=instant(day, time(CLOSES), tz),
-                local_date=day.isoformat(),
-                time_zone=TIME_ZONE,
-            )
-            for day in days
-        ]
-    engine = create_engine(database_url)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            for event in events:
-                await on_event(session, new_envelope(event, producer="bench"))
-    finally:
-        await engine.dispose()
+        events += provider_events(clinic, provider, f"Dr {n}", days, (OPENS, CLOSES), TIME_ZONE)
+    await apply_to_booking(database_url, events)
     return {"id": str(clinic), "providers": [str(p) for p in staff]}
 
 

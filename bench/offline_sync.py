@@ -48,6 +48,7 @@ from typing import Any
 
 import httpx
 import psutil
+from booking_seed import clinic_events, provider_events
 from harness import cpu_seconds, machine_busy_seconds
 from offline_backlog import Seeded, backlog
 
@@ -60,10 +61,8 @@ async def seed(database_url: str, clinic: uuid.UUID, args: argparse.Namespace) -
     """Staff and shifts through booking's projection; types, patients and visits by SQL."""
     from booking.projection.handlers import on_event
     from clinic_contracts.envelope import new_envelope
-    from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
-    from clinic_contracts.shifts import ShiftScheduled
     from servicekit.db import create_engine, session_factory
-    from servicekit.localtime import instant, local_day, zone
+    from servicekit.localtime import local_day, zone
     from sqlalchemy import text
 
     tz, rng = zone(TIME_ZONE), random.Random(7)
@@ -71,25 +70,9 @@ async def seed(database_url: str, clinic: uuid.UUID, args: argparse.Namespace) -
     days = [today + timedelta(days=n) for n in range(-7, 14)]
     staff = [uuid.uuid4() for _ in range(args.providers)]
     # Identity's own ClinicCreated reaches booking through the broker too; either may be first.
-    events: list[Any] = [ClinicCreated(clinic_id=clinic, name="Remote", time_zone=TIME_ZONE)]
+    events = clinic_events(clinic, "Remote", TIME_ZONE)
     for n, provider in enumerate(staff):
-        events += [
-            UserRegistered(user_id=provider, kind="staff", full_name=f"Dr Provider {n}"),
-            MembershipGranted(user_id=provider, clinic_id=clinic, role="provider"),
-        ]
-        events += [
-            ShiftScheduled(
-                shift_id=uuid.uuid4(),
-                clinic_id=clinic,
-                staff_id=provider,
-                role="provider",
-                starts_at=instant(day, time(8), tz),
-                ends_at=instant(day, time(17), tz),
-                local_date=day.isoformat(),
-                time_zone=TIME_ZONE,
-            )
-            for day in days
-        ]
+        events += provider_events(clinic, provider, f"Dr Provider {n}", days, (8, 17), TIME_ZONE)
     patients = [uuid.uuid4() for _ in range(args.patients)]
     short, long = uuid.uuid4(), uuid.uuid4()
     visits = _visits(clinic, short, staff, patients, days, tz, args.booked, rng)
