@@ -63,8 +63,8 @@ def test_schemas_have_sorted_keys_and_one_file_per_event_version() -> None:
     assert "schemas/clinic.identity.v1/ClinicCreated.v1.json" in files
     for path, content in files.items():
         if path.endswith(".json"):
-            expected = json.dumps(json.loads(content), indent=2, sort_keys=True, ensure_ascii=False)
-            assert content == expected + "\n"
+            pretty = json.dumps(json.loads(content), indent=2, sort_keys=True, ensure_ascii=False)
+            assert content == pretty + "\n"
 
 
 def test_event_schema_is_the_envelope_with_the_payload_inlined() -> None:

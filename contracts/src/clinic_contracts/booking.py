@@ -66,7 +66,9 @@ class _Timed(Event):
         return check_time_zone(value)
 
 
-class _Appointment(_Timed):
+class AppointmentEvent(_Timed):
+    """What every event of an appointment's lifecycle carries: the visit as it stands after it."""
+
     aggregate_field = "appointment_id"
     topic = BOOKING_TOPIC
 
@@ -89,7 +91,7 @@ class _Appointment(_Timed):
     )
 
 
-class AppointmentBooked(_Appointment):
+class AppointmentBooked(AppointmentEvent):
     """An appointment was booked (online, at the desk, as a walk-in, or from the waitlist)."""
 
     event_type = "AppointmentBooked"
@@ -130,7 +132,7 @@ class AppointmentBooked(_Appointment):
     _recorded_in_utc = field_validator("recorded_at")(lambda v: None if v is None else to_utc(v))
 
 
-class AppointmentRescheduled(_Appointment):
+class AppointmentRescheduled(AppointmentEvent):
     """An appointment moved to a new time (or provider) in one step; the old time is free."""
 
     event_type = "AppointmentRescheduled"
@@ -147,7 +149,7 @@ class AppointmentRescheduled(_Appointment):
     rescheduled_by: Party = Field(description="Who asked for the move.", examples=["patient"])
 
 
-class AppointmentCancelled(_Appointment):
+class AppointmentCancelled(AppointmentEvent):
     """An appointment was cancelled; its time is free again."""
 
     event_type = "AppointmentCancelled"
@@ -158,25 +160,25 @@ class AppointmentCancelled(_Appointment):
     )
 
 
-class AppointmentCheckedIn(_Appointment):
+class AppointmentCheckedIn(AppointmentEvent):
     """The patient checked in at the clinic."""
 
     event_type = "AppointmentCheckedIn"
 
 
-class AppointmentCompleted(_Appointment):
+class AppointmentCompleted(AppointmentEvent):
     """The visit took place (FHIR `fulfilled`)."""
 
     event_type = "AppointmentCompleted"
 
 
-class AppointmentNoShow(_Appointment):
+class AppointmentNoShow(AppointmentEvent):
     """The patient did not come."""
 
     event_type = "AppointmentNoShow"
 
 
-class AppointmentNeedsReschedule(_Appointment):
+class AppointmentNeedsReschedule(AppointmentEvent):
     """The provider can no longer see the patient then (shift gone, leave, cover): call them."""
 
     event_type = "AppointmentNeedsReschedule"
@@ -184,6 +186,18 @@ class AppointmentNeedsReschedule(_Appointment):
     reason: Literal["shift_cancelled", "shift_changed", "shift_reassigned", "leave_approved"] = (
         Field(description="What changed on the roster.", examples=["shift_cancelled"])
     )
+
+
+APPOINTMENT_EVENTS: tuple[type[AppointmentEvent], ...] = (
+    AppointmentBooked,
+    AppointmentRescheduled,
+    AppointmentCancelled,
+    AppointmentCheckedIn,
+    AppointmentCompleted,
+    AppointmentNoShow,
+    AppointmentNeedsReschedule,
+)
+"""Every event of an appointment's lifecycle, for `isinstance` checks in consumers."""
 
 
 class _Offer(_Timed):

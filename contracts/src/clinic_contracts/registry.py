@@ -9,14 +9,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from clinic_contracts.booking import (
+    APPOINTMENT_EVENTS,
     BOOKING_TOPIC,
-    AppointmentBooked,
-    AppointmentCancelled,
-    AppointmentCheckedIn,
-    AppointmentCompleted,
-    AppointmentNeedsReschedule,
-    AppointmentNoShow,
-    AppointmentRescheduled,
     OfflineConflictRecorded,
     OfflineConflictResolved,
     WaitlistOfferExpired,
@@ -166,13 +160,7 @@ TOPICS: tuple[TopicSpec, ...] = (
         description="The lifecycle of appointments, keyed by appointment id; waitlist "
         "offers, keyed by waitlist entry id; offline conflicts, keyed by conflict id.",
         events=(
-            AppointmentBooked,
-            AppointmentRescheduled,
-            AppointmentCancelled,
-            AppointmentCheckedIn,
-            AppointmentCompleted,
-            AppointmentNoShow,
-            AppointmentNeedsReschedule,
+            *APPOINTMENT_EVENTS,
             WaitlistOfferMade,
             WaitlistOfferExpired,
             OfflineConflictRecorded,

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from clinic_contracts.deadletter import DEAD_LETTER_TOPIC, DeadLetter, encode_dead_letter
-from clinic_contracts.envelope import EventEnvelope, decode
+from clinic_contracts.envelope import Event, EventEnvelope, decode
+from clinic_contracts.registry import UnknownEventType, event_model, parse_event
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -28,7 +29,11 @@ log = logging.getLogger(__name__)
 # 20 ms cost an idle stack half a core. Kafka's default is 500 ms.
 FETCH_MAX_WAIT_MS = 50
 
-Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+Handler = Callable[[AsyncSession, Event, EventEnvelope], Awaitable[None]]
+"""Applies one event, already validated into its contract model; the envelope has its metadata."""
+UnknownHandler = Callable[[AsyncSession, EventEnvelope, str], Awaitable[object]]
+"""Keeps an event (and its topic) of a type this code has no model for; most consumers skip."""
+Effect = Callable[[AsyncSession], Awaitable[object]]
 
 # Failures of the infrastructure, not of the message: never dead-letter for these, wait.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -38,6 +43,27 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
 )
+
+
+def is_known(envelope: EventEnvelope) -> bool:
+    """Whether this code has a model for the envelope's event type and version."""
+    try:
+        event_model(envelope.event_type, envelope.schema_version)
+    except UnknownEventType:
+        return False
+    return True
+
+
+async def deliver(handler: Handler, session: AsyncSession, envelope: EventEnvelope) -> bool:
+    """Apply an envelope through a handler as the consumer does; False for an unknown type.
+
+    The payload is validated here, inside the consumer's attempt: one that does not fit its
+    model fails every attempt and is dead-lettered with the reason.
+    """
+    if not is_known(envelope):
+        return False
+    await handler(session, parse_event(envelope), envelope)
+    return True
 
 
 class IdempotentConsumer:
@@ -69,6 +95,7 @@ class IdempotentConsumer:
         self.backoff = backoff
         self.offsets = OffsetCommitter()
         self.handlers: dict[str, Handler] = {}  # by topic; the lag sampler measures these
+        self.on_unknown: UnknownHandler | None = None
 
     @property
     def topics(self) -> list[str]:
@@ -79,16 +106,21 @@ class IdempotentConsumer:
         """The group id on the broker: deployments sharing a cluster by prefix share no group."""
         return f"{self.topic_prefix}{self.group}"
 
-    def subscribe(self, handlers: Mapping[str, Handler]) -> None:
+    def subscribe(
+        self, handlers: Mapping[str, Handler], *, on_unknown: UnknownHandler | None = None
+    ) -> None:
         """Apply each topic's handler to every event on it, once, in order per aggregate.
 
-        Called once, before the broker starts, with every topic of the consumer.
+        Called once, before the broker starts, with every topic of the consumer. An event of a
+        type this code has no model for is newer than the code: it goes to `on_unknown` when
+        given, and is otherwise skipped (counted with the outcome "skipped").
         """
         if self.handlers:
             raise RuntimeError(f"consumer group {self.group} is subscribed already")
         if not handlers:
             raise ValueError("subscribe to at least one topic")
         self.handlers = dict(handlers)
+        self.on_unknown = on_unknown
         for topic in self.handlers:
             # Exported from the start: an alert on increase() misses a series that appears at 1.
             DEAD_LETTERS.labels(self.service, self.group, topic)
@@ -124,11 +156,16 @@ class IdempotentConsumer:
             await self._dead_letter(topic, message, exc, attempts=1, event_id=None)
             self.offsets.handled(message)
             return
+        effect = self._effect(topic, handler, envelope)
+        if effect is None:
+            CONSUMER_MESSAGES.labels(self.service, self.group, topic, "skipped").inc()
+            self.offsets.handled(message)
+            return
         attempt = 0
         while True:
             attempt += 1
             try:
-                outcome = await self._apply(handler, envelope)
+                outcome = await self._apply(effect, envelope)
             except TRANSIENT_ERRORS as exc:
                 log.warning("transient failure on %s (%s); redelivering", topic, exc)
                 await asyncio.sleep(min(self.backoff * 2**attempt, 5.0))
@@ -148,7 +185,16 @@ class IdempotentConsumer:
             self.offsets.handled(message)
             return
 
-    async def _apply(self, handler: Handler, envelope: EventEnvelope) -> str:
+    def _effect(self, topic: str, handler: Handler, envelope: EventEnvelope) -> Effect | None:
+        """What applying the envelope does; None for an event of an unknown type, to skip."""
+        if is_known(envelope):
+            return lambda session: deliver(handler, session, envelope)
+        on_unknown = self.on_unknown
+        if on_unknown is None:
+            return None
+        return lambda session: on_unknown(session, envelope, topic)
+
+    async def _apply(self, effect: Effect, envelope: EventEnvelope) -> str:
         async with self.sessions() as session, session.begin():
             claimed = await session.execute(
                 insert(self.processed)
@@ -158,7 +204,7 @@ class IdempotentConsumer:
             )
             if claimed.first() is None:
                 return "duplicate"
-            await handler(session, envelope)
+            await effect(session)
         return "applied"
 
     async def _dead_letter(

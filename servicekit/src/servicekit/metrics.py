@@ -22,7 +22,8 @@ OUTBOX_REPLAYED = Counter(
 )
 CONSUMER_MESSAGES = Counter(
     "consumer_messages_total",
-    "Messages handled by idempotent consumers, by outcome (applied, duplicate, dead_lettered)",
+    "Messages handled by idempotent consumers, by outcome (applied, duplicate, skipped, "
+    "dead_lettered)",
     ["service", "group", "topic", "outcome"],
 )
 CONSUMER_RETRIES = Counter(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from fastapi import Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Column, Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from servicekit.problems import Problem
 from servicekit.storable import day_in_range, text_fault
@@ -80,3 +84,60 @@ def decode_keyset(cursor: str, *parsers: Callable[[str], Any]) -> tuple[Any, ...
     if any(isinstance(part, date) and not day_in_range(part) for part in parsed):
         raise BadCursor("The cursor is not one this endpoint returned.")
     return parsed
+
+
+SortColumn = InstrumentedAttribute[Any] | Column[Any]
+
+
+@dataclass(frozen=True)
+class Keyset(Generic[T]):
+    """One page of rows read by `keyset_page`, and the cursor of the next (None on the last)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+def _parser(column: SortColumn) -> Callable[[str], Any]:
+    python_type = column.type.python_type
+    if python_type is datetime:
+        return instant
+    if python_type is date:
+        return date.fromisoformat
+    return cast(Callable[[str], Any], python_type)
+
+
+def _cursor_part(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+async def keyset_page(
+    session: AsyncSession,
+    query: Select[Any],
+    *,
+    order: Sequence[SortColumn],
+    cursor: str | None,
+    limit: int,
+    descending: bool = False,
+    scalars: bool = True,
+) -> Keyset[Any]:
+    """Read one page of `query` ordered by the `order` columns, after the row `cursor` names.
+
+    The cursor holds the last row's values of the order columns, read back by their types
+    (400 bad-cursor for anything else); one row beyond the page tells whether another follows.
+    """
+    key = tuple_(*order)
+    if cursor:
+        after = tuple_(*decode_keyset(cursor, *(_parser(column) for column in order)))
+        query = query.where(key < after if descending else key > after)
+    sort = [column.desc() if descending else column for column in order]
+    query = query.order_by(*sort).limit(limit + 1)
+    result = await session.scalars(query) if scalars else await session.execute(query)
+    rows = list(result)
+    page = rows[:limit]
+    if len(rows) <= limit:
+        return Keyset(items=page, next_cursor=None)
+    last = page[-1]
+    return Keyset(
+        items=page,
+        next_cursor=encode_cursor(*(_cursor_part(getattr(last, c.key)) for c in order)),
+    )

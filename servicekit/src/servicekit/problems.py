@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from servicekit.problem_types import ProblemSlug
+
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:clinic:problem:"
 log = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
     """A domain error with a status code, a stable type slug and a human detail."""
 
     status: int = 400
-    slug: str = "bad-request"
+    slug: ProblemSlug = "bad-request"
     title: str | None = None
 
     def __init__(
@@ -30,7 +32,7 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
         detail: str,
         *,
         status: int | None = None,
-        slug: str | None = None,
+        slug: ProblemSlug | None = None,
         headers: dict[str, str] | None = None,
         **extensions: Any,
     ) -> None:
@@ -45,28 +47,32 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
 
 
 class NotFound(Problem):
-    status, slug = 404, "not-found"
+    status = 404
+    slug: ProblemSlug = "not-found"
 
 
 class Conflict(Problem):
-    status, slug = 409, "conflict"
+    status = 409
+    slug: ProblemSlug = "conflict"
 
 
 class Unauthorized(Problem):
-    status, slug = 401, "unauthorized"
+    status = 401
+    slug: ProblemSlug = "unauthorized"
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extensions)
 
 
 class Forbidden(Problem):
-    status, slug = 403, "forbidden"
+    status = 403
+    slug: ProblemSlug = "forbidden"
 
 
 def problem_response(
     status: int,
     *,
-    slug: str | None = None,
+    slug: ProblemSlug | None = None,
     detail: str | None = None,
     title: str | None = None,
     instance: str | None = None,
@@ -110,60 +116,66 @@ def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
 
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every exception a request can raise to a problem+json response."""
+    app.exception_handler(Problem)(_domain)
+    app.exception_handler(RequestValidationError)(_validation)
+    app.exception_handler(StarletteHTTPException)(_http)
+    app.exception_handler(sa_exc.TimeoutError)(_pool_exhausted)
+    app.exception_handler(sa_exc.InterfaceError)(_database_unavailable)
+    app.exception_handler(sa_exc.OperationalError)(_database_unavailable)
+    app.exception_handler(Exception)(_unexpected)
 
-    @app.exception_handler(Problem)
-    async def _domain(request: Request, exc: Problem) -> JSONResponse:
-        return render_problem(exc, request.url.path)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return problem_response(
-            422,
-            slug="validation-error",
-            detail="The request is not valid.",
-            instance=request.url.path,
-            errors=_field_errors(exc.errors()),
-        )
+async def _domain(request: Request, exc: Problem) -> JSONResponse:
+    return render_problem(exc, request.url.path)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(
-            exc.status_code,
-            detail=str(exc.detail) if exc.detail else None,
-            instance=request.url.path,
-            headers=dict(exc.headers or {}),
-        )
 
-    @app.exception_handler(sa_exc.TimeoutError)
-    async def _pool_exhausted(request: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
-        # Every pooled connection stayed busy past the pool's timeout: the service is
-        # saturated, which is not the request's fault and may pass.
-        log.warning("no database connection came free in time on %s", request.url.path)
-        return problem_response(
-            503,
-            slug="busy",
-            detail="The service is too busy to complete this request now; please try again.",
-            instance=request.url.path,
-            headers={"Retry-After": "1"},
-        )
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return problem_response(
+        422,
+        slug="validation-error",
+        detail="The request is not valid.",
+        instance=request.url.path,
+        errors=_field_errors(exc.errors()),
+    )
 
-    @app.exception_handler(sa_exc.OperationalError)
-    @app.exception_handler(sa_exc.InterfaceError)
-    async def _database_unreachable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("database error on %s: %s", request.url.path, type(exc).__name__)
-        return problem_response(
-            503,
-            slug="database-unavailable",
-            detail="The database cannot be reached right now; please try again shortly.",
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
-        )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            500,
-            detail="An unexpected error occurred; it has been logged.",
-            instance=request.url.path,
-        )
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem_response(
+        exc.status_code,
+        detail=str(exc.detail) if exc.detail else None,
+        instance=request.url.path,
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _pool_exhausted(request: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+    # Every pooled connection stayed busy past the pool's timeout: the service is
+    # saturated, which is not the request's fault and may pass.
+    log.warning("no database connection came free in time on %s", request.url.path)
+    return problem_response(
+        503,
+        slug="busy",
+        detail="The service is too busy to complete this request now; please try again.",
+        instance=request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database error on %s: %s", request.url.path, type(exc).__name__)
+    return problem_response(
+        503,
+        slug="database-unavailable",
+        detail="The database cannot be reached right now; please try again shortly.",
+        instance=request.url.path,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500,
+        detail="An unexpected error occurred; it has been logged.",
+        instance=request.url.path,
+    )

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from servicekit.db import asyncpg_dsn
 from servicekit.provision import (
-    asyncpg_dsn,
     drop_database,
     provision,
     reset_schema,

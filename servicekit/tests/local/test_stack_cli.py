@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import stat
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -124,9 +125,9 @@ async def test_a_killed_supervisor_leaves_no_child_behind(
 
 
 async def test_reset_wipes_the_state_dir(
-    start_stack: StartStack, external_servers: ExternalServers, tmp_path: os.PathLike[str]
+    start_stack: StartStack, external_servers: ExternalServers, tmp_path: Path
 ) -> None:
-    state = tmp_path / "state"  # type: ignore[operator]
+    state = tmp_path / "state"
     state.mkdir()
     (state / "leftover.txt").write_text("from an earlier run")
     (state / "secrets.json").write_text(json.dumps({"database_passwords": {"alpha": "old-pw"}}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,7 +26,7 @@ from .fake_web import make_fake_web
 
 
 @pytest.fixture(scope="module")
-def exported() -> dict:
+def exported() -> dict[str, Any]:
     return openapi_export.export_openapi()
 
 
@@ -48,7 +49,7 @@ async def gateway_openapi() -> AsyncIterator[MergedOpenApi]:
 
 
 async def test_the_export_is_what_the_gateway_serves(
-    exported: dict, gateway_openapi: MergedOpenApi
+    exported: dict[str, Any], gateway_openapi: MergedOpenApi
 ) -> None:
     served = await gateway_openapi.document()
 
@@ -56,7 +57,7 @@ async def test_the_export_is_what_the_gateway_serves(
     assert exported == served
 
 
-def test_every_path_of_every_service_is_routed_to_it(exported: dict) -> None:
+def test_every_path_of_every_service_is_routed_to_it(exported: dict[str, Any]) -> None:
     documents = openapi_export.service_documents()
     api_paths = {
         (service, path)
@@ -83,7 +84,7 @@ def web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WebApp:
 
 
 def test_check_api_catches_a_stale_schema(
-    web: WebApp, exported: dict, capsys: pytest.CaptureFixture[str]
+    web: WebApp, exported: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     said: list[str] = []
     generate_api(web, said.append)

@@ -127,7 +127,8 @@ async def test_a_stop_signal_during_the_build_ends_npm_too(start_web_stack: Star
 
 def _cmdline(pid: int) -> list[str]:
     try:
-        return psutil.Process(pid).cmdline()
+        cmdline: list[str] = psutil.Process(pid).cmdline()
+        return cmdline
     except psutil.Error:
         return []
 

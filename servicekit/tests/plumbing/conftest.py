@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
-from typing import ClassVar
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import ClassVar, TypeVar
 
 import pytest
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from clinic_contracts.identity import ClinicCreated
+from faststream.kafka import KafkaBroker
 from pydantic_settings import SettingsConfigDict
+from servicekit.broker import make_broker
+from servicekit.consumer import IdempotentConsumer
 from servicekit.db import create_engine, service_metadata, session_factory
 from servicekit.kafka_admin import ensure_topics
 from servicekit.outbox import Outbox
@@ -21,6 +25,7 @@ from sqlalchemy import Column, Integer, Table, Text, Uuid, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 SCHEMA = "kittest"
+T = TypeVar("T")
 metadata = service_metadata(SCHEMA)
 outbox = Outbox(metadata, producer=SCHEMA)
 # A deliberately non-idempotent effect: a duplicate delivery would add a second row.
@@ -93,8 +98,6 @@ async def settings(
 
 
 def clinic_event(name: str = "Kibera") -> ClinicCreated:
-    import uuid
-
     return ClinicCreated(clinic_id=uuid.uuid4(), name=name, time_zone="Africa/Nairobi")
 
 
@@ -123,7 +126,9 @@ async def read_topic(
     return records
 
 
-async def wait_for(predicate, deadline: float = 30.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
+async def wait_for(
+    predicate: Callable[[], Awaitable[T]], deadline: float = 30.0, interval: float = 0.05
+) -> T:
     """Poll an async predicate until it returns a truthy value."""
     end = time.monotonic() + deadline
     while True:
@@ -131,3 +136,33 @@ async def wait_for(predicate, deadline: float = 30.0, interval: float = 0.05):  
         if value or time.monotonic() > end:
             return value
         await asyncio.sleep(interval)
+
+
+@pytest.fixture
+async def broker(settings: KitSettings) -> AsyncIterator[KafkaBroker]:
+    broker = make_broker(settings, client_id="kittest")
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture
+async def producer(settings: KitSettings) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+def consumer_for(
+    broker: KafkaBroker, sessions: async_sessionmaker[AsyncSession], settings: KitSettings
+) -> IdempotentConsumer:
+    """A consumer in a fresh group, retrying fast: three attempts before a dead letter."""
+    return IdempotentConsumer(
+        broker,
+        sessions,
+        outbox,
+        group=f"kittest-{uuid.uuid4().hex[:6]}",
+        topic_prefix=settings.kafka_topic_prefix,
+        max_attempts=3,
+        backoff=0.01,
+    )

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
+from clinic_contracts.envelope import Event, EventEnvelope, encode, new_envelope
 from servicekit.broker import make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.kafka_admin import ensure_topics
 from servicekit.local.processes import free_port
 from servicekit.local.tansu import TansuBroker
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .conftest import KitSettings, clinic_event, ledger, outbox, wait_for
 
 TOPIC = "clinic.identity.v1"
 
 
-async def test_consumer_resumes_on_a_recreated_topic(kit_database_url, sessions):
+async def test_consumer_resumes_on_a_recreated_topic(
+    kit_database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     tansu = TansuBroker(free_port())
     await tansu.start()
     settings = KitSettings(
@@ -31,7 +34,7 @@ async def test_consumer_resumes_on_a_recreated_topic(kit_database_url, sessions)
     topics = [(TOPIC, 6), ("clinic.deadletter.v1", 1)]
     await ensure_topics(tansu.bootstrap_servers, topics)
 
-    async def record(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def record(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         await session.execute(insert(ledger).values(event_id=envelope.event_id, note="x"))
 
     broker = make_broker(settings, client_id="kittest")
@@ -67,7 +70,7 @@ async def test_consumer_resumes_on_a_recreated_topic(kit_database_url, sessions)
         await tansu.stop()
 
 
-async def _has(applied, ids) -> bool:  # type: ignore[no-untyped-def]
+async def _has(applied: Callable[[], Awaitable[set[uuid.UUID]]], ids: list[uuid.UUID]) -> bool:
     return set(ids) <= await applied()
 
 

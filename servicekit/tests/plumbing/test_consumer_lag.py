@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from clinic_contracts.envelope import encode, new_envelope
+from clinic_contracts.envelope import Event, EventEnvelope, encode, new_envelope
 from prometheus_client import REGISTRY
 from servicekit.broker import make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.lag import ConsumerLagSampler
 from servicekit.runtime import ServiceRuntime, running
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .conftest import KitSettings, clinic_event, ledger, outbox, wait_for
 
 TOPIC = "clinic.identity.v1"
+Publish = Callable[[int], Awaitable[None]]
 
 
 def lag_of(group: str, service: str = "kittest") -> float | None:
@@ -28,17 +30,17 @@ def lag_of(group: str, service: str = "kittest") -> float | None:
     )
 
 
-async def record(session, envelope) -> None:  # type: ignore[no-untyped-def]
+async def record(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
     await session.execute(insert(ledger).values(event_id=envelope.event_id, note="applied"))
 
 
-async def ledger_count(sessions) -> int:  # type: ignore[no-untyped-def]
+async def ledger_count(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(ledger)) or 0)
 
 
 @pytest.fixture
-async def publish(settings) -> AsyncIterator:  # type: ignore[no-untyped-def]
+async def publish(settings: KitSettings) -> AsyncIterator[Publish]:
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await producer.start()
 
@@ -53,8 +55,8 @@ async def publish(settings) -> AsyncIterator:  # type: ignore[no-untyped-def]
 
 
 async def test_lag_counts_unconsumed_messages_and_drops_to_zero_once_applied(
-    settings, sessions, publish
-):
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession], publish: Publish
+) -> None:
     group = f"kittest-lag-{uuid.uuid4().hex[:6]}"
     sampler = ConsumerLagSampler(
         settings.kafka_bootstrap_servers,
@@ -88,13 +90,16 @@ async def test_lag_counts_unconsumed_messages_and_drops_to_zero_once_applied(
         await broker.stop()
 
 
-async def _equals(count, expected: int) -> bool:  # type: ignore[no-untyped-def]
+async def _equals(count: Awaitable[int], expected: int) -> bool:
     return await count == expected
 
 
 async def test_a_consuming_service_samples_its_lag_at_the_configured_interval(
-    settings, kit_database_url, sessions, publish
-):
+    settings: KitSettings,
+    kit_database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    publish: Publish,
+) -> None:
     # `sessions` empties the ledger this test counts.
     runtime = ServiceRuntime(
         KitSettings(
@@ -124,7 +129,7 @@ async def _is_zero(value: float | None) -> bool:
     return value == 0
 
 
-async def test_a_failed_sample_is_only_a_warning(caplog):
+async def test_a_failed_sample_is_only_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     sampler = ConsumerLagSampler(
         "127.0.0.1:1", service="kittest", subscriptions=[("nobody", TOPIC)], interval=0.05
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -130,14 +130,18 @@ def post(
     key: str | bytes | None,
     text: str = "hello",
     user: uuid.UUID | None = None,
-) -> Any:
-    headers: dict[str, str | bytes] = {"Idempotency-Key": key} if key is not None else {}
+) -> Awaitable[httpx.Response]:
+    headers: dict[bytes, bytes] = {}
+    if key is not None:
+        headers[b"Idempotency-Key"] = key if isinstance(key, bytes) else key.encode()
     if user:
-        headers["X-User"] = str(user)
+        headers[b"X-User"] = str(user).encode()
     return client.post("/v1/notes", json={"text": text}, headers=headers)
 
 
-async def test_a_retry_replays_the_first_answer_without_running_again(client, engine, runs):
+async def test_a_retry_replays_the_first_answer_without_running_again(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     first = await post(client, "k-1")
     again = await post(client, "k-1")
 
@@ -150,7 +154,9 @@ async def test_a_retry_replays_the_first_answer_without_running_again(client, en
     assert await note_count(engine) == 1
 
 
-async def test_the_same_key_for_a_different_request_is_a_422_problem(client, engine, runs):
+async def test_the_same_key_for_a_different_request_is_a_422_problem(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     assert (await post(client, "k-1", "hello")).status_code == 201
     reused = await post(client, "k-1", "bonjour")
 
@@ -162,7 +168,9 @@ async def test_the_same_key_for_a_different_request_is_a_422_problem(client, eng
     assert runs["count"] == 1
 
 
-async def test_keys_belong_to_their_caller(client, engine, runs):
+async def test_keys_belong_to_their_caller(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     alice, bob = uuid.uuid4(), uuid.uuid4()
     answers = [await post(client, "shared", user=user) for user in (alice, bob, None)]
 
@@ -173,7 +181,9 @@ async def test_keys_belong_to_their_caller(client, engine, runs):
     assert runs["count"] == 3
 
 
-async def test_without_a_key_every_request_runs(client, engine, runs):
+async def test_without_a_key_every_request_runs(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     answers = [await post(client, None) for _ in range(3)]
 
     assert [a.status_code for a in answers] == [201, 201, 201]
@@ -181,7 +191,9 @@ async def test_without_a_key_every_request_runs(client, engine, runs):
     assert runs["count"] == 3
 
 
-async def test_a_failed_attempt_leaves_the_key_free(client, engine, runs):
+async def test_a_failed_attempt_leaves_the_key_free(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     runs["fail"] = 1
     failed = await post(client, "k-1")
     retried = await post(client, "k-1")
@@ -193,7 +205,9 @@ async def test_a_failed_attempt_leaves_the_key_free(client, engine, runs):
     assert await note_count(engine) == 1  # the failed attempt's effect rolled back with it
 
 
-async def test_concurrent_retries_run_the_work_exactly_once(client, engine, runs):
+async def test_concurrent_retries_run_the_work_exactly_once(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     answers = await asyncio.gather(*(post(client, "burst") for _ in range(20)))
 
     assert {a.status_code for a in answers} == {201}
@@ -204,7 +218,9 @@ async def test_concurrent_retries_run_the_work_exactly_once(client, engine, runs
 
 
 @pytest.mark.parametrize("key", ["", "has space", "a\tb", "x" * 256, "caf\u00e9".encode(), '""'])
-async def test_an_invalid_key_is_a_400_problem(client, engine, runs, key):
+async def test_an_invalid_key_is_a_400_problem(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int], key: str | bytes
+) -> None:
     answer = await post(client, key)
 
     assert answer.status_code == 400
@@ -212,14 +228,18 @@ async def test_an_invalid_key_is_a_400_problem(client, engine, runs, key):
     assert runs["count"] == 0
 
 
-async def test_a_quoted_key_is_the_same_key_and_255_characters_are_fine(client, engine, runs):
+async def test_a_quoted_key_is_the_same_key_and_255_characters_are_fine(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     long = "k" * 255
     assert (await post(client, long)).status_code == 201
     assert (await post(client, f'"{long}"')).headers["Idempotent-Replayed"] == "true"
     assert runs["count"] == 1
 
 
-async def test_an_expired_key_runs_again_and_purge_removes_old_keys(client, engine, runs):
+async def test_an_expired_key_runs_again_and_purge_removes_old_keys(
+    client: httpx.AsyncClient, engine: AsyncEngine, runs: dict[str, int]
+) -> None:
     await post(client, "old")
     await post(client, "fresh")
     async with engine.begin() as connection:
@@ -259,10 +279,11 @@ def test_the_request_hash_ignores_query_order_but_not_the_body() -> None:
     assert base != request_hash("POST", "/v1/notes/", "a=1&b=2", b"{}")
 
 
-async def test_the_migration_creates_what_the_table_declares(engine):
+async def test_the_migration_creates_what_the_table_declares(engine: AsyncEngine) -> None:
     # Alembic compares the connection's default schema (idemtest) with schema-less tables.
     declared = MetaData()
-    keys.table.to_metadata(declared, schema=None)
+    # Documented (None: the target MetaData's schema, here none), but typed as str only.
+    keys.table.to_metadata(declared, schema=None)  # type: ignore[arg-type]
 
     def differences(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(

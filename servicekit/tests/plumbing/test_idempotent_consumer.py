@@ -3,53 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from clinic_contracts.deadletter import decode_dead_letter
-from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
+from clinic_contracts.envelope import Event, EventEnvelope, encode, new_envelope
 from faststream.kafka import KafkaBroker
-from servicekit.broker import make_broker
-from servicekit.consumer import IdempotentConsumer
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .conftest import clinic_event, ledger, outbox, read_topic, wait_for
+from .conftest import KitSettings, clinic_event, consumer_for, ledger, outbox, read_topic, wait_for
 
 TOPIC = "clinic.identity.v1"
 
 
-@pytest.fixture
-async def broker(settings) -> AsyncIterator[KafkaBroker]:  # type: ignore[no-untyped-def]
-    broker = make_broker(settings, client_id="kittest")
-    yield broker
-    await broker.stop()
-
-
-@pytest.fixture
-async def producer(settings) -> AsyncIterator[AIOKafkaProducer]:  # type: ignore[no-untyped-def]
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await producer.start()
-    yield producer
-    await producer.stop()
-
-
-def consumer_for(broker, sessions, settings) -> IdempotentConsumer:  # type: ignore[no-untyped-def]
-    return IdempotentConsumer(
-        broker,
-        sessions,
-        outbox,
-        group=f"kittest-{uuid.uuid4().hex[:6]}",
-        topic_prefix=settings.kafka_topic_prefix,
-        max_attempts=3,
-        backoff=0.01,
-    )
-
-
-async def record(session: AsyncSession, envelope: EventEnvelope) -> None:
+async def record(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
     await session.execute(insert(ledger).values(event_id=envelope.event_id, note="applied"))
 
 
@@ -57,17 +27,24 @@ def envelope_of(name: str = "Kibera") -> EventEnvelope:
     return new_envelope(clinic_event(name), producer="kittest")
 
 
-async def ledger_rows(sessions) -> list[tuple[uuid.UUID, str]]:  # type: ignore[no-untyped-def]
+async def ledger_rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[uuid.UUID, str]]:
     async with sessions() as session:
         rows = await session.execute(select(ledger.c.event_id, ledger.c.note))
         return [tuple(row) for row in rows]
 
 
-async def send(producer, settings, payload: bytes, key: bytes = b"k") -> None:  # type: ignore[no-untyped-def]
+async def send(
+    producer: AIOKafkaProducer, settings: KitSettings, payload: bytes, key: bytes = b"k"
+) -> None:
     await producer.send_and_wait(settings.topic(TOPIC), payload, key=key)
 
 
-async def test_a_redelivered_event_is_applied_once(broker, producer, sessions, settings):
+async def test_a_redelivered_event_is_applied_once(
+    broker: KafkaBroker,
+    producer: AIOKafkaProducer,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: KitSettings,
+) -> None:
     consumer_for(broker, sessions, settings).subscribe({TOPIC: record})
     await broker.start()
     first, second = envelope_of("a"), envelope_of("b")
@@ -84,17 +61,22 @@ async def test_a_redelivered_event_is_applied_once(broker, producer, sessions, s
     )
 
 
-async def _processed(sessions, count: int) -> bool:  # type: ignore[no-untyped-def]
+async def _processed(sessions: async_sessionmaker[AsyncSession], count: int) -> bool:
     async with sessions() as session:
-        value = await session.scalar(select(func.count()).select_from(outbox.processed))
+        value: int | None = await session.scalar(select(func.count()).select_from(outbox.processed))
     return value == count
 
 
-async def test_a_failing_handler_is_retried_then_applied_once(broker, producer, sessions, settings):
+async def test_a_failing_handler_is_retried_then_applied_once(
+    broker: KafkaBroker,
+    producer: AIOKafkaProducer,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: KitSettings,
+) -> None:
     failures = {"left": 2}
 
-    async def flaky(session: AsyncSession, envelope: EventEnvelope) -> None:
-        await record(session, envelope)
+    async def flaky(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
+        await record(session, event, envelope)
         if failures["left"]:
             failures["left"] -= 1
             raise ValueError("not yet")
@@ -114,14 +96,17 @@ async def test_a_failing_handler_is_retried_then_applied_once(broker, producer, 
 
 
 async def test_a_poison_event_goes_to_the_dead_letter_topic_and_the_next_is_applied(
-    broker, producer, sessions, settings
-):
+    broker: KafkaBroker,
+    producer: AIOKafkaProducer,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: KitSettings,
+) -> None:
     poison = envelope_of("poison")
 
-    async def picky(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def picky(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         if envelope.event_id == poison.event_id:
             raise ValueError("this clinic cannot be projected")
-        await record(session, envelope)
+        await record(session, event, envelope)
 
     consumer_for(broker, sessions, settings).subscribe({TOPIC: picky})
     await broker.start()
@@ -150,15 +135,18 @@ async def test_a_poison_event_goes_to_the_dead_letter_topic_and_the_next_is_appl
 
 
 async def test_a_transient_failure_is_redelivered_not_dead_lettered(
-    broker, producer, sessions, settings
-):
+    broker: KafkaBroker,
+    producer: AIOKafkaProducer,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: KitSettings,
+) -> None:
     outages = {"left": 3}
 
-    async def during_outage(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def during_outage(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         if outages["left"]:
             outages["left"] -= 1
             raise sa_exc.OperationalError("SELECT 1", {}, ConnectionRefusedError())
-        await record(session, envelope)
+        await record(session, event, envelope)
 
     # max_attempts=3 would dead-letter a 3-times failing handler; transient ones never are.
     consumer_for(broker, sessions, settings).subscribe({TOPIC: during_outage})
@@ -174,15 +162,18 @@ async def test_a_transient_failure_is_redelivered_not_dead_lettered(
 
 
 async def test_one_group_member_per_process_applies_every_topic_in_order(
-    broker, producer, sessions, settings
-):
+    broker: KafkaBroker,
+    producer: AIOKafkaProducer,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: KitSettings,
+) -> None:
     async def noted(session: AsyncSession, envelope: EventEnvelope, note: str) -> None:
         await session.execute(insert(ledger).values(event_id=envelope.event_id, note=note))
 
-    async def on_identity(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def on_identity(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         await noted(session, envelope, "identity")
 
-    async def on_booking(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def on_booking(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         await noted(session, envelope, "booking")
 
     consumer = consumer_for(broker, sessions, settings)

@@ -5,17 +5,25 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
+from typing import Any
 
 import pytest
 from clinic_contracts.envelope import decode
+from faststream.kafka import KafkaBroker
 from servicekit.broker import make_broker
 from servicekit.relay import OutboxRelay
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .conftest import clinic_event, outbox, read_topic, wait_for
+from .conftest import KitSettings, clinic_event, outbox, read_topic, wait_for
 
 
-def make_relay(settings, sessions, broker, **kwargs) -> OutboxRelay:  # type: ignore[no-untyped-def]
+def make_relay(
+    settings: KitSettings,
+    sessions: async_sessionmaker[AsyncSession],
+    broker: KafkaBroker,
+    **kwargs: Any,
+) -> OutboxRelay:
     from servicekit.db import asyncpg_dsn
 
     return OutboxRelay(
@@ -28,7 +36,7 @@ def make_relay(settings, sessions, broker, **kwargs) -> OutboxRelay:  # type: ig
     )
 
 
-async def pending(sessions) -> int:  # type: ignore[no-untyped-def]
+async def pending(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session:
         return int(
             await session.scalar(select(func.count()).where(outbox.table.c.published_at.is_(None)))
@@ -36,7 +44,9 @@ async def pending(sessions) -> int:  # type: ignore[no-untyped-def]
         )
 
 
-async def test_committed_event_is_published_with_trace_and_type_headers(settings, sessions):
+async def test_committed_event_is_published_with_trace_and_type_headers(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     async with sessions() as session, session.begin():
         staged = await outbox.stage(session, clinic_event())
     broker = make_broker(settings, client_id="kittest")
@@ -56,7 +66,9 @@ async def test_committed_event_is_published_with_trace_and_type_headers(settings
     assert await pending(sessions) == 0
 
 
-async def test_rolled_back_change_publishes_nothing(settings, sessions):
+async def test_rolled_back_change_publishes_nothing(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     async def failing_use_case() -> None:
         async with sessions() as session, session.begin():
             await outbox.stage(session, clinic_event())
@@ -74,7 +86,9 @@ async def test_rolled_back_change_publishes_nothing(settings, sessions):
         assert await session.scalar(select(func.count()).select_from(outbox.table)) == 0
 
 
-async def test_two_relays_keep_order_per_aggregate_and_publish_each_once(settings, sessions):
+async def test_two_relays_keep_order_per_aggregate_and_publish_each_once(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     aggregates = [uuid.uuid4() for _ in range(20)]
     staged_order: dict[str, list[uuid.UUID]] = defaultdict(list)
     for round_ in range(15):
@@ -104,7 +118,9 @@ async def test_two_relays_keep_order_per_aggregate_and_publish_each_once(setting
     assert seen == staged_order
 
 
-async def test_notify_wakes_the_relay_without_waiting_for_a_poll(settings, sessions):
+async def test_notify_wakes_the_relay_without_waiting_for_a_poll(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     broker = make_broker(settings, client_id="kittest")
     await broker.start()
     relay = make_relay(settings, sessions, broker, poll_interval=3600.0)
@@ -122,5 +138,5 @@ async def test_notify_wakes_the_relay_without_waiting_for_a_poll(settings, sessi
         await broker.stop()
 
 
-async def _all_published(sessions) -> bool:  # type: ignore[no-untyped-def]
+async def _all_published(sessions: async_sessionmaker[AsyncSession]) -> bool:
     return await pending(sessions) == 0

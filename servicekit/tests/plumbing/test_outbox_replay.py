@@ -12,10 +12,11 @@ import signal
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from clinic_contracts.envelope import EventEnvelope, decode
+from clinic_contracts.envelope import Event, EventEnvelope, decode
 from faststream.kafka import KafkaBroker
 from prometheus_client import REGISTRY
 from servicekit.broker import make_broker
@@ -68,18 +69,23 @@ async def tansu() -> AsyncIterator[TansuBroker]:
     await broker.stop()
 
 
-async def stage(sessions: async_sessionmaker[AsyncSession], count: int, **kwargs) -> list:  # type: ignore[no-untyped-def,type-arg]
+async def stage(
+    sessions: async_sessionmaker[AsyncSession], count: int, *, aggregate_id: uuid.UUID | None = None
+) -> list[EventEnvelope]:
     envelopes = []
     for _ in range(count):
         async with sessions() as session, session.begin():
-            envelopes.append(await outbox.stage(session, clinic_event(), **kwargs))
+            event = clinic_event()
+            envelopes.append(await outbox.stage(session, event, aggregate_id=aggregate_id))
     return envelopes
 
 
-async def all_published(sessions, envelopes) -> bool:  # type: ignore[no-untyped-def]
+async def all_published(
+    sessions: async_sessionmaker[AsyncSession], envelopes: list[EventEnvelope]
+) -> bool:
     ids = [e.event_id for e in envelopes]
     async with sessions() as session:
-        pending = await session.scalar(
+        pending: int | None = await session.scalar(
             select(func.count()).where(
                 outbox.table.c.event_id.in_(ids), outbox.table.c.published_at.is_(None)
             )
@@ -87,10 +93,12 @@ async def all_published(sessions, envelopes) -> bool:  # type: ignore[no-untyped
     return pending == 0
 
 
-def ledger_consumer(settings: KitSettings, sessions, group: str) -> KafkaBroker:  # type: ignore[no-untyped-def]
+def ledger_consumer(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession], group: str
+) -> KafkaBroker:
     """A consumer group whose effect is a ledger row noted with the group's name."""
 
-    async def record(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def record(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         await session.execute(insert(ledger).values(event_id=envelope.event_id, note=group))
 
     broker = make_broker(settings, client_id=f"kittest-{group}")
@@ -98,15 +106,15 @@ def ledger_consumer(settings: KitSettings, sessions, group: str) -> KafkaBroker:
     return broker
 
 
-async def ledger_of(sessions, group: str) -> list[uuid.UUID]:  # type: ignore[no-untyped-def]
+async def ledger_of(sessions: async_sessionmaker[AsyncSession], group: str) -> list[uuid.UUID]:
     async with sessions() as session:
         rows = await session.execute(select(ledger.c.event_id).where(ledger.c.note == group))
         return list(rows.scalars())
 
 
 async def test_a_broker_killed_and_restarted_empty_delivers_every_event_once(
-    tansu, kit_database_url, sessions
-):
+    tansu: TansuBroker, kit_database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     settings = KitSettings(
         database_url=kit_database_url,
         kafka_bootstrap_servers=tansu.bootstrap_servers,
@@ -117,7 +125,7 @@ async def test_a_broker_killed_and_restarted_empty_delivers_every_event_once(
     late = ledger_consumer(settings, sessions, "late")
     before = replays("cluster_id") + replays("offsets")
 
-    async def has_all(group: str, envelopes) -> bool:  # type: ignore[no-untyped-def]
+    async def has_all(group: str, envelopes: list[EventEnvelope]) -> bool:
         return {e.event_id for e in envelopes} <= set(await ledger_of(sessions, group))
 
     async with running(ServiceRuntime(settings, outbox)):
@@ -138,7 +146,7 @@ async def test_a_broker_killed_and_restarted_empty_delivers_every_event_once(
             everything = consumed + unconsumed + after
             # Rejoining a restarted broker takes group rebalances: slow on a busy machine.
             for group in ("late", "steady"):
-                assert await wait_for(lambda g=group: has_all(g, everything), deadline=180), group
+                assert await wait_for(partial(has_all, group, everything), deadline=180), group
         finally:
             await late.stop()
             await steady.stop()
@@ -149,7 +157,9 @@ async def test_a_broker_killed_and_restarted_empty_delivers_every_event_once(
     assert replays("cluster_id") + replays("offsets") > before
 
 
-async def test_an_acknowledged_offset_going_backwards_replays_in_order(kit_database_url, sessions):
+async def test_an_acknowledged_offset_going_backwards_replays_in_order(
+    kit_database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     # The same cluster id after the restart: only the offsets can tell that data was lost.
     tansu = TansuBroker(free_port(), cluster_id="clinic-same-after-restart")
     await tansu.start()
@@ -218,7 +228,9 @@ async def _replayed(before: float) -> bool:
     return replays("offsets") > before
 
 
-async def test_a_relay_restarted_against_a_durable_broker_replays_nothing(settings, sessions):
+async def test_a_relay_restarted_against_a_durable_broker_replays_nothing(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     current = await cluster_id(settings.kafka_bootstrap_servers)
     before = replays("cluster_id") + replays("offsets")
 
@@ -251,7 +263,9 @@ async def test_a_relay_restarted_against_a_durable_broker_replays_nothing(settin
         assert await session.scalar(select(outbox.broker.c.cluster_id)) == current
 
 
-async def test_replicas_noticing_a_new_broker_at_once_replay_it_once(sessions):
+async def test_replicas_noticing_a_new_broker_at_once_replay_it_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     announced = {"id": "cluster-a"}
 
     async def announce() -> str:
@@ -276,7 +290,9 @@ async def test_replicas_noticing_a_new_broker_at_once_replay_it_once(sessions):
         assert await session.scalar(pending) == 6
 
 
-async def test_only_events_inside_the_window_are_published_again(sessions):
+async def test_only_events_inside_the_window_are_published_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     announced = {"id": "cluster-a"}
 
     async def announce() -> str:
@@ -303,7 +319,9 @@ async def test_only_events_inside_the_window_are_published_again(sessions):
         assert set(pending) == {e.event_id for e in recent}
 
 
-async def test_a_new_broker_seen_while_the_database_is_away_is_replayed_later(sessions):
+async def test_a_new_broker_seen_while_the_database_is_away_is_replayed_later(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     announced = {"id": "cluster-a"}
 
     async def announce() -> str:

@@ -32,12 +32,13 @@ async def migrate_plumbing(service: str, url: str) -> None:
 
 async def test_the_migrations_create_the_declared_plumbing_tables(
     service_database: ServiceDatabases,
-):
+) -> None:
     engine = create_engine(await service_database(SCHEMA, migrate_plumbing))
     # Alembic compares the connection's default schema (plumbtest) with schema-less tables.
     declared = MetaData()
     for table in (outbox.table, outbox.lanes, outbox.broker, outbox.processed):
-        table.to_metadata(declared, schema=None)
+        # Documented (None: the target MetaData's schema, here none), but typed as str only.
+        table.to_metadata(declared, schema=None)  # type: ignore[arg-type]
 
     def differences(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -105,7 +106,7 @@ async def test_two_processes_each_see_every_revocation_of_every_partition(
             following(kafka_bootstrap_servers, topic) as second,
         ):
             for feed in (first, second):
-                assert await wait_for(lambda feed=feed: caught_up(feed))
+                assert await wait_for(partial(caught_up, feed))
                 assert all(covers(feed, event) for event in events[:12])  # read at start
             for event in events[12:]:
                 await publish(event)

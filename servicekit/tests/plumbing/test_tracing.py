@@ -5,23 +5,25 @@ from __future__ import annotations
 import uuid
 
 from aiokafka import AIOKafkaProducer
-from clinic_contracts.envelope import EventEnvelope, encode, new_envelope
+from clinic_contracts.envelope import Event, EventEnvelope, encode, new_envelope
 from opentelemetry import trace
 from servicekit.broker import make_broker
 from servicekit.consumer import IdempotentConsumer
 from servicekit.db import asyncpg_dsn
 from servicekit.relay import OutboxRelay
 from servicekit.telemetry import configure_tracing
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .conftest import clinic_event, outbox, read_topic, wait_for
+from .conftest import KitSettings, clinic_event, outbox, read_topic, wait_for
 
 TOPIC = "clinic.identity.v1"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 
 
-async def test_the_relay_publishes_under_the_staging_requests_trace(settings, sessions):
+async def test_the_relay_publishes_under_the_staging_requests_trace(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     configure_tracing("kittest", None)
     from opentelemetry import context, propagate
 
@@ -49,11 +51,13 @@ async def test_the_relay_publishes_under_the_staging_requests_trace(settings, se
     assert traceparent.split("-")[1] == TRACE_ID
 
 
-async def test_the_handler_runs_inside_the_messages_trace(settings, sessions):
+async def test_the_handler_runs_inside_the_messages_trace(
+    settings: KitSettings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     configure_tracing("kittest", None)
     seen: list[str] = []
 
-    async def handler(session: AsyncSession, envelope: EventEnvelope) -> None:
+    async def handler(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
         seen.append(format(trace.get_current_span().get_span_context().trace_id, "032x"))
 
     broker = make_broker(settings, client_id="kittest")

@@ -33,7 +33,7 @@ DEADLINE_SECONDS = 60.0
 
 
 def retries(reason: str) -> float:
-    return TRANSACTION_RETRIES.labels(SERVICE, reason)._value.get()
+    return float(TRANSACTION_RETRIES.labels(SERVICE, reason)._value.get())
 
 
 async def ledger_rows(sessions: async_sessionmaker[AsyncSession], *notes: str) -> list[int]:
@@ -62,7 +62,9 @@ async def set_note(session: AsyncSession, row_id: int, note: str) -> None:
     )
 
 
-async def test_two_transactions_locking_in_opposite_order_both_get_through(sessions) -> None:
+async def test_two_transactions_locking_in_opposite_order_both_get_through(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     first, second = await ledger_rows(sessions, "first", "second")
     locked = {first: asyncio.Event(), second: asyncio.Event()}
     attempts: list[str] = []
@@ -91,7 +93,7 @@ async def test_two_transactions_locking_in_opposite_order_both_get_through(sessi
         DEADLINE_SECONDS,
     )
 
-    assert winners == ["a", "b"]
+    assert list(winners) == ["a", "b"]
     # PostgreSQL ended exactly one of them; it ran again once the other had committed.
     assert sorted(attempts) in (["a", "a", "b"], ["a", "b", "b"])
     assert retries("deadlock") == before + 1
@@ -99,7 +101,9 @@ async def test_two_transactions_locking_in_opposite_order_both_get_through(sessi
     assert await note_of(sessions, first) == await note_of(sessions, second) == f"{last} was here"
 
 
-async def test_a_serialization_failure_is_run_again_on_a_fresh_snapshot(sessions) -> None:
+async def test_a_serialization_failure_is_run_again_on_a_fresh_snapshot(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     [row] = await ledger_rows(sessions, "0")
     seen: list[str] = []
     read_once = asyncio.Event()
@@ -124,7 +128,9 @@ async def test_a_serialization_failure_is_run_again_on_a_fresh_snapshot(sessions
     assert retries("serialization") == before + 1
 
 
-async def test_other_errors_are_not_run_again(sessions) -> None:
+async def test_other_errors_are_not_run_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     [row] = await ledger_rows(sessions, "kept")
     calls = 0
 
@@ -164,7 +170,9 @@ def busy_app(sessions: async_sessionmaker[AsyncSession], calls: list[int]) -> Fa
     return app
 
 
-async def test_giving_up_is_a_503_with_retry_after_not_a_500(sessions) -> None:
+async def test_giving_up_is_a_503_with_retry_after_not_a_500(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     calls: list[int] = []
     transport = httpx.ASGITransport(app=busy_app(sessions, calls))
     async with httpx.AsyncClient(transport=transport, base_url="http://kit.test") as client:
@@ -177,7 +185,7 @@ async def test_giving_up_is_a_503_with_retry_after_not_a_500(sessions) -> None:
     assert len(calls) == FAST.attempts
 
 
-async def test_no_free_connection_in_time_is_busy_at_once(kit_database_url) -> None:
+async def test_no_free_connection_in_time_is_busy_at_once(kit_database_url: str) -> None:
     engine = create_engine(kit_database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
     sessions = session_factory(engine)
     calls: list[int] = []
@@ -201,7 +209,9 @@ async def test_no_free_connection_in_time_is_busy_at_once(kit_database_url) -> N
     assert TRANSACTIONS_BUSY.labels(SERVICE, "pool_timeout")._value.get() == before + 1
 
 
-async def test_the_reason_is_found_through_sqlalchemys_wrapper(sessions) -> None:
+async def test_the_reason_is_found_through_sqlalchemys_wrapper(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     with pytest.raises(DBAPIError) as wrapped:
         async with sessions() as session, session.begin():
             await session.execute(text(ALWAYS_FAILS))

@@ -64,7 +64,9 @@ def verifier(server: KeyServer) -> JwksVerifier:
     )
 
 
-async def test_a_valid_token_gives_the_principal_and_its_roles(server, verifier):
+async def test_a_valid_token_gives_the_principal_and_its_roles(
+    server: KeyServer, verifier: JwksVerifier
+) -> None:
     key = server.add_key("k1")
     principal = await verifier.verify(token(key, "k1"))
     assert isinstance(principal, Principal)
@@ -84,26 +86,34 @@ async def test_a_valid_token_gives_the_principal_and_its_roles(server, verifier)
         ({"nbf": datetime.now(UTC) + timedelta(hours=1)}, "not valid"),
     ],
 )
-async def test_bad_claims_are_refused(server, verifier, overrides, message):
+async def test_bad_claims_are_refused(
+    server: KeyServer, verifier: JwksVerifier, overrides: dict[str, Any], message: str
+) -> None:
     key = server.add_key("k1")
     with pytest.raises(Unauthorized, match=message):
         await verifier.verify(token(key, "k1", **overrides))
 
 
-async def test_a_symmetric_token_is_refused_even_with_a_known_kid(server, verifier):
+async def test_a_symmetric_token_is_refused_even_with_a_known_kid(
+    server: KeyServer, verifier: JwksVerifier
+) -> None:
     server.add_key("k1")
     # The algorithm-confusion attack: an HMAC token naming a real key id.
     with pytest.raises(Unauthorized):
         await verifier.verify(token(b"guessable-shared-secret-0123456789", "k1"))
 
 
-async def test_a_token_signed_by_an_unpublished_key_is_refused(server, verifier):
+async def test_a_token_signed_by_an_unpublished_key_is_refused(
+    server: KeyServer, verifier: JwksVerifier
+) -> None:
     server.add_key("k1")
     with pytest.raises(Unauthorized, match="unknown key"):
         await verifier.verify(token(Ed25519PrivateKey.generate(), "k1-forged"))
 
 
-async def test_rotation_refetches_the_jwks_on_an_unknown_kid(server, verifier):
+async def test_rotation_refetches_the_jwks_on_an_unknown_kid(
+    server: KeyServer, verifier: JwksVerifier
+) -> None:
     old = server.add_key("old")
     await verifier.verify(token(old, "old"))
     assert server.fetches == 1
@@ -113,7 +123,7 @@ async def test_rotation_refetches_the_jwks_on_an_unknown_kid(server, verifier):
     assert server.fetches == 2
 
 
-async def test_unknown_kids_do_not_hammer_the_key_server(server):
+async def test_unknown_kids_do_not_hammer_the_key_server(server: KeyServer) -> None:
     server.add_key("k1")
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
     verifier = JwksVerifier(
@@ -129,6 +139,6 @@ async def test_unknown_kids_do_not_hammer_the_key_server(server):
     assert server.fetches == 1
 
 
-async def test_malformed_token_is_refused(verifier):
+async def test_malformed_token_is_refused(verifier: JwksVerifier) -> None:
     with pytest.raises(Unauthorized, match="malformed"):
         await verifier.verify("not-a-jwt")

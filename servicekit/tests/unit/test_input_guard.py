@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Awaitable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from fastapi import FastAPI, Query, Request
 from pydantic import AwareDatetime, BaseModel
 from servicekit.input_guard import InputGuard
 from servicekit.problems import install_problem_handlers
+from starlette.types import Message, Scope
 
 
 class Break(BaseModel):
@@ -55,7 +57,7 @@ def small_app() -> FastAPI:
 
 
 @pytest.fixture
-async def client() -> Any:
+async def client() -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=small_app(), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://guard.test") as client:
         yield client
@@ -69,12 +71,14 @@ def fields(response: httpx.Response) -> dict[str, str]:
     return {error["field"]: error["code"] for error in body["errors"]}
 
 
-def raw_json(client: httpx.AsyncClient, path: str, text: str) -> Any:
+def raw_json(client: httpx.AsyncClient, path: str, text: str) -> Awaitable[httpx.Response]:
     headers = {"content-type": "application/json"}
     return client.post(path, content=text.encode(), headers=headers)
 
 
-async def test_a_valid_request_reaches_the_route_with_its_body_intact(client: Any) -> None:
+async def test_a_valid_request_reaches_the_route_with_its_body_intact(
+    client: httpx.AsyncClient,
+) -> None:
     body = {
         "name": "Early",
         "day": "2027-03-29",
@@ -85,7 +89,7 @@ async def test_a_valid_request_reaches_the_route_with_its_body_intact(client: An
     assert response.json() == {"name": "Early"}
 
 
-async def test_nul_anywhere_in_a_json_body_is_named(client: Any) -> None:
+async def test_nul_anywhere_in_a_json_body_is_named(client: httpx.AsyncClient) -> None:
     body = {"name": "a\x00b", "day": "2027-03-29", "extra": {"note": ["ok", "\x00"]}}
     assert fields(await client.post("/v1/shifts", json=body)) == {
         "body.name": "string_contains_nul",
@@ -93,7 +97,9 @@ async def test_nul_anywhere_in_a_json_body_is_named(client: Any) -> None:
     }
 
 
-async def test_unpaired_surrogates_in_values_and_keys_are_named_printably(client: Any) -> None:
+async def test_unpaired_surrogates_in_values_and_keys_are_named_printably(
+    client: httpx.AsyncClient,
+) -> None:
     text = '{"name": "x\\ud800", "day": "2027-03-29", "extra": {"k\\udfff": 1, "k\\u0000": 2}}'
     response = await raw_json(client, "/v1/shifts", text)
     assert fields(response) == {
@@ -103,7 +109,7 @@ async def test_unpaired_surrogates_in_values_and_keys_are_named_printably(client
     }
 
 
-async def test_typed_body_fields_are_bounded(client: Any) -> None:
+async def test_typed_body_fields_are_bounded(client: httpx.AsyncClient) -> None:
     text = json.dumps(
         {
             "name": "n",
@@ -118,24 +124,28 @@ async def test_typed_body_fields_are_bounded(client: Any) -> None:
     }
 
 
-async def test_numbers_python_reads_but_json_forbids_are_refused(client: Any) -> None:
+async def test_numbers_python_reads_but_json_forbids_are_refused(client: httpx.AsyncClient) -> None:
     text = '{"name": "n", "day": "2027-03-29", "extra": {"a": NaN, "b": -Infinity, "c": 1e999}}'
     assert set(fields(await raw_json(client, "/v1/shifts", text)).values()) == {"number_not_finite"}
 
 
-async def test_a_deep_body_is_refused_without_exhausting_the_stack(client: Any) -> None:
+async def test_a_deep_body_is_refused_without_exhausting_the_stack(
+    client: httpx.AsyncClient,
+) -> None:
     for depth in (40, 100_000):
         text = "[" * depth + "]" * depth
         assert fields(await raw_json(client, "/v1/shifts", text)) == {"body": "json_too_deep"}
 
 
-async def test_text_that_is_not_json_is_left_to_fastapi(client: Any) -> None:
+async def test_text_that_is_not_json_is_left_to_fastapi(client: httpx.AsyncClient) -> None:
     response = await raw_json(client, "/v1/shifts", "{not json")
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "json_invalid"
 
 
-async def test_path_and_query_parameters_are_checked_by_their_type(client: Any) -> None:
+async def test_path_and_query_parameters_are_checked_by_their_type(
+    client: httpx.AsyncClient,
+) -> None:
     assert fields(await client.get("/v1/shifts/100000000000000000000")) == {
         "path.number": "number_out_of_range"
     }
@@ -155,17 +165,19 @@ async def test_path_and_query_parameters_are_checked_by_their_type(client: Any) 
     assert ok.json() == {"number": 1, "tags": ["9" * 30]}
 
 
-async def test_head_requests_are_checked_like_get(client: Any) -> None:
+async def test_head_requests_are_checked_like_get(client: httpx.AsyncClient) -> None:
     response = await client.head("/v1/shifts/100000000000000000000")
     assert response.status_code == 422
 
 
-async def test_nul_in_a_path_no_route_serves_is_refused(client: Any) -> None:
+async def test_nul_in_a_path_no_route_serves_is_refused(client: httpx.AsyncClient) -> None:
     assert fields(await client.get("/v1/nowhere/a%00b")) == {"path": "string_contains_nul"}
     assert (await client.get("/v1/nowhere/ab")).status_code == 404
 
 
-async def test_form_bodies_read_by_hand_are_checked_and_still_readable(client: Any) -> None:
+async def test_form_bodies_read_by_hand_are_checked_and_still_readable(
+    client: httpx.AsyncClient,
+) -> None:
     form = {"content-type": "application/x-www-form-urlencoded"}
     refused = await client.post("/v1/hooks", content=b"From=%2B254&Body=STOP%00", headers=form)
     assert fields(refused) == {"body.Body": "string_contains_nul"}
@@ -175,15 +187,15 @@ async def test_form_bodies_read_by_hand_are_checked_and_still_readable(client: A
 
 async def test_header_values_with_nul_are_refused() -> None:
     # Servers in front (h11) refuse these already; the guard does not rely on it.
-    app, sent = small_app(), []
+    app, sent = small_app(), list[Message]()
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {
+    scope: Scope = {
         "type": "http",
         "method": "GET",
         "path": "/v1/shifts/1",

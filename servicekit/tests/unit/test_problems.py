@@ -42,7 +42,9 @@ def client() -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://test")
 
 
-async def test_validation_errors_name_the_fields_but_not_the_values(client):
+async def test_validation_errors_name_the_fields_but_not_the_values(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post("/things", json={"name": "x", "password": "hunter2"})
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -52,7 +54,7 @@ async def test_validation_errors_name_the_fields_but_not_the_values(client):
     assert "hunter2" not in response.text
 
 
-async def test_domain_problem_carries_status_type_and_extensions(client):
+async def test_domain_problem_carries_status_type_and_extensions(client: httpx.AsyncClient) -> None:
     response = await client.get("/conflict")
     assert response.status_code == 409
     assert response.json() == {
@@ -65,13 +67,13 @@ async def test_domain_problem_carries_status_type_and_extensions(client):
     }
 
 
-async def test_unknown_route_is_a_problem(client):
+async def test_unknown_route_is_a_problem(client: httpx.AsyncClient) -> None:
     response = await client.get("/nowhere")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_unexpected_error_is_a_500_without_internals(client):
+async def test_unexpected_error_is_a_500_without_internals(client: httpx.AsyncClient) -> None:
     response = await client.get("/boom")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
@@ -79,7 +81,7 @@ async def test_unexpected_error_is_a_500_without_internals(client):
     assert "Traceback" not in response.text
 
 
-async def test_a_saturated_pool_is_503_busy_with_retry_after(client):
+async def test_a_saturated_pool_is_503_busy_with_retry_after(client: httpx.AsyncClient) -> None:
     response = await client.get("/pool")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
@@ -87,7 +89,7 @@ async def test_a_saturated_pool_is_503_busy_with_retry_after(client):
     assert "QueuePool" not in response.text
 
 
-async def test_an_unreachable_database_is_503_not_500(client):
+async def test_an_unreachable_database_is_503_not_500(client: httpx.AsyncClient) -> None:
     response = await client.get("/database-down")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"

@@ -63,7 +63,9 @@ def reason(projection: RevocationProjection, principal: Principal) -> str | None
     return refused[0] if refused else None
 
 
-def test_a_deactivation_covers_the_users_tokens_issued_until_then(projection) -> None:
+def test_a_deactivation_covers_the_users_tokens_issued_until_then(
+    projection: RevocationProjection,
+) -> None:
     projection.revoke_user(USER, T0)
 
     assert reason(projection, token(T0 - 600)) == "account-deactivated"
@@ -71,7 +73,9 @@ def test_a_deactivation_covers_the_users_tokens_issued_until_then(projection) ->
     assert reason(projection, token(T0 - 600, user=uuid.uuid4())) is None
 
 
-def test_tokens_issued_after_a_reactivation_work_even_within_the_same_second(projection) -> None:
+def test_tokens_issued_after_a_reactivation_work_even_within_the_same_second(
+    projection: RevocationProjection,
+) -> None:
     # A whole-second iat could not tell these two apart; microseconds can.
     projection.revoke_user(USER, T0 + 0.500_000)
 
@@ -79,7 +83,9 @@ def test_tokens_issued_after_a_reactivation_work_even_within_the_same_second(pro
     assert reason(projection, token(T0 + 0.500_001)) is None
 
 
-def test_an_ended_session_covers_its_tokens_whenever_issued_and_no_other(projection) -> None:
+def test_an_ended_session_covers_its_tokens_whenever_issued_and_no_other(
+    projection: RevocationProjection,
+) -> None:
     ended, other = uuid.uuid4(), uuid.uuid4()
     projection.revoke_session(ended, T0)
 
@@ -88,7 +94,9 @@ def test_an_ended_session_covers_its_tokens_whenever_issued_and_no_other(project
     assert reason(projection, token(T0 - 300, session=other)) is None
 
 
-def test_a_revoked_role_covers_only_earlier_tokens_that_carry_it(projection) -> None:
+def test_a_revoked_role_covers_only_earlier_tokens_that_carry_it(
+    projection: RevocationProjection,
+) -> None:
     receptionist = Membership("receptionist", CLINIC)
     projection.revoke_role(USER, "receptionist", CLINIC, T0)
 
@@ -99,13 +107,15 @@ def test_a_revoked_role_covers_only_earlier_tokens_that_carry_it(projection) -> 
     assert reason(projection, token(T0 + 0.000_001, receptionist)) is None  # granted again
 
 
-def test_an_organisation_wide_role_is_revoked_as_such(projection) -> None:
+def test_an_organisation_wide_role_is_revoked_as_such(projection: RevocationProjection) -> None:
     projection.revoke_role(USER, "org_admin", None, T0)
 
     assert reason(projection, token(T0 - 1, Membership("org_admin"))) == "role-revoked"
 
 
-def test_a_revocation_is_kept_while_a_token_it_covers_can_be_accepted(projection, clock) -> None:
+def test_a_revocation_is_kept_while_a_token_it_covers_can_be_accepted(
+    projection: RevocationProjection, clock: Clock
+) -> None:
     projection.revoke_user(USER, T0)
     covered = token(T0)  # the last token it covers expires at T0 + TTL, refused after + leeway
 
@@ -118,14 +128,18 @@ def test_a_revocation_is_kept_while_a_token_it_covers_can_be_accepted(projection
     assert len(projection) == 0
 
 
-def test_expired_entries_are_ignored_before_they_are_pruned(projection, clock) -> None:
+def test_expired_entries_are_ignored_before_they_are_pruned(
+    projection: RevocationProjection, clock: Clock
+) -> None:
     session = uuid.uuid4()
     projection.revoke_session(session, T0)
     clock.now = T0 + projection.retention + 1
     assert reason(projection, token(clock.now - 1, session=session)) is None
 
 
-def test_a_revocation_read_after_its_tokens_expired_is_not_kept(projection, clock) -> None:
+def test_a_revocation_read_after_its_tokens_expired_is_not_kept(
+    projection: RevocationProjection, clock: Clock
+) -> None:
     clock.now = T0 + projection.retention + 1
     projection.revoke_user(USER, T0)
     assert len(projection) == 0
@@ -136,7 +150,7 @@ def test_retention_covers_a_token_lifetime_and_the_leeway() -> None:
     assert projection.retention >= MAX_ACCESS_TOKEN_TTL_SECONDS + LEEWAY
 
 
-def test_events_become_revocations_and_others_are_ignored(projection) -> None:
+def test_events_become_revocations_and_others_are_ignored(projection: RevocationProjection) -> None:
     at = datetime.fromtimestamp(T0, UTC)
     session = uuid.uuid4()
     events = [
@@ -153,7 +167,9 @@ def test_events_become_revocations_and_others_are_ignored(projection) -> None:
     assert reason(projection, token(T0 - 1)) == "account-deactivated"
 
 
-def test_an_event_without_its_instant_is_dated_by_the_envelope(projection) -> None:
+def test_an_event_without_its_instant_is_dated_by_the_envelope(
+    projection: RevocationProjection,
+) -> None:
     # Published before deactivated_at existed: occurred_at is the best instant there is.
     occurred = datetime.fromtimestamp(T0, UTC)
     envelope = new_envelope(
@@ -165,7 +181,9 @@ def test_an_event_without_its_instant_is_dated_by_the_envelope(projection) -> No
     assert reason(projection, token(T0 + 1)) is None
 
 
-def test_a_replayed_older_event_never_moves_a_revocation_back(projection) -> None:
+def test_a_replayed_older_event_never_moves_a_revocation_back(
+    projection: RevocationProjection,
+) -> None:
     projection.revoke_user(USER, T0)
     earlier = datetime.fromtimestamp(T0, UTC) - timedelta(minutes=5)
     projection.apply(
@@ -175,7 +193,7 @@ def test_a_replayed_older_event_never_moves_a_revocation_back(projection) -> Non
     assert reason(projection, token(T0 - 1)) == "account-deactivated"
 
 
-def test_a_malformed_revocation_is_skipped(projection) -> None:
+def test_a_malformed_revocation_is_skipped(projection: RevocationProjection) -> None:
     envelope = new_envelope(UserDeactivated(user_id=USER), producer="identity")
     broken = envelope.model_copy(update={"payload": {"user_id": "not-a-uuid"}})
     assert not projection.apply(broken)

@@ -10,7 +10,7 @@ class DemoSettings(ServiceSettings):
     default_port = 9999
 
 
-def test_placeholder_database_password_is_refused_in_production():
+def test_placeholder_database_password_is_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="placeholder"):
         DemoSettings(
             environment="production",
@@ -18,12 +18,12 @@ def test_placeholder_database_password_is_refused_in_production():
         )
 
 
-def test_placeholder_is_accepted_in_development():
+def test_placeholder_is_accepted_in_development() -> None:
     settings = DemoSettings(database_url="postgresql+asyncpg://demo_svc:changeme@db/clinic")
     assert settings.port == 9999
 
 
-def test_a_real_secret_passes_in_production():
+def test_a_real_secret_passes_in_production() -> None:
     settings = DemoSettings(
         environment="production",
         database_url="postgresql+asyncpg://demo_svc:Xk3-long-random-9q@db/clinic",
@@ -31,7 +31,7 @@ def test_a_real_secret_passes_in_production():
     assert "Xk3" not in repr(settings)
 
 
-def test_env_prefix_and_shared_names(monkeypatch):
+def test_env_prefix_and_shared_names(monkeypatch: pytest.MonkeyPatch) -> None:
     class Booking(ServiceSettings):
         model_config = {"env_prefix": "BOOKING_"}
         service_name = "booking"
@@ -46,7 +46,9 @@ def test_env_prefix_and_shared_names(monkeypatch):
     assert settings.topic("clinic.booking.v1") == "staging.clinic.booking.v1"
 
 
-def test_the_replay_window_stays_inside_the_outbox_retention(monkeypatch):
+def test_the_replay_window_stays_inside_the_outbox_retention(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("DEMO_OUTBOX_REPLAY_WINDOW_SECONDS", "7200")
 
     class Demo(DemoSettings):
@@ -60,7 +62,7 @@ def test_the_replay_window_stays_inside_the_outbox_retention(monkeypatch):
         DemoSettings(outbox_replay_window_seconds=0)
 
 
-def test_the_token_leeway_is_a_few_seconds_unless_set(monkeypatch):
+def test_the_token_leeway_is_a_few_seconds_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
     assert DemoSettings().jwt_leeway_seconds == 5.0
     monkeypatch.setenv("JWT_LEEWAY_SECONDS", "2")
     assert DemoSettings().jwt_leeway_seconds == 2.0
