@@ -9,32 +9,33 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from clinic_contracts.envelope import new_envelope
 from clinic_contracts.identity import DuplicateRegistrationAttempted
-from notify.messages.account import REGISTRATION_ATTEMPT, _after_the_night
 from notify.messages.dispatch import Dispatcher
 from notify.messages.models import Message
+from notify.messages.rules import REGISTRATION_ATTEMPT, after_the_night
 from notify.projection.handlers import on_event
 from notify.projection.models import Contact
 from notify.settings import Settings
-from notify.testing.twilio_fake import TwilioFake
 from pydantic import SecretStr
 from servicekit.auth import Membership
+from servicekit.consumer import deliver
+from servicekit.runtime import ServiceRuntime
 from sqlalchemy import select, update
+
+from .fakes.twilio_fake import TwilioFake
+from .support import Clinic, Staged
 
 SMS_FROM = "+15005550006"
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 @pytest.fixture
-async def twilio() -> AsyncIterator[TwilioFake]:
-    async with TwilioFake() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def dispatcher(runtime, settings: Settings, twilio: TwilioFake) -> AsyncIterator[Dispatcher]:
+async def dispatcher(
+    runtime: ServiceRuntime, settings: Settings, twilio: TwilioFake
+) -> AsyncIterator[Dispatcher]:
     # Account notices have no clinic, so they go through the service's default provider.
     sending = settings.model_copy(
         update={
@@ -50,20 +51,20 @@ async def dispatcher(runtime, settings: Settings, twilio: TwilioFake) -> AsyncIt
     await dispatcher.aclose()
 
 
-async def attempt(runtime, owner: uuid.UUID, *, at: datetime | None = None) -> None:
+async def attempt(runtime: ServiceRuntime, owner: uuid.UUID, *, at: datetime | None = None) -> None:
     """Apply one DuplicateRegistrationAttempted as the consumer would."""
     event = DuplicateRegistrationAttempted(user_id=owner, matched=["phone"])
     async with runtime.sessions() as session, session.begin():
-        await on_event(session, new_envelope(event, producer="identity", occurred_at=at))
+        await deliver(on_event, session, new_envelope(event, producer="identity", occurred_at=at))
 
 
-async def notices(runtime, owner: uuid.UUID) -> list[Message]:
+async def notices(runtime: ServiceRuntime, owner: uuid.UUID) -> list[Message]:
     async with runtime.sessions() as session:
         query = select(Message).where(Message.patient_id == owner).order_by(Message.created_at)
         return list((await session.scalars(query)).all())
 
 
-async def all_due(runtime) -> None:
+async def all_due(runtime: ServiceRuntime) -> None:
     """As if the night (if it is night in Nairobi now) were over."""
     async with runtime.sessions() as session, session.begin():
         await session.execute(
@@ -77,8 +78,12 @@ async def all_due(runtime) -> None:
 
 
 async def test_repeated_attempts_give_the_owner_exactly_one_sms(
-    clinic, runtime, dispatcher, twilio, staged
-):
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    staged: Staged,
+) -> None:
     owner = await clinic.patient()
     for _ in range(5):  # an attacker trying again and again
         await attempt(runtime, owner)
@@ -101,7 +106,9 @@ async def test_repeated_attempts_give_the_owner_exactly_one_sms(
     assert await staged("NotificationSent") == []
 
 
-async def test_another_attempt_a_day_later_is_told_again(clinic, runtime, dispatcher, twilio):
+async def test_another_attempt_a_day_later_is_told_again(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     owner = await clinic.patient()
     await attempt(runtime, owner, at=datetime.now(UTC) - timedelta(hours=25))
     await attempt(runtime, owner, at=datetime.now(UTC) - timedelta(hours=23))  # within the day
@@ -116,8 +123,13 @@ async def test_another_attempt_a_day_later_is_told_again(clinic, runtime, dispat
     [("sw", "mtu amejaribu kufungua akaunti"), ("fr", "quelqu'un a essayé d'ouvrir")],
 )
 async def test_the_notice_speaks_the_owners_language(
-    clinic, runtime, dispatcher, twilio, language, words
-):
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    language: str,
+    words: str,
+) -> None:
     owner = await clinic.patient(language=language)
     await attempt(runtime, owner)
     await all_due(runtime)
@@ -127,11 +139,10 @@ async def test_the_notice_speaks_the_owners_language(
     assert "STOP" in sent.body
 
 
-async def test_an_owner_who_opted_out_or_never_consented_gets_nothing(
-    clinic, runtime, dispatcher, twilio
-):
+async def test_an_owner_who_opted_out_gets_nothing(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     opted_out = await clinic.patient("+254712000001")
-    no_consent = await clinic.patient("+254712000002", sms=False)
     async with runtime.sessions() as session, session.begin():
         await session.execute(
             update(Contact)
@@ -139,19 +150,33 @@ async def test_an_owner_who_opted_out_or_never_consented_gets_nothing(
             .values(opted_out_at=datetime.now(UTC))
         )
     await attempt(runtime, opted_out)
+    await all_due(runtime)
+    await dispatcher.drain()
+    assert twilio.sent == []
+    [first] = await notices(runtime, opted_out)
+    assert (first.status, first.error_code) == ("failed", "opted_out")
+
+
+async def test_an_owner_who_never_consented_gets_nothing(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    no_consent = await clinic.patient("+254712000002", sms=False)
     await attempt(runtime, no_consent)
     await all_due(runtime)
     await dispatcher.drain()
     assert twilio.sent == []
-    [[first], [second]] = [await notices(runtime, opted_out), await notices(runtime, no_consent)]
-    assert (first.status, first.error_code) == ("failed", "opted_out")
+    [second] = await notices(runtime, no_consent)
     assert (second.status, second.error_code) == ("failed", "no_consent")
 
 
-async def test_only_the_owner_sees_the_notice(clinic, runtime, client):
+async def test_the_owner_sees_the_notice(
+    clinic: Clinic, runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
     owner = await clinic.patient()
     await attempt(runtime, owner)
+
     own = await client.get("/v1/notifications", headers=clinic.patient_headers(owner))
+
     assert own.status_code == 200
     [item] = own.json()["items"]
     assert (item["kind"], item["appointment_id"], item["clinic_id"]) == (
@@ -159,23 +184,62 @@ async def test_only_the_owner_sees_the_notice(clinic, runtime, client):
         None,
         None,
     )
+
+
+async def test_the_owner_finds_the_notice_by_its_kind(
+    clinic: Clinic, runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    owner = await clinic.patient()
+    await attempt(runtime, owner)
+    [item] = (await client.get("/v1/notifications", headers=clinic.patient_headers(owner))).json()[
+        "items"
+    ]
+
     by_kind = await client.get(
         "/v1/notifications",
         params={"kind": REGISTRATION_ATTEMPT},
         headers=clinic.patient_headers(owner),
     )
+
     assert [i["id"] for i in by_kind.json()["items"]] == [item["id"]]
+
+
+async def test_clinic_staff_do_not_see_the_notice(
+    clinic: Clinic, runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    await attempt(runtime, await clinic.patient())
+
     staff = await client.get("/v1/notifications", headers=clinic.receptionist())
+
     assert staff.json()["items"] == []
+
+
+async def test_another_patient_gets_404_for_the_notice(
+    clinic: Clinic, runtime: ServiceRuntime, client: httpx.AsyncClient
+) -> None:
+    owner = await clinic.patient()
+    await attempt(runtime, owner)
+    [item] = (await client.get("/v1/notifications", headers=clinic.patient_headers(owner))).json()[
+        "items"
+    ]
+
     other = clinic.issuer.headers(uuid.uuid4(), Membership("patient", None))
+
     assert (await client.get(f"/v1/notifications/{item['id']}", headers=other)).status_code == 404
 
 
-def test_the_notice_waits_for_morning_where_the_number_is():
+def test_a_notice_at_night_waits_for_morning_where_the_number_is() -> None:
     late = datetime(2026, 12, 6, 23, 30, tzinfo=NAIROBI)
-    morning = _after_the_night(late.astimezone(UTC), "+254712345678")
+    morning = after_the_night(late.astimezone(UTC), "+254712345678")
     assert morning.astimezone(NAIROBI) == datetime(2026, 12, 7, 7, 0, tzinfo=NAIROBI)
+
+
+def test_a_notice_by_day_goes_at_once() -> None:
     noon = datetime(2026, 12, 6, 12, 0, tzinfo=NAIROBI).astimezone(UTC)
-    assert _after_the_night(noon, "+254712345678") == noon
-    # A country with several zones (the United States): no guess, it goes at once.
-    assert _after_the_night(late.astimezone(UTC), "+12025550123") == late.astimezone(UTC)
+    assert after_the_night(noon, "+254712345678") == noon
+
+
+def test_a_notice_to_a_country_with_several_zones_goes_at_once() -> None:
+    # The United States: no guess which zone the number is in.
+    late = datetime(2026, 12, 6, 23, 30, tzinfo=NAIROBI)
+    assert after_the_night(late.astimezone(UTC), "+12025550123") == late.astimezone(UTC)

@@ -7,29 +7,26 @@ without a phone are each shown to send exactly what they should.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from clinic_contracts.booking import AppointmentCancelled
 from notify.messages.dispatch import Dispatcher
-from notify.messages.models import Message, MessageEvent
-from notify.projection.models import Appointment, Clinic, Contact
+from notify.messages.models import Message
+from notify.projection.models import Appointment, Contact
 from notify.settings import Settings
-from notify.testing.africastalking_fake import AfricasTalkingFake
-from notify.testing.twilio_fake import TwilioFake
 from pydantic import SecretStr
 from servicekit.db import create_engine, session_factory
-from sqlalchemy import select, update
+from servicekit.runtime import ServiceRuntime
+from sqlalchemy import update
+
+from .fakes.africastalking_fake import AfricasTalkingFake
+from .fakes.twilio_fake import TwilioFake
+from .support import Clinic, Staged, all_due, history
 
 SMS_FROM = "+15005550006"
-
-
-@pytest.fixture
-async def twilio() -> AsyncIterator[TwilioFake]:
-    async with TwilioFake() as fake:
-        yield fake
 
 
 @pytest.fixture
@@ -58,37 +55,20 @@ def sending(settings: Settings, twilio: TwilioFake, africastalking: AfricasTalki
 
 
 @pytest.fixture
-async def dispatcher(runtime, sending: Settings) -> AsyncIterator[Dispatcher]:
+async def dispatcher(runtime: ServiceRuntime, sending: Settings) -> AsyncIterator[Dispatcher]:
     dispatcher = Dispatcher(runtime.sessions, sending)
     yield dispatcher
     await dispatcher.aclose()
 
 
-async def _use(runtime, clinic_id: uuid.UUID, **fields) -> None:
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(update(Clinic).where(Clinic.id == clinic_id).values(**fields))
-
-
-async def _all_due(runtime) -> None:
-    """Bring every scheduled message's next attempt to now, as if the clock had moved on."""
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(Message)
-            .where(Message.status == "scheduled")
-            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
-        )
-
-
-async def _history(runtime, message_id: uuid.UUID) -> list[str]:
-    async with runtime.sessions() as session:
-        query = select(MessageEvent.status).where(MessageEvent.message_id == message_id)
-        return list((await session.scalars(query.order_by(MessageEvent.id))).all())
-
-
 async def test_a_confirmation_goes_out_once_in_the_patients_words(
-    clinic, runtime, dispatcher, twilio, staged
-):
-    await _use(runtime, clinic.id, provider="twilio")
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    staged: Staged,
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient(language="sw")
     booked = clinic.booked(patient)
     await clinic.apply(booked, booked)  # a duplicated event
@@ -110,9 +90,9 @@ async def test_a_confirmation_goes_out_once_in_the_patients_words(
 
 
 async def test_a_cancellation_before_the_reminders_leaves_no_reminder(
-    clinic, runtime, dispatcher, twilio
-):
-    await _use(runtime, clinic.id, provider="twilio")
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     await clinic.apply(booked)
@@ -121,7 +101,7 @@ async def test_a_cancellation_before_the_reminders_leaves_no_reminder(
     await clinic.apply(
         AppointmentCancelled(**(fields | {"status": "cancelled"}), cancelled_by="patient")
     )
-    await _all_due(runtime)  # the reminders' times come
+    await all_due(runtime)  # the reminders' times come
 
     await dispatcher.drain()
 
@@ -134,10 +114,10 @@ async def test_a_cancellation_before_the_reminders_leaves_no_reminder(
 
 
 async def test_a_cancellation_between_claim_and_send_time_is_checked_at_send(
-    clinic, runtime, dispatcher, twilio
-):
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     """Status is read when the message is due, not when it was planned."""
-    await _use(runtime, clinic.id, provider="twilio")
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     await clinic.apply(booked)
@@ -147,19 +127,19 @@ async def test_a_cancellation_between_claim_and_send_time_is_checked_at_send(
             .where(Appointment.id == booked.appointment_id)
             .values(status="cancelled")
         )
-    await _all_due(runtime)
+    await all_due(runtime)
     await dispatcher.drain()
     assert twilio.sent == []
     assert {m.status for m in await clinic.messages()} == {"skipped"}
 
 
 async def test_a_restart_between_planning_and_sending_still_sends_exactly_once(
-    clinic, runtime, sending, twilio
-):
-    await _use(runtime, clinic.id, provider="twilio")
+    clinic: Clinic, runtime: ServiceRuntime, sending: Settings, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient))
-    await _all_due(runtime)
+    await all_due(runtime)
     for _ in range(2):  # two lives of the process: a fresh engine and dispatcher each
         engine = create_engine(sending.database_url.get_secret_value(), pool_size=2)
         try:
@@ -173,14 +153,14 @@ async def test_a_restart_between_planning_and_sending_still_sends_exactly_once(
 
 
 async def test_a_dead_process_mid_send_is_reconciled_not_resent(
-    clinic, runtime, dispatcher, twilio
-):
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     """A claimed message whose process died after the provider took it is found, not resent."""
-    await _use(runtime, clinic.id, provider="twilio")
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
-    jobs = await dispatcher._claim()  # claimed and handed over ...
-    await dispatcher._perform(jobs[0])  # ... and then the process died before recording
+    jobs = await dispatcher.claim()  # claimed and handed over ...
+    await dispatcher.sender.perform(jobs[0])  # ... and then the process died before recording
     async with runtime.sessions() as session, session.begin():  # the lease runs out
         await session.execute(update(Message).values(next_attempt_at=datetime.now(UTC)))
 
@@ -191,8 +171,10 @@ async def test_a_dead_process_mid_send_is_reconciled_not_resent(
     assert (message.status, message.provider_message_id) == ("sent", twilio.sent[0].sid)
 
 
-async def test_a_provider_error_is_retried_and_then_succeeds(clinic, runtime, dispatcher, twilio):
-    await _use(runtime, clinic.id, provider="twilio")
+async def test_a_provider_error_is_retried_and_then_succeeds(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     twilio.fail_next(1, status=500)
@@ -200,13 +182,13 @@ async def test_a_provider_error_is_retried_and_then_succeeds(clinic, runtime, di
     assert await dispatcher.run_once() == 1
     [message] = await clinic.messages()
     assert (message.status, message.error_code) == ("scheduled", "20500")
-    await _all_due(runtime)
+    await all_due(runtime)
     await dispatcher.drain()
 
     [message] = await clinic.messages()
     assert message.status == "sent"
     assert len(twilio.sent) == 1
-    assert await _history(runtime, message.id) == [
+    assert await history(runtime, message.id) == [
         "scheduled",
         "sending",
         "retrying",
@@ -216,9 +198,9 @@ async def test_a_provider_error_is_retried_and_then_succeeds(clinic, runtime, di
 
 
 async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
-    clinic, runtime, dispatcher, twilio
-):
-    await _use(runtime, clinic.id, provider="twilio")
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     twilio.delay_next(4.0)  # the fake records the message, then answers too late
@@ -233,16 +215,16 @@ async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
     [message] = await clinic.messages()
     assert len(twilio.sent) == 1
     assert (message.status, message.provider_message_id) == ("sent", twilio.sent[0].sid)
-    assert "unknown" in await _history(runtime, message.id)
+    assert "unknown" in await history(runtime, message.id)
 
 
 async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
-    clinic, runtime, dispatcher, twilio
-):
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     """Two children on a parent's phone, booked for the same time: the same words twice."""
-    await _use(runtime, clinic.id, provider="twilio")
+    await clinic.uses(provider="twilio")
     starts_at = (datetime.now(UTC) + timedelta(minutes=90)).replace(second=0, microsecond=0)
-    visit = {"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=20)}
+    visit: dict[str, Any] = {"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=20)}
     await clinic.apply(clinic.booked(await clinic.patient(), **visit))
     [first] = await clinic.messages()
     await clinic.apply(clinic.booked(await clinic.patient(), **visit))
@@ -254,7 +236,7 @@ async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
 
     twilio.delay_next(4.0)  # the first is taken, its answer lost: outcome unknown
     assert await dispatcher.run_once() == 1
-    await _all_due(runtime)
+    await all_due(runtime)
     assert await dispatcher.run_once() == 1  # the second goes out after it
     own, look_alike = twilio.sent
     assert own.body == look_alike.body
@@ -274,23 +256,31 @@ async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
     assert (second.status, second.provider_message_id) == ("sent", look_alike.sid)
 
 
-async def test_an_opted_out_patient_gets_nothing(clinic, runtime, dispatcher, twilio, staged):
-    await _use(runtime, clinic.id, provider="twilio")
+async def test_an_opted_out_patient_gets_nothing(
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    staged: Staged,
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     async with runtime.sessions() as session, session.begin():
         await session.execute(
             update(Contact).where(Contact.user_id == patient).values(opted_out_at=datetime.now(UTC))
         )
     await clinic.apply(clinic.booked(patient))
-    await _all_due(runtime)
+    await all_due(runtime)
     await dispatcher.drain()
     assert twilio.sent == []
     assert {(m.status, m.error_code) for m in await clinic.messages()} == {("failed", "opted_out")}
     assert {e["error_code"] for e in await staged("NotificationFailed")} == {"opted_out"}
 
 
-async def test_whatsapp_failure_falls_back_to_sms(clinic, runtime, dispatcher, twilio):
-    await _use(runtime, clinic.id, provider="twilio", channel="whatsapp")
+async def test_whatsapp_failure_falls_back_to_sms(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio", channel="whatsapp")
     patient = await clinic.patient(whatsapp=True, sms=True)
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     twilio.fail_next(1, status=400, code=63016, message="Outside the allowed window")
@@ -302,8 +292,10 @@ async def test_whatsapp_failure_falls_back_to_sms(clinic, runtime, dispatcher, t
     assert (message.status, message.channel) == ("sent", "sms")
 
 
-async def test_whatsapp_is_used_when_the_patient_consents(clinic, runtime, dispatcher, twilio):
-    await _use(runtime, clinic.id, provider="twilio", channel="whatsapp")
+async def test_whatsapp_is_used_when_the_patient_consents(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio", channel="whatsapp")
     patient = await clinic.patient(whatsapp=True, sms=False)
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     await dispatcher.drain()
@@ -312,13 +304,13 @@ async def test_whatsapp_is_used_when_the_patient_consents(clinic, runtime, dispa
 
 
 async def test_a_patient_without_a_phone_does_not_stop_the_others(
-    clinic, runtime, dispatcher, twilio
-):
-    await _use(runtime, clinic.id, provider="twilio")
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     nobody = await clinic.patient(phone=None)
     somebody = await clinic.patient(phone="+254722000111")
     await clinic.apply(clinic.booked(nobody), clinic.booked(somebody))
-    await _all_due(runtime)
+    await all_due(runtime)
 
     await dispatcher.drain()
 
@@ -328,8 +320,10 @@ async def test_a_patient_without_a_phone_does_not_stop_the_others(
     assert failed == {"no_phone"}
 
 
-async def test_a_permanent_refusal_is_recorded_and_visible(clinic, runtime, dispatcher, twilio):
-    await _use(runtime, clinic.id, provider="twilio")
+async def test_a_permanent_refusal_is_recorded_and_visible(
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient(phone="+254799999999")
     twilio.reject_number("+254799999999")
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
@@ -338,8 +332,13 @@ async def test_a_permanent_refusal_is_recorded_and_visible(clinic, runtime, disp
     assert (message.status, message.error_code, message.attempts) == ("failed", "21211", 1)
 
 
-async def test_africas_talking_carries_a_clinics_sms(clinic, runtime, dispatcher, africastalking):
-    await _use(runtime, clinic.id, provider="africastalking")
+async def test_africas_talking_carries_a_clinics_sms(
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    africastalking: AfricasTalkingFake,
+) -> None:
+    await clinic.uses(provider="africastalking")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     await dispatcher.drain()
@@ -350,8 +349,8 @@ async def test_africas_talking_carries_a_clinics_sms(clinic, runtime, dispatcher
 
 
 async def test_the_dispatcher_wakes_when_the_next_message_falls_due(
-    clinic, runtime, dispatcher, sending
-):
+    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, sending: Settings
+) -> None:
     assert await dispatcher.pause_before_next() == sending.dispatch_interval_seconds
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient))

@@ -10,27 +10,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
+import httpx
 import pytest
 from notify.messages.dispatch import Dispatcher
 from notify.messages.models import Message
-from notify.projection.models import Clinic
 from notify.settings import Settings
-from notify.testing.twilio_fake import TwilioFake
 from pydantic import SecretStr
-from sqlalchemy import update
+from servicekit.runtime import ServiceRuntime
+from sqlalchemy import Table, update
+
+from .fakes.twilio_fake import TwilioFake
+from .support import Clinic
 
 RETRY_AFTER = timedelta(seconds=60)
 
 
 @pytest.fixture
-async def twilio() -> AsyncIterator[TwilioFake]:
-    async with TwilioFake() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def dispatcher(runtime, settings: Settings, twilio: TwilioFake) -> AsyncIterator[Dispatcher]:
+async def dispatcher(
+    runtime: ServiceRuntime, settings: Settings, twilio: TwilioFake
+) -> AsyncIterator[Dispatcher]:
     sending = settings.model_copy(
         update={
             "twilio_account_sid": twilio.account_sid,
@@ -49,12 +49,9 @@ async def dispatcher(runtime, settings: Settings, twilio: TwilioFake) -> AsyncIt
 
 
 @pytest.fixture
-async def confirmation(clinic, runtime) -> Message:
+async def confirmation(clinic: Clinic) -> Message:
     """A Twilio clinic's confirmation, planned and not yet sent."""
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(Clinic).where(Clinic.id == clinic.id).values(provider="twilio")
-        )
+    await clinic.uses(provider="twilio")
     patient = await clinic.patient(whatsapp=True)
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
     [planned] = await clinic.messages()
@@ -62,12 +59,12 @@ async def confirmation(clinic, runtime) -> Message:
     return planned
 
 
-async def current(clinic, message: Message) -> Message:
+async def current(clinic: Clinic, message: Message) -> Message:
     [now] = [m for m in await clinic.messages() if m.id == message.id]
     return now
 
 
-async def lapse(runtime, message: Message) -> None:
+async def lapse(runtime: ServiceRuntime, message: Message) -> None:
     """As if the clock had reached the message's next attempt (a backoff or a lease)."""
     async with runtime.sessions() as session, session.begin():
         await session.execute(
@@ -77,7 +74,9 @@ async def lapse(runtime, message: Message) -> None:
         )
 
 
-async def shown(client, clinic, message: Message) -> dict[str, datetime | None]:
+async def shown(
+    client: httpx.AsyncClient, clinic: Clinic, message: Message
+) -> dict[str, datetime | None]:
     headers = clinic.patient_headers(message.patient_id)
     response = await client.get(f"/v1/notifications/{message.id}", headers=headers)
     assert response.status_code == 200, response.text
@@ -87,7 +86,11 @@ async def shown(client, clinic, message: Message) -> dict[str, datetime | None]:
 
 
 async def test_a_sent_confirmation_keeps_its_planned_due_time(
-    client, clinic, dispatcher, twilio, confirmation
+    client: httpx.AsyncClient,
+    clinic: Clinic,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    confirmation: Message,
 ) -> None:
     assert await dispatcher.drain() == 1
 
@@ -107,7 +110,12 @@ async def test_a_sent_confirmation_keeps_its_planned_due_time(
 
 
 async def test_a_retried_message_keeps_its_due_time_while_its_next_attempt_moves(
-    client, clinic, runtime, dispatcher, twilio, confirmation
+    client: httpx.AsyncClient,
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    confirmation: Message,
 ) -> None:
     twilio.fail_next(1, status=500)
 
@@ -131,10 +139,14 @@ async def test_a_retried_message_keeps_its_due_time_while_its_next_attempt_moves
 
 
 async def test_a_lapsed_lease_is_reconciled_and_the_due_time_kept(
-    clinic, runtime, dispatcher, twilio, confirmation
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    confirmation: Message,
 ) -> None:
-    [job] = await dispatcher._claim()  # claimed and handed over ...
-    await dispatcher._perform(job)  # ... and the process died before recording
+    [job] = await dispatcher.claim()  # claimed and handed over ...
+    await dispatcher.sender.perform(job)  # ... and the process died before recording
     leased = await current(clinic, confirmation)
     assert (leased.status, leased.due_at) == ("sending", confirmation.due_at)
     assert leased.next_attempt_at > datetime.now(UTC)  # the lease
@@ -150,10 +162,13 @@ async def test_a_lapsed_lease_is_reconciled_and_the_due_time_kept(
 
 
 async def test_a_fallback_to_sms_keeps_the_due_time(
-    clinic, runtime, dispatcher, twilio, confirmation
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    dispatcher: Dispatcher,
+    twilio: TwilioFake,
+    confirmation: Message,
 ) -> None:
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(update(Clinic).values(channel="whatsapp"))
+    await clinic.uses(channel="whatsapp")
     twilio.fail_next(1, status=400, code=63016, message="Outside the allowed window")
 
     await dispatcher.drain()
@@ -163,7 +178,9 @@ async def test_a_fallback_to_sms_keeps_the_due_time(
     assert [m.to for m in twilio.sent] == ["+254712345678"]
 
 
-async def test_every_message_is_first_tried_when_due_however_it_is_inserted(runtime) -> None:
+async def test_every_message_is_first_tried_when_due_however_it_is_inserted(
+    runtime: ServiceRuntime,
+) -> None:
     due = datetime.now(UTC) + timedelta(hours=3)
     rows = [
         {
@@ -179,7 +196,8 @@ async def test_every_message_is_first_tried_when_due_however_it_is_inserted(runt
     ]
     async with runtime.sessions() as session, session.begin():
         session.add(Message(**rows[0]))
-        await session.execute(Message.__table__.insert(), rows[1:])  # executemany
+        table = cast(Table, Message.__table__)
+        await session.execute(table.insert(), rows[1:])  # executemany
     async with runtime.sessions() as session:
         for row in rows:
             message = await session.get_one(Message, row["id"])

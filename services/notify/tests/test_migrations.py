@@ -100,7 +100,9 @@ TEMPLATE = """INSERT INTO notify.message_templates (clinic_id, kind, language, b
 VALUES (:clinic, :kind, :language, :body, :at)"""
 
 
-async def test_templates_end_up_in_their_language_or_are_reported_and_removed(old) -> None:
+async def test_templates_end_up_in_their_language_or_are_reported_and_removed(
+    old: Database,
+) -> None:
     clinic, now = uuid.uuid4(), datetime.now(UTC)
     legacy = [
         ("confirmation", "zz-ZZZZ", "zz", now),
@@ -155,7 +157,7 @@ EVENT = """INSERT INTO notify.message_events (message_id, attempt, status, at)
 VALUES (:id, :attempt, :status, :at)"""
 
 
-async def test_planned_times_come_back_and_the_dispatcher_keeps_its_own(old) -> None:
+async def test_planned_times_come_back_and_the_dispatcher_keeps_its_own(old: Database) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     claimed = now - timedelta(hours=1)  # the first claim of the three claimed ones
     lease, retry = now + timedelta(minutes=1), now + timedelta(minutes=5)
@@ -197,7 +199,7 @@ async def test_planned_times_come_back_and_the_dispatcher_keeps_its_own(old) -> 
     assert times[leased] == (claimed, lease)  # the first claim, not the latest
 
 
-async def test_the_head_matches_the_models_and_goes_back_down(old) -> None:
+async def test_the_head_matches_the_models_and_goes_back_down(old: Database) -> None:
     await old.migrate()
     async with old.engine.connect() as connection:
         assert await connection.run_sync(differences) == []

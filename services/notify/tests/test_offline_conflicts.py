@@ -10,29 +10,25 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from clinic_contracts.booking import OfflineConflictResolved
 from notify.messages.dispatch import Dispatcher
 from notify.messages.models import OFFLINE_CONFLICT_CANCELLED
-from notify.projection.models import Clinic
 from notify.settings import Settings
-from notify.testing.twilio_fake import TwilioFake
 from pydantic import SecretStr
 from servicekit.localtime import zone
-from sqlalchemy import update
+from servicekit.runtime import ServiceRuntime
+
+from .fakes.twilio_fake import TwilioFake
+from .support import Clinic
 
 NAIROBI = zone("Africa/Nairobi")
 
 
 @pytest.fixture
-async def twilio() -> AsyncIterator[TwilioFake]:
-    async with TwilioFake() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def dispatcher(
-    runtime, settings: Settings, twilio: TwilioFake, clinic
+    runtime: ServiceRuntime, settings: Settings, twilio: TwilioFake, clinic: Clinic
 ) -> AsyncIterator[Dispatcher]:
     sending = settings.model_copy(
         update={
@@ -42,18 +38,15 @@ async def dispatcher(
             "twilio_base_url": twilio.url,
         }
     )
-    await _clinic_uses(runtime, clinic.id, provider="twilio", quiet_from=None, quiet_until=None)
+    await clinic.uses(provider="twilio", quiet_from=None, quiet_until=None)
     dispatcher = Dispatcher(runtime.sessions, sending)
     yield dispatcher
     await dispatcher.aclose()
 
 
-async def _clinic_uses(runtime, clinic_id: uuid.UUID, **fields: Any) -> None:
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(update(Clinic).where(Clinic.id == clinic_id).values(**fields))
-
-
-def resolved(clinic, patient: uuid.UUID, resolution: str, **fields: Any) -> OfflineConflictResolved:
+def resolved(
+    clinic: Clinic, patient: uuid.UUID, resolution: str, **fields: Any
+) -> OfflineConflictResolved:
     starts_at = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
     values: dict[str, Any] = {
         "conflict_id": uuid.uuid4(),
@@ -74,8 +67,8 @@ def resolved(clinic, patient: uuid.UUID, resolution: str, **fields: Any) -> Offl
 
 
 async def test_a_cancelled_conflict_tells_the_patient_once_in_their_language(
-    clinic, dispatcher, twilio, client
-):
+    clinic: Clinic, dispatcher: Dispatcher, twilio: TwilioFake, client: httpx.AsyncClient
+) -> None:
     patient = await clinic.patient(language="fr")
     cancelled = resolved(clinic, patient, "cancelled")
     await clinic.apply(cancelled, cancelled)  # redelivered
@@ -104,8 +97,8 @@ async def test_a_cancelled_conflict_tells_the_patient_once_in_their_language(
 
 
 async def test_other_resolutions_send_nothing_and_an_offline_booking_one_confirmation(
-    clinic, dispatcher, twilio
-):
+    clinic: Clinic, dispatcher: Dispatcher, twilio: TwilioFake
+) -> None:
     patient = await clinic.patient(language="sw")
     booked = clinic.booked(
         patient,
@@ -131,12 +124,12 @@ async def test_other_resolutions_send_nothing_and_an_offline_booking_one_confirm
     assert kinds == ["confirmation", "reminder", "reminder"]
 
 
-async def test_a_conflict_cancelled_in_quiet_hours_waits_for_them_to_end(clinic, runtime):
+async def test_a_conflict_cancelled_in_quiet_hours_waits_for_them_to_end(
+    clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     now = datetime.now(NAIROBI).replace(second=0, microsecond=0)
     until = (now + timedelta(hours=1)).time()
-    await _clinic_uses(
-        runtime, clinic.id, quiet_from=(now - timedelta(hours=1)).time(), quiet_until=until
-    )
+    await clinic.uses(quiet_from=(now - timedelta(hours=1)).time(), quiet_until=until)
     patient = await clinic.patient()
     cancelled = resolved(clinic, patient, "cancelled")
     await clinic.apply(cancelled)

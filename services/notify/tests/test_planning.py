@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from clinic_contracts.booking import (
     AppointmentCancelled,
@@ -13,7 +15,11 @@ from clinic_contracts.booking import (
 )
 from clinic_contracts.envelope import new_envelope
 from notify.projection.handlers import on_event
+from servicekit.consumer import deliver
 from servicekit.localtime import instant, zone
+from servicekit.runtime import ServiceRuntime
+
+from .support import Clinic
 
 NAIROBI = zone("Africa/Nairobi")
 
@@ -22,7 +28,7 @@ def _local_day(days: int) -> date:
     return (datetime.now(NAIROBI) + timedelta(days=days)).date()
 
 
-async def test_a_booking_plans_a_confirmation_and_two_reminders(clinic):
+async def test_a_booking_plans_a_confirmation_and_two_reminders(clinic: Clinic) -> None:
     patient = await clinic.patient()
     starts = instant(_local_day(3), time(10), NAIROBI)
     booked = clinic.booked(patient, starts_at=starts, ends_at=starts + timedelta(minutes=20))
@@ -40,20 +46,22 @@ async def test_a_booking_plans_a_confirmation_and_two_reminders(clinic):
     assert {m.due_at for m in reminders} == {m.nominal_at for m in reminders}
 
 
-async def test_a_redelivered_event_plans_nothing_more(clinic, runtime):
+async def test_a_redelivered_event_plans_nothing_more(
+    clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     envelope = new_envelope(booked, producer="booking")
     for _ in range(2):  # the same envelope twice, as a redelivery would bring it
         async with runtime.sessions() as session, session.begin():
-            await on_event(session, envelope)
+            await deliver(on_event, session, envelope)
     await clinic.apply(booked)  # and the same event in a new envelope
     messages = await clinic.messages(booked.appointment_id)
     assert [m.kind for m in messages].count("confirmation") == 1
     assert len(messages) == 3
 
 
-async def test_reminders_wait_for_quiet_hours_to_end_in_the_clinics_zone(clinic):
+async def test_reminders_wait_for_quiet_hours_to_end_in_the_clinics_zone(clinic: Clinic) -> None:
     patient = await clinic.patient()
     starts = instant(_local_day(3), time(8, 30), NAIROBI)  # 2 h before is 06:30, quiet
     await clinic.apply(
@@ -68,20 +76,20 @@ async def test_reminders_wait_for_quiet_hours_to_end_in_the_clinics_zone(clinic)
     assert [m.next_attempt_at for m in (early, late)] == [early.due_at, late.due_at]
 
 
-async def test_a_visit_too_soon_for_reminders_gets_only_its_confirmation(clinic):
+async def test_a_visit_too_soon_for_reminders_gets_only_its_confirmation(clinic: Clinic) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient, starts_in=timedelta(minutes=90))
     await clinic.apply(booked)
     assert [m.kind for m in await clinic.messages()] == ["confirmation"]
 
 
-async def test_walk_ins_get_no_messages(clinic):
+async def test_walk_ins_get_no_messages(clinic: Clinic) -> None:
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=5), walk_in=True))
     assert await clinic.messages() == []
 
 
-async def test_a_cancellation_withdraws_unsent_messages_and_plans_a_notice(clinic):
+async def test_a_cancellation_withdraws_unsent_messages_and_plans_a_notice(clinic: Clinic) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     await clinic.apply(booked)
@@ -97,7 +105,7 @@ async def test_a_cancellation_withdraws_unsent_messages_and_plans_a_notice(clini
     }
 
 
-async def test_a_reschedule_moves_the_reminders(clinic):
+async def test_a_reschedule_moves_the_reminders(clinic: Clinic) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     await clinic.apply(booked)
@@ -122,7 +130,9 @@ async def test_a_reschedule_moves_the_reminders(clinic):
     ]
 
 
-async def test_an_older_event_arriving_late_changes_nothing(clinic, runtime):
+async def test_an_older_event_arriving_late_changes_nothing(
+    clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     fields = booked.model_dump(exclude={"booked_by", "walk_in", "overbooked", "waitlist_entry_id"})
@@ -130,21 +140,27 @@ async def test_an_older_event_arriving_late_changes_nothing(clinic, runtime):
     now = datetime.now(UTC)
     for event, at in ((cancelled, now), (booked, now - timedelta(minutes=1))):
         async with runtime.sessions() as session, session.begin():
-            await on_event(session, new_envelope(event, producer="booking", occurred_at=at))
+            await deliver(
+                on_event, session, new_envelope(event, producer="booking", occurred_at=at)
+            )
     assert [m.kind for m in await clinic.messages()] == ["cancelled"]
 
 
-async def test_a_shift_change_plans_a_notice_and_a_waitlist_offer_is_withdrawn_when_it_lapses(
-    clinic,
-):
+async def test_a_shift_change_plans_a_notice(clinic: Clinic) -> None:
     patient = await clinic.patient()
     booked = clinic.booked(patient)
     await clinic.apply(booked)
     fields = booked.model_dump(exclude={"booked_by", "walk_in", "overbooked", "waitlist_entry_id"})
+
     await clinic.apply(AppointmentNeedsReschedule(**fields, reason="shift_cancelled"))
+
     assert "needs_reschedule" in [m.kind for m in await clinic.messages(booked.appointment_id)]
 
-    offer = {
+
+def _offer(clinic: Clinic, patient: uuid.UUID) -> dict[str, Any]:
+    """A waitlist offer of a slot an hour after a visit like `clinic.booked`'s."""
+    booked = clinic.booked(patient)
+    return {
         "entry_id": booked.appointment_id,
         "hold_id": booked.type_id,
         "clinic_id": clinic.id,
@@ -156,10 +172,24 @@ async def test_a_shift_change_plans_a_notice_and_a_waitlist_offer_is_withdrawn_w
         "ends_at": booked.ends_at + timedelta(hours=1),
         "time_zone": "Africa/Nairobi",
     }
+
+
+async def test_a_waitlist_offer_plans_a_message(clinic: Clinic) -> None:
+    offer = _offer(clinic, await clinic.patient())
+    expires = datetime.now(UTC) + timedelta(hours=1)
+
+    await clinic.apply(WaitlistOfferMade(**offer, expires_at=expires))
+
+    [made] = await clinic.messages(offer["hold_id"])
+    assert (made.kind, made.status) == ("waitlist_offer", "scheduled")
+
+
+async def test_a_waitlist_offer_is_withdrawn_when_it_lapses(clinic: Clinic) -> None:
+    offer = _offer(clinic, await clinic.patient())
     expires = datetime.now(UTC) + timedelta(hours=1)
     await clinic.apply(WaitlistOfferMade(**offer, expires_at=expires))
-    [made] = await clinic.messages(booked.type_id)
-    assert (made.kind, made.status) == ("waitlist_offer", "scheduled")
+
     await clinic.apply(WaitlistOfferExpired(**offer))
-    [lapsed] = await clinic.messages(booked.type_id)
+
+    [lapsed] = await clinic.messages(offer["hold_id"])
     assert lapsed.status == "cancelled"

@@ -15,10 +15,11 @@ from notify.providers.base import Outgoing, SendFailed
 from notify.providers.log import LogProvider
 from notify.providers.twilio import TwilioProvider, signature_valid
 from notify.settings import Settings
-from notify.testing.africastalking_fake import AfricasTalkingFake
-from notify.testing.twilio_fake import TwilioFake
 from servicekit.testing import free_port
 from twilio.request_validator import RequestValidator
+
+from .fakes.africastalking_fake import AfricasTalkingFake
+from .fakes.twilio_fake import TwilioFake
 
 TIMEOUT = 0.3
 LONGER_THAN_TIMEOUT = 1.0
@@ -62,7 +63,9 @@ async def twilio(twilio_fake: TwilioFake) -> AsyncIterator[TwilioProvider]:
     await provider.aclose()
 
 
-async def test_twilio_sms_arrives_with_sender_body_and_callback(twilio, twilio_fake):
+async def test_twilio_sms_arrives_with_sender_body_and_callback(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     accepted = await twilio.send(outgoing())
 
     [received] = twilio_fake.sent
@@ -71,14 +74,16 @@ async def test_twilio_sms_arrives_with_sender_body_and_callback(twilio, twilio_f
     assert (accepted.provider_message_id, accepted.status) == (received.sid, "queued")
 
 
-async def test_twilio_whatsapp_addresses_carry_the_prefix(twilio, twilio_fake):
+async def test_twilio_whatsapp_addresses_carry_the_prefix(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     await twilio.send(outgoing("whatsapp"))
 
     [received] = twilio_fake.sent
     assert (received.to, received.from_) == (f"whatsapp:{PATIENT}", f"whatsapp:{WHATSAPP_FROM}")
 
 
-async def test_twilio_wrong_credentials_are_refused_permanently(twilio_fake):
+async def test_twilio_wrong_credentials_are_refused_permanently(twilio_fake: TwilioFake) -> None:
     settings = twilio_settings(twilio_fake.url, twilio_fake.account_sid, "wrong-token")
     provider = TwilioProvider(settings)
     try:
@@ -91,7 +96,9 @@ async def test_twilio_wrong_credentials_are_refused_permanently(twilio_fake):
 
 
 @pytest.mark.parametrize(("status", "code"), [(500, "20500"), (503, "20500"), (429, "20429")])
-async def test_twilio_server_errors_and_throttling_are_transient(twilio, twilio_fake, status, code):
+async def test_twilio_server_errors_and_throttling_are_transient(
+    twilio: TwilioProvider, twilio_fake: TwilioFake, status: int, code: str
+) -> None:
     twilio_fake.fail_next(status=status)
 
     with pytest.raises(SendFailed) as failed:
@@ -103,7 +110,9 @@ async def test_twilio_server_errors_and_throttling_are_transient(twilio, twilio_
     )
 
 
-async def test_twilio_invalid_number_is_permanent_without_the_number(twilio, twilio_fake):
+async def test_twilio_invalid_number_is_permanent_without_the_number(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     twilio_fake.reject_number(PATIENT)
 
     with pytest.raises(SendFailed) as refused:
@@ -113,7 +122,9 @@ async def test_twilio_invalid_number_is_permanent_without_the_number(twilio, twi
     assert "678" in refused.value.detail
 
 
-async def test_twilio_timeout_after_acceptance_is_ambiguous_and_found(twilio, twilio_fake, caplog):
+async def test_twilio_timeout_after_acceptance_is_ambiguous_and_found(
+    twilio: TwilioProvider, twilio_fake: TwilioFake, caplog: pytest.LogCaptureFixture
+) -> None:
     message, started = outgoing(), datetime.now(UTC)
     twilio_fake.delay_next(LONGER_THAN_TIMEOUT)
 
@@ -129,7 +140,9 @@ async def test_twilio_timeout_after_acceptance_is_ambiguous_and_found(twilio, tw
     assert PATIENT not in caplog.text  # the SDK logs each lookup's query, number included
 
 
-async def test_twilio_find_ignores_other_bodies_and_earlier_sends(twilio, twilio_fake):
+async def test_twilio_find_ignores_other_bodies_and_earlier_sends(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     await twilio.send(outgoing(body="An earlier reminder."))
     message = outgoing()
 
@@ -138,7 +151,9 @@ async def test_twilio_find_ignores_other_bodies_and_earlier_sends(twilio, twilio
     assert await twilio.find(message, datetime.now(UTC) + timedelta(hours=1)) is None
 
 
-async def test_twilio_find_sees_a_message_still_in_twilios_queue(twilio, twilio_fake):
+async def test_twilio_find_sees_a_message_still_in_twilios_queue(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     twilio_fake.hold_in_queue()  # no date sent yet, so Twilio's DateSent filter misses it
     message, started = outgoing(), datetime.now(UTC)
     accepted = await twilio.send(message)
@@ -146,7 +161,9 @@ async def test_twilio_find_sees_a_message_still_in_twilios_queue(twilio, twilio_
     assert await twilio.find(message, started) == accepted
 
 
-async def test_twilio_lookup_failure_is_transient(twilio, twilio_fake):
+async def test_twilio_lookup_failure_is_transient(
+    twilio: TwilioProvider, twilio_fake: TwilioFake
+) -> None:
     twilio_fake.fail_next(status=500)
 
     with pytest.raises(SendFailed) as failed:
@@ -154,7 +171,7 @@ async def test_twilio_lookup_failure_is_transient(twilio, twilio_fake):
     assert failed.value.transient
 
 
-async def test_twilio_unreachable_is_transient_not_ambiguous(twilio_fake):
+async def test_twilio_unreachable_is_transient_not_ambiguous(twilio_fake: TwilioFake) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     provider = TwilioProvider(twilio_settings(url, twilio_fake.account_sid, "token"))
     try:
@@ -169,7 +186,7 @@ async def test_twilio_unreachable_is_transient_not_ambiguous(twilio_fake):
     )
 
 
-def test_twilio_signature_is_checked():
+def test_twilio_signature_is_checked() -> None:
     url, token = "https://clinic.example.org/notify/callbacks/twilio?m=1", "auth-token"
     form = {"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered"}
     signature = RequestValidator(token).compute_signature(url, form)
@@ -206,7 +223,9 @@ def africastalking(africastalking_fake: AfricasTalkingFake) -> AfricasTalkingPro
     return AfricasTalkingProvider(africastalking_settings(africastalking_fake.url))
 
 
-async def test_africastalking_sms_arrives_with_credentials(africastalking, africastalking_fake):
+async def test_africastalking_sms_arrives_with_credentials(
+    africastalking: AfricasTalkingProvider, africastalking_fake: AfricasTalkingFake
+) -> None:
     accepted = await africastalking.send(outgoing())
 
     [received] = africastalking_fake.sent
@@ -225,8 +244,12 @@ async def test_africastalking_sms_arrives_with_credentials(africastalking, afric
      (405, "InsufficientBalance", True), (500, "InternalServerError", True)],
 )  # fmt: skip
 async def test_africastalking_recipient_status_decides(
-    africastalking, africastalking_fake, status_code, code, transient
-):
+    africastalking: AfricasTalkingProvider,
+    africastalking_fake: AfricasTalkingFake,
+    status_code: int,
+    code: str,
+    transient: bool,
+) -> None:
     africastalking_fake.reject_number(PATIENT, status_code)
 
     with pytest.raises(SendFailed) as refused:
@@ -234,7 +257,9 @@ async def test_africastalking_recipient_status_decides(
     assert (refused.value.code, refused.value.transient) == (code, transient)
 
 
-async def test_africastalking_http_error_is_transient(africastalking, africastalking_fake):
+async def test_africastalking_http_error_is_transient(
+    africastalking: AfricasTalkingProvider, africastalking_fake: AfricasTalkingFake
+) -> None:
     africastalking_fake.fail_next(status=500)
 
     with pytest.raises(SendFailed) as failed:
@@ -242,7 +267,9 @@ async def test_africastalking_http_error_is_transient(africastalking, africastal
     assert (failed.value.transient, failed.value.ambiguous) == (True, False)
 
 
-async def test_africastalking_read_timeout_is_ambiguous(africastalking, africastalking_fake):
+async def test_africastalking_read_timeout_is_ambiguous(
+    africastalking: AfricasTalkingProvider, africastalking_fake: AfricasTalkingFake
+) -> None:
     africastalking_fake.delay_next(LONGER_THAN_TIMEOUT)
 
     with pytest.raises(SendFailed) as unknown:
@@ -253,7 +280,7 @@ async def test_africastalking_read_timeout_is_ambiguous(africastalking, africast
     assert not africastalking.can_reconcile
 
 
-async def test_africastalking_unreachable_is_not_ambiguous():
+async def test_africastalking_unreachable_is_not_ambiguous() -> None:
     provider = AfricasTalkingProvider(africastalking_settings(f"http://127.0.0.1:{free_port()}"))
 
     with pytest.raises(SendFailed) as failed:
@@ -261,7 +288,9 @@ async def test_africastalking_unreachable_is_not_ambiguous():
     assert (failed.value.code, failed.value.ambiguous) == ("unreachable", False)
 
 
-async def test_log_provider_keeps_number_and_text_out_of_the_log(caplog):
+async def test_log_provider_keeps_number_and_text_out_of_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     provider, message = LogProvider(), outgoing(body="Dr. Achieng sees you at 10:00.")
     assert await provider.find(message, datetime.now(UTC)) is None
 
@@ -275,7 +304,7 @@ async def test_log_provider_keeps_number_and_text_out_of_the_log(caplog):
     assert await provider.find(message, datetime.now(UTC)) == accepted
 
 
-def test_providers_are_built_from_the_credentials_present():
+def test_providers_are_built_from_the_credentials_present() -> None:
     assert set(build_providers(Settings())) == {"log"}
     configured = Settings(
         twilio_account_sid="AC1",

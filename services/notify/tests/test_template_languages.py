@@ -10,28 +10,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from babel.dates import format_date
 from clinic_contracts.identity import MESSAGE_LANGUAGES
 from notify.messages.dispatch import Dispatcher
 from notify.settings import Settings
 from notify.templates.models import Template
-from notify.templates.wording import BUILT_IN, KINDS, locale_of
+from notify.templates.rules import BUILT_IN, KINDS, locale_of
 from servicekit.localtime import zone
+from servicekit.runtime import ServiceRuntime
 from sqlalchemy import select
+
+from .support import Clinic
 
 TEMPLATES = "/v1/clinics/{}/message-templates"
 WORDING = "{clinic}: karibu {patient}, {type} {date} saa {time}. STOP kusitisha."
 
 
 @pytest.fixture
-async def dispatcher(runtime, settings: Settings) -> AsyncIterator[Dispatcher]:
+async def dispatcher(runtime: ServiceRuntime, settings: Settings) -> AsyncIterator[Dispatcher]:
     dispatcher = Dispatcher(runtime.sessions, settings)  # the `log` provider
     yield dispatcher
     await dispatcher.aclose()
 
 
-async def stored(runtime) -> list[tuple[str, str, str]]:
+async def stored(runtime: ServiceRuntime) -> list[tuple[str, str, str]]:
     async with runtime.sessions() as session:
         rows = await session.scalars(select(Template).order_by(Template.kind, Template.language))
         return [(t.kind, t.language, t.body) for t in rows]
@@ -39,7 +43,7 @@ async def stored(runtime) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])
 async def test_a_template_in_another_language_is_refused_and_nothing_is_stored(
-    client, clinic, runtime, method: str
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, method: str
 ) -> None:
     path = TEMPLATES.format(clinic.id) + "/confirmation/zz-ZZZZ"
 
@@ -66,7 +70,7 @@ async def test_a_template_in_another_language_is_refused_and_nothing_is_stored(
     [("sw", "sw"), ("SW", "sw"), ("sw-KE", "sw"), ("fr-CA", "fr"), ("en-GB", "en"), ("fr", "fr")],
 )
 async def test_a_supported_language_is_stored_under_that_language(
-    client, clinic, runtime, spelled: str, language: str
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, spelled: str, language: str
 ) -> None:
     path = TEMPLATES.format(clinic.id) + f"/reminder/{spelled}"
 
@@ -80,7 +84,7 @@ async def test_a_supported_language_is_stored_under_that_language(
 
 
 async def test_a_patient_with_a_region_gets_the_clinics_wording_in_their_language(
-    client, clinic, runtime, dispatcher
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher
 ) -> None:
     path = TEMPLATES.format(clinic.id) + "/confirmation/sw-KE"
     assert (await client.put(path, json={"body": WORDING}, headers=clinic.admin())).is_success
@@ -94,7 +98,9 @@ async def test_a_patient_with_a_region_gets_the_clinics_wording_in_their_languag
     assert confirmation.body.startswith("Kibera Clinic: karibu Amina, General consultation")
 
 
-async def test_an_account_in_another_language_is_written_to_in_english(clinic, dispatcher) -> None:
+async def test_an_account_in_another_language_is_written_to_in_english(
+    clinic: Clinic, dispatcher: Dispatcher
+) -> None:
     """Identity once accepted any tag; such a patient gets English words and English dates."""
     patient = await clinic.patient(language="de")
     booked = clinic.booked(patient)

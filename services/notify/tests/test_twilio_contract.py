@@ -21,8 +21,9 @@ from jsonschema import Draft202012Validator
 from notify.providers.base import Outgoing
 from notify.providers.twilio import TwilioProvider
 from notify.settings import Settings
-from notify.testing.twilio_fake import TwilioFake
 from pydantic import SecretStr
+
+from .fakes.twilio_fake import TwilioFake
 
 SPEC = json.loads((Path(__file__).parent / "twilio_openapi" / "messages.json").read_text())
 
@@ -56,7 +57,9 @@ def _message(channel: Any = "sms") -> Outgoing:
     return Outgoing(uuid4(), "+254712345678", "Kibera Clinic: reminder.", channel, callback)
 
 
-async def test_the_sdks_requests_use_only_fields_twilio_defines(provider, fake):
+async def test_the_sdks_requests_use_only_fields_twilio_defines(
+    provider: TwilioProvider, fake: TwilioFake
+) -> None:
     for channel in ("sms", "whatsapp"):
         await provider.send(_message(channel))
     await provider.find(_message(), datetime.now(UTC) - timedelta(hours=1))
@@ -73,7 +76,7 @@ async def test_the_sdks_requests_use_only_fields_twilio_defines(provider, fake):
         assert set(query) <= set(SPEC["list_parameters"]), query
 
 
-async def test_the_fakes_answers_are_what_twilio_documents(fake):
+async def test_the_fakes_answers_are_what_twilio_documents(fake: TwilioFake) -> None:
     auth = (fake.account_sid, fake.auth_token)
     base = f"{fake.url}/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
     async with httpx.AsyncClient(auth=auth) as client:

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
-from notify.messages.models import Message, MessageEvent
+from notify.messages.models import Message
 from notify.projection.models import Contact
 from notify.settings import Settings
 from pydantic import SecretStr
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
+
+from .support import Clinic, Staged, history
 
 TWILIO_TOKEN = "twilio-auth-token-for-tests"
 AT_TOKEN = "africastalking-callback-token"
@@ -38,7 +39,7 @@ def settings(settings: Settings) -> Settings:
 
 
 async def sent_message(
-    clinic: Any,
+    clinic: Clinic,
     runtime: ServiceRuntime,
     patient: uuid.UUID,
     *,
@@ -74,12 +75,6 @@ async def reload(runtime: ServiceRuntime, message_id: uuid.UUID) -> Message:
         return message
 
 
-async def history(runtime: ServiceRuntime, message_id: uuid.UUID) -> list[str]:
-    async with runtime.sessions() as session:
-        query = select(MessageEvent.status).where(MessageEvent.message_id == message_id)
-        return list(await session.scalars(query.order_by(MessageEvent.id)))
-
-
 async def twilio(
     client: httpx.AsyncClient,
     path: str,
@@ -88,7 +83,7 @@ async def twilio(
     token: str | None = TWILIO_TOKEN,
 ) -> httpx.Response:
     """POST a form as Twilio does, signed with `token` (None: unsigned)."""
-    headers = {}
+    headers: dict[str, str] = {}
     if token is not None:
         signature = RequestValidator(token).compute_signature(f"{PUBLIC_URL}{path}", params)
         headers["X-Twilio-Signature"] = signature
@@ -108,7 +103,7 @@ def status_report(message: Message, status: str, **extra: str) -> tuple[str, dic
 
 
 async def test_a_signed_delivery_report_marks_delivered_once(
-    client, clinic, runtime, staged
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
 ) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     path, form = status_report(message, "delivered")
@@ -123,7 +118,9 @@ async def test_a_signed_delivery_report_marks_delivered_once(
     assert (await history(runtime, message.id)).count("delivered") == 1
 
 
-async def test_on_the_way_reports_are_history_only(client, clinic, runtime, staged) -> None:
+async def test_on_the_way_reports_are_history_only(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
+) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     for status in ("queued", "sent", "sent"):
         path, form = status_report(message, status)
@@ -136,7 +133,11 @@ async def test_on_the_way_reports_are_history_only(client, clinic, runtime, stag
 
 @pytest.mark.parametrize("token", [None, "someone-elses-token"])
 async def test_unsigned_or_forged_reports_are_refused(
-    client, clinic, runtime, staged, token: str | None
+    client: httpx.AsyncClient,
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    staged: Staged,
+    token: str | None,
 ) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     path, form = status_report(message, "delivered")
@@ -150,7 +151,11 @@ async def test_unsigned_or_forged_reports_are_refused(
 
 
 async def test_without_an_auth_token_nothing_is_accepted(
-    client, clinic, runtime, settings, monkeypatch
+    client: httpx.AsyncClient,
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     path, form = status_report(message, "delivered")
@@ -162,7 +167,9 @@ async def test_without_an_auth_token_nothing_is_accepted(
     assert (await reload(runtime, message.id)).status == "sent"
 
 
-async def test_a_signature_over_other_fields_is_refused(client, clinic, runtime) -> None:
+async def test_a_signature_over_other_fields_is_refused(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     path, form = status_report(message, "delivered")
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(f"{PUBLIC_URL}{path}", form)
@@ -174,7 +181,9 @@ async def test_a_signature_over_other_fields_is_refused(client, clinic, runtime)
     assert (await reload(runtime, message.id)).status == "sent"
 
 
-async def test_reports_are_found_by_twilio_id_without_our_id(client, clinic, runtime) -> None:
+async def test_reports_are_found_by_twilio_id_without_our_id(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient())
     _, form = status_report(message, "delivered")
 
@@ -183,14 +192,14 @@ async def test_reports_are_found_by_twilio_id_without_our_id(client, clinic, run
     assert (await reload(runtime, message.id)).status == "delivered"
 
 
-async def test_reports_about_unknown_messages_are_acknowledged(client) -> None:
+async def test_reports_about_unknown_messages_are_acknowledged(client: httpx.AsyncClient) -> None:
     form = {"MessageSid": "SMunknown", "MessageStatus": "delivered", "To": PHONE}
     response = await twilio(client, f"{STATUS}?message_id={uuid.uuid4()}", form)
     assert response.status_code == 204
 
 
 async def test_a_late_report_about_an_earlier_attempt_is_history_only(
-    client, clinic, runtime, staged
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
 ) -> None:
     message = await sent_message(clinic, runtime, await clinic.patient(), provider_message_id="SM2")
     path, form = status_report(message, "undelivered", MessageSid="SM1", ErrorCode="30008")
@@ -203,7 +212,7 @@ async def test_a_late_report_about_an_earlier_attempt_is_history_only(
 
 
 async def test_undelivered_whatsapp_falls_back_to_sms_when_the_patient_consents(
-    client, clinic, runtime, staged
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
 ) -> None:
     patient = await clinic.patient(sms=True, whatsapp=True)
     message = await sent_message(clinic, runtime, patient, channel="whatsapp")
@@ -218,7 +227,7 @@ async def test_undelivered_whatsapp_falls_back_to_sms_when_the_patient_consents(
 
 
 async def test_undelivered_whatsapp_fails_without_sms_consent(
-    client, clinic, runtime, staged
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
 ) -> None:
     patient = await clinic.patient(sms=False, whatsapp=True)
     message = await sent_message(clinic, runtime, patient, channel="whatsapp")
@@ -240,30 +249,61 @@ async def opted_out(runtime: ServiceRuntime, *patients: uuid.UUID) -> list[bool]
         return [c.opted_out_at is not None for c in await session.scalars(query)]
 
 
-async def test_stop_opts_every_contact_with_the_phone_out_and_start_back_in(
-    client, clinic, runtime
-) -> None:
-    first, second = await clinic.patient(), await clinic.patient()
-    other = await clinic.patient(phone="+254799999999")
-    inbound = "/v1/webhooks/twilio/inbound"
+INBOUND = "/v1/webhooks/twilio/inbound"
 
-    stop = await twilio(client, inbound, {"From": f"whatsapp:{PHONE}", "Body": "  Stop \n"})
+
+@pytest.fixture
+async def sharing_a_phone(clinic: Clinic) -> tuple[uuid.UUID, uuid.UUID]:
+    """Two patients with the same phone."""
+    return await clinic.patient(), await clinic.patient()
+
+
+async def test_stop_opts_every_contact_with_the_phone_out(
+    client: httpx.AsyncClient,
+    clinic: Clinic,
+    runtime: ServiceRuntime,
+    sharing_a_phone: tuple[uuid.UUID, uuid.UUID],
+) -> None:
+    other = await clinic.patient(phone="+254799999999")
+
+    stop = await twilio(client, INBOUND, {"From": f"whatsapp:{PHONE}", "Body": "  Stop \n"})
 
     assert stop.status_code == 200
     assert stop.headers["content-type"].startswith("text/xml")
     assert stop.text == '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-    assert await opted_out(runtime, first, second) == [True, True]
+    assert await opted_out(runtime, *sharing_a_phone) == [True, True]
     assert await opted_out(runtime, other) == [False]
 
-    chatter = await twilio(client, inbound, {"From": PHONE, "Body": "stop it please"})
+
+async def test_chatter_after_stop_changes_nothing(
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    sharing_a_phone: tuple[uuid.UUID, uuid.UUID],
+) -> None:
+    await twilio(client, INBOUND, {"From": f"whatsapp:{PHONE}", "Body": "  Stop \n"})
+
+    chatter = await twilio(client, INBOUND, {"From": PHONE, "Body": "stop it please"})
+
     assert chatter.status_code == 200
-    assert await opted_out(runtime, first, second) == [True, True]
-    start = await twilio(client, inbound, {"From": PHONE, "Body": "START"})
+    assert await opted_out(runtime, *sharing_a_phone) == [True, True]
+
+
+async def test_start_opts_every_contact_with_the_phone_back_in(
+    client: httpx.AsyncClient,
+    runtime: ServiceRuntime,
+    sharing_a_phone: tuple[uuid.UUID, uuid.UUID],
+) -> None:
+    await twilio(client, INBOUND, {"From": f"whatsapp:{PHONE}", "Body": "  Stop \n"})
+
+    start = await twilio(client, INBOUND, {"From": PHONE, "Body": "START"})
+
     assert start.status_code == 200
-    assert await opted_out(runtime, first, second) == [False, False]
+    assert await opted_out(runtime, *sharing_a_phone) == [False, False]
 
 
-async def test_unsigned_inbound_messages_are_refused(client, clinic, runtime) -> None:
+async def test_unsigned_inbound_messages_are_refused(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
+) -> None:
     patient = await clinic.patient()
     form = {"From": PHONE, "Body": "STOP"}
     response = await twilio(client, "/v1/webhooks/twilio/inbound", form, token=None)
@@ -271,8 +311,12 @@ async def test_unsigned_inbound_messages_are_refused(client, clinic, runtime) ->
     assert await opted_out(runtime, patient) == [False]
 
 
-async def test_africastalking_delivery_reports_need_the_token(
-    client, clinic, runtime, staged
+AT_DELIVERY = "/v1/webhooks/africastalking/delivery"
+AT_SUCCESS = {"id": "ATXid_1", "status": "Success", "phoneNumber": PHONE, "networkCode": "63902"}
+
+
+async def test_africastalking_delivery_reports_without_the_token_are_refused(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
 ) -> None:
     message = await sent_message(
         clinic,
@@ -281,21 +325,35 @@ async def test_africastalking_delivery_reports_need_the_token(
         provider="africastalking",
         provider_message_id="ATXid_1",
     )
-    form = {"id": "ATXid_1", "status": "Success", "phoneNumber": PHONE, "networkCode": "63902"}
-    path = "/v1/webhooks/africastalking/delivery"
 
-    wrong = await client.post(path, params={"token": "guess"}, data=form)
-    missing = await client.post(path, data=form)
+    wrong = await client.post(AT_DELIVERY, params={"token": "guess"}, data=AT_SUCCESS)
+    missing = await client.post(AT_DELIVERY, data=AT_SUCCESS)
+
     assert (wrong.status_code, missing.status_code) == (403, 403)
     assert (await reload(runtime, message.id)).status == "sent"
 
-    right = await client.post(path, params={"token": AT_TOKEN}, data=form)
+
+async def test_africastalking_delivery_reports_with_the_token_mark_delivered(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
+) -> None:
+    message = await sent_message(
+        clinic,
+        runtime,
+        await clinic.patient(),
+        provider="africastalking",
+        provider_message_id="ATXid_1",
+    )
+
+    right = await client.post(AT_DELIVERY, params={"token": AT_TOKEN}, data=AT_SUCCESS)
+
     assert right.status_code == 200
     assert (await reload(runtime, message.id)).status == "delivered"
     assert len(await staged("NotificationDelivered")) == 1
 
 
-async def test_africastalking_failures_are_undelivered(client, clinic, runtime, staged) -> None:
+async def test_africastalking_failures_are_undelivered(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime, staged: Staged
+) -> None:
     message = await sent_message(
         clinic,
         runtime,
@@ -315,12 +373,27 @@ async def test_africastalking_failures_are_undelivered(client, clinic, runtime, 
     assert failed["error_code"] == "UserInBlacklist"
 
 
-async def test_africastalking_stop_replies_opt_out(client, clinic, runtime) -> None:
-    patient = await clinic.patient()
-    path = "/v1/webhooks/africastalking/inbound"
-    form = {"from": PHONE, "to": "20880", "text": "stop", "id": "x", "linkId": "y"}
+AT_INBOUND = "/v1/webhooks/africastalking/inbound"
+AT_STOP = {"from": PHONE, "to": "20880", "text": "stop", "id": "x", "linkId": "y"}
 
-    assert (await client.post(path, params={"token": "guess"}, data=form)).status_code == 403
+
+async def test_africastalking_replies_without_the_token_are_refused(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
+) -> None:
+    patient = await clinic.patient()
+
+    refused = await client.post(AT_INBOUND, params={"token": "guess"}, data=AT_STOP)
+
+    assert refused.status_code == 403
     assert await opted_out(runtime, patient) == [False]
-    assert (await client.post(path, params={"token": AT_TOKEN}, data=form)).status_code == 200
+
+
+async def test_africastalking_stop_replies_opt_out(
+    client: httpx.AsyncClient, clinic: Clinic, runtime: ServiceRuntime
+) -> None:
+    patient = await clinic.patient()
+
+    stop = await client.post(AT_INBOUND, params={"token": AT_TOKEN}, data=AT_STOP)
+
+    assert stop.status_code == 200
     assert await opted_out(runtime, patient) == [True]

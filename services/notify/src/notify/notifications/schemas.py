@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from notify.messages.models import PENDING, Message, MessageEvent
 
 AccountKind = Literal["registration_attempt"]
-"""Account notices (notify's own; not on clinic.notify.v1): see messages/account.py."""
+"""Account notices (notify's own; not on clinic.notify.v1): see messages/service.py."""
 Kind = MessageKind | AccountKind
 Status = Literal[
     "scheduled", "sending", "sent", "delivered", "failed", "undelivered", "cancelled", "skipped"

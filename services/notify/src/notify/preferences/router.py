@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from uuid import UUID
-
 from fastapi import APIRouter
 from servicekit.auth import CurrentUser
-from servicekit.problems import NotFound
 from servicekit.runtime import SessionDep
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from notify.preferences import service
 from notify.preferences.schemas import PreferencesRead, PreferencesUpdate
-from notify.projection.models import Contact
 
 router = APIRouter(prefix="/v1/me/notification-preferences", tags=["notification preferences"])
 
@@ -20,7 +15,7 @@ router = APIRouter(prefix="/v1/me/notification-preferences", tags=["notification
 @router.get("", response_model=PreferencesRead)
 async def get_preferences(session: SessionDep, caller: CurrentUser) -> PreferencesRead:
     """The caller's channel, reminders and opt-out, with their phone, language and consent."""
-    return PreferencesRead.of(await _contact(session, caller.user_id))
+    return await service.get_preferences(session, caller=caller)
 
 
 @router.patch("", response_model=PreferencesRead)
@@ -28,20 +23,4 @@ async def update_preferences(
     data: PreferencesUpdate, session: SessionDep, caller: CurrentUser
 ) -> PreferencesRead:
     """Change the caller's choices; `opted_out: false` opts back in after a STOP."""
-    contact = await _contact(session, caller.user_id, lock=True)
-    if "preferred_channel" in data.model_fields_set:  # null is a choice: the clinic's channel
-        contact.preferred_channel = data.preferred_channel
-    if data.reminders is not None:
-        contact.reminders = data.reminders
-    if data.opted_out is not None and data.opted_out != (contact.opted_out_at is not None):
-        # Keep the first opt-out's time: repeating it is no news.
-        contact.opted_out_at = datetime.now(UTC) if data.opted_out else None
-    await session.flush()
-    return PreferencesRead.of(contact)
-
-
-async def _contact(session: AsyncSession, user_id: UUID, *, lock: bool = False) -> Contact:
-    contact = await session.get(Contact, user_id, with_for_update=lock)
-    if contact is None:
-        raise NotFound("Notify does not know your contact details yet; try again shortly.")
-    return contact
+    return await service.update_preferences(session, caller=caller, data=data)

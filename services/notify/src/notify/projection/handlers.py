@@ -8,15 +8,14 @@ Identity's DuplicateRegistrationAttempted plans an account notice to the account
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from clinic_contracts.booking import (
     BOOKING_TOPIC,
+    AppointmentEvent,
     OfflineConflictResolved,
     WaitlistOfferExpired,
     WaitlistOfferMade,
 )
-from clinic_contracts.envelope import EventEnvelope
+from clinic_contracts.envelope import Event, EventEnvelope
 from clinic_contracts.identity import (
     IDENTITY_TOPIC,
     ClinicCreated,
@@ -26,60 +25,30 @@ from clinic_contracts.identity import (
     UserRegistered,
     UserUpdated,
 )
-from clinic_contracts.registry import UnknownEventType, parse_event
-from servicekit.db import upsert
 from servicekit.runtime import ServiceRuntime
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notify.messages.account import on_duplicate_registration
-from notify.messages.conflicts import on_conflict_resolved
-from notify.messages.planning import APPOINTMENT_EVENTS, on_appointment, on_offer
-from notify.projection.models import Clinic, Contact
+from notify.messages import service as messages
+from notify.projection import service as projection
 
 
-async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
+async def on_event(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
     """Apply one identity or booking event."""
-    try:
-        event = parse_event(envelope)
-    except UnknownEventType:
-        return  # newer than this code: nothing to keep from it
     match event:
         case ClinicCreated() | ClinicUpdated():
-            await upsert(
-                session,
-                Clinic,
-                {"id": event.clinic_id, "name": event.name, "time_zone": event.time_zone}
-                | {"phone": event.phone},
-            )
+            await projection.keep_clinic(session, event)
         case UserRegistered() | UserUpdated():
-            await upsert(
-                session,
-                Contact,
-                {
-                    "user_id": event.user_id,
-                    "kind": event.kind,
-                    "full_name": event.full_name,
-                    "phone": event.phone,
-                    "language": event.preferred_language,
-                    "consent_sms": event.consent.sms,
-                    "consent_whatsapp": event.consent.whatsapp,
-                    "active": True,
-                    "updated_at": datetime.now(UTC),
-                },
-            )
+            await projection.keep_contact(session, event)
         case UserDeactivated():
-            await session.execute(
-                update(Contact).where(Contact.user_id == event.user_id).values(active=False)
-            )
+            await projection.deactivate_contact(session, user_id=event.user_id)
         case DuplicateRegistrationAttempted():
-            await on_duplicate_registration(session, event, envelope.occurred_at)
+            await messages.on_duplicate_registration(session, event, envelope.occurred_at)
         case WaitlistOfferMade() | WaitlistOfferExpired():
-            await on_offer(session, event, envelope.occurred_at)
+            await messages.on_offer(session, event, envelope.occurred_at)
         case OfflineConflictResolved():
-            await on_conflict_resolved(session, event, envelope.occurred_at)
-        case _ if isinstance(event, APPOINTMENT_EVENTS):
-            await on_appointment(session, event, envelope.occurred_at)
+            await messages.on_conflict_resolved(session, event, envelope.occurred_at)
+        case AppointmentEvent():
+            await messages.on_appointment(session, event, envelope.occurred_at)
 
 
 def subscribe(runtime: ServiceRuntime) -> None:

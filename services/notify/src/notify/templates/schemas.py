@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from notify.templates.wording import MAX_LENGTH
+from notify.templates.models import Template
+from notify.templates.rules import MAX_LENGTH
 
 
 class TemplateBody(BaseModel):
@@ -38,6 +39,18 @@ class TemplateRead(BaseModel):
     )
     updated_at: datetime | None = None
     updated_by: UUID | None = None
+
+    @classmethod
+    def of(cls, template: Template) -> TemplateRead:
+        """The response body of a clinic's own template."""
+        return cls(
+            kind=template.kind,
+            language=template.language,
+            body=template.body,
+            source="clinic",
+            updated_at=template.updated_at,
+            updated_by=template.updated_by,
+        )
 
 
 class Placeholder(BaseModel):

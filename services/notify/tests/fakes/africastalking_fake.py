@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from notify.testing import FakeApiServer, ScriptedFailure
+from .server import FakeApiServer, ScriptedFailure
 
 COST = "KES 0.8000"
 STATUS_NAMES = {

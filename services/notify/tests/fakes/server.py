@@ -1,9 +1,7 @@
-"""Local HTTP fakes of the SMS providers' APIs, for tests and benchmarks.
+"""The base of the providers' fakes: a Starlette app on a free loopback port, with faults.
 
-`twilio_fake.TwilioFake` and `africastalking_fake.AfricasTalkingFake` are real HTTP servers on a
-free loopback port, so the providers' official SDKs talk to them as to the real APIs. Each runs
-uvicorn in a thread of its own: it keeps answering while a test blocks, and its delays never
-stall the caller's event loop. Use one as a context manager, sync or async:
+Each fake runs uvicorn in a thread of its own: it keeps answering while a test blocks, and its
+delays never stall the caller's event loop. Use one as a context manager, sync or async:
 
     with TwilioFake() as fake:
         settings = Settings(twilio_base_url=fake.url, twilio_account_sid=fake.account_sid, ...)

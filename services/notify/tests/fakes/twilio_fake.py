@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from notify.testing import FakeApiServer, ScriptedFailure
+from .server import FakeApiServer, ScriptedFailure
 
 API_VERSION = "2010-04-01"
 WHATSAPP = "whatsapp:"
