@@ -4,52 +4,31 @@ called in-process (no broker needed: the lifespan is not started)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from reporting.analytics.rebuild import rebuild
 from reporting.app import create_app
 from reporting.facts.handlers import record_fact_on
+from reporting.rebuild_command import rebuild
 from reporting.settings import Settings
 from servicekit.auth import Membership
+from servicekit.consumer import deliver
 from servicekit.runtime import ServiceRuntime
+from servicekit.testing.fixtures import service_fixtures
 from servicekit.testing.issuer import TokenIssuer
 
-from .activity import Envelopes
+from .activity import Envelopes, NairobiWeek, nairobi_week
 
-
-@pytest.fixture
-async def settings(clean_service_database) -> Settings:
-    return Settings(database_url=await clean_service_database("reporting"))
-
-
-@pytest.fixture
-def issuer() -> TokenIssuer:
-    return TokenIssuer()
-
-
-@pytest.fixture
-async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]:
-    app = create_app(settings, consume=False, gauges=False)
-    app.state.verifier = issuer.verifier()
-    yield app
-    await app.state.runtime.engine.dispose()
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://reporting.test") as client:
-        yield client
-
-
-@pytest.fixture
-def runtime(app: FastAPI) -> ServiceRuntime:
-    runtime: ServiceRuntime = app.state.runtime
-    return runtime
+# No broker and no lifespan: events come in through `apply`, the API is called in-process.
+settings, issuer, app, client, runtime = service_fixtures(
+    "reporting",
+    Settings,
+    lambda settings: create_app(settings, consume=False, gauges=False),
+    broker=False,
+    lifespan=False,
+)[:5]
 
 
 Apply = Callable[[Envelopes], Awaitable[None]]
@@ -62,13 +41,26 @@ def apply(runtime: ServiceRuntime) -> Apply:
     async def apply(envelopes: Envelopes) -> None:
         for topic, envelope in envelopes:
             async with runtime.sessions() as session, session.begin():
-                await record_fact_on(topic)(session, envelope)
+                await deliver(record_fact_on(topic), session, envelope)
 
     return apply
 
 
 @pytest.fixture
-def rebuilt(runtime: ServiceRuntime) -> Callable[[], Awaitable[int]]:
+async def kibera(apply: Apply) -> NairobiWeek:
+    """Kibera's hand-counted week (activity.py), applied in the order it happened."""
+    week = nairobi_week()
+    await apply(week.clinic.envelopes)
+    return week
+
+
+Rebuilt = Callable[[], Awaitable[int]]
+
+
+@pytest.fixture
+def rebuilt(runtime: ServiceRuntime) -> Rebuilt:
+    """Rebuild the rollups from the facts; the number of facts replayed."""
+
     async def rebuilt() -> int:
         return await rebuild(runtime.sessions, batch_size=7)  # small: several batches
 

@@ -6,9 +6,11 @@ import csv
 import io
 import uuid
 
+import httpx
 import pytest
 
-from .activity import nairobi_week
+from .activity import NairobiWeek
+from .conftest import Headers
 
 WEEK = {"from": "2026-02-23", "to": "2026-03-01"}
 ROUTES = ("/v1/reports/summary", "/v1/reports/summary.csv")
@@ -26,7 +28,14 @@ ROUTES = ("/v1/reports/summary", "/v1/reports/summary.csv")
         ("org_admin", False, 200),
     ],
 )
-async def test_who_may_read_a_clinic_report(client, as_role, route, role, own_clinic, status):
+async def test_who_may_read_a_clinic_report(
+    client: httpx.AsyncClient,
+    as_role: Headers,
+    route: str,
+    role: str,
+    own_clinic: bool,
+    status: int,
+) -> None:
     clinic = uuid.uuid4()
     caller_clinic = (
         clinic if own_clinic else (None if role in ("patient", "org_admin") else uuid.uuid4())
@@ -40,19 +49,24 @@ async def test_who_may_read_a_clinic_report(client, as_role, route, role, own_cl
 
 
 @pytest.mark.parametrize("route", ROUTES)
-async def test_anonymous_callers_get_401(client, route):
+async def test_anonymous_callers_get_401(client: httpx.AsyncClient, route: str) -> None:
     response = await client.get(route, params={"clinic": str(uuid.uuid4()), **WEEK})
     assert response.status_code == 401
 
 
-async def test_the_whole_network_is_for_org_admins(client, as_role, apply):
-    week = nairobi_week()
-    await apply(week.clinic.envelopes)
+async def test_org_admins_see_the_whole_network(
+    client: httpx.AsyncClient, as_role: Headers, kibera: NairobiWeek
+) -> None:
     network = await client.get("/v1/reports/summary", params=WEEK, headers=as_role("org_admin"))
     assert network.status_code == 200
     assert network.json()["clinic_id"] is None
     assert network.json()["totals"]["booked"] == 10
-    admin = as_role("clinic_admin", week.clinic.id)
+
+
+async def test_a_clinic_admin_must_name_the_clinic(
+    client: httpx.AsyncClient, as_role: Headers, kibera: NairobiWeek
+) -> None:
+    admin = as_role("clinic_admin", kibera.clinic.id)
     refused = await client.get("/v1/reports/summary", params=WEEK, headers=admin)
     assert refused.status_code == 422
     assert refused.json()["type"] == "urn:clinic:problem:clinic-required"
@@ -68,7 +82,9 @@ async def test_the_whole_network_is_for_org_admins(client, as_role, apply):
         ({"to": "2026-02-23"}, "validation-error"),
     ],
 )
-async def test_bad_periods_and_ranges_are_422(client, as_role, query, slug):
+async def test_bad_periods_and_ranges_are_422(
+    client: httpx.AsyncClient, as_role: Headers, query: dict[str, str], slug: str
+) -> None:
     clinic = uuid.uuid4()
     headers = as_role("clinic_admin", clinic)
     response = await client.get(
@@ -78,7 +94,7 @@ async def test_bad_periods_and_ranges_are_422(client, as_role, query, slug):
     assert response.json()["type"].endswith(slug)
 
 
-async def test_two_years_is_the_longest_range(client, as_role):
+async def test_two_years_is_the_longest_range(client: httpx.AsyncClient, as_role: Headers) -> None:
     clinic = uuid.uuid4()
     response = await client.get(
         "/v1/reports/summary",
@@ -89,18 +105,26 @@ async def test_two_years_is_the_longest_range(client, as_role):
     assert len(response.json()["rows"]) == 24
 
 
-async def test_the_csv_holds_the_same_figures(client, as_role, apply):
-    week = nairobi_week()
-    await apply(week.clinic.envelopes)
-    params = {"clinic": str(week.clinic.id), "period": "day", **WEEK}
-    headers = as_role("clinic_admin", week.clinic.id)
-    body = (await client.get("/v1/reports/summary", params=params, headers=headers)).json()
+async def test_the_csv_is_a_named_download(
+    client: httpx.AsyncClient, as_role: Headers, kibera: NairobiWeek
+) -> None:
+    params = {"clinic": str(kibera.clinic.id), "period": "day", **WEEK}
+    headers = as_role("clinic_admin", kibera.clinic.id)
     response = await client.get("/v1/reports/summary.csv", params=params, headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"] == (
         'attachment; filename="summary-day-2026-02-23-2026-03-01.csv"'
     )
+
+
+async def test_the_csv_holds_the_same_figures(
+    client: httpx.AsyncClient, as_role: Headers, kibera: NairobiWeek
+) -> None:
+    params = {"clinic": str(kibera.clinic.id), "period": "day", **WEEK}
+    headers = as_role("clinic_admin", kibera.clinic.id)
+    body = (await client.get("/v1/reports/summary", params=params, headers=headers)).json()
+    response = await client.get("/v1/reports/summary.csv", params=params, headers=headers)
     lines = list(csv.DictReader(io.StringIO(response.text)))
     assert [line["period"] for line in lines] == [r["period"] for r in body["rows"]] + ["total"]
     assert list(lines[0]) == list(body["totals"])  # same columns, same order

@@ -12,6 +12,7 @@ from clinic_contracts.identity import ClinicCreated
 from prometheus_client import REGISTRY
 from reporting.app import create_app
 from reporting.settings import Settings
+from servicekit.testing import CleanServiceDatabase
 from servicekit.testing.apps import running_app, wait_ready
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -29,8 +30,10 @@ async def facts(url: str) -> list[tuple[str, str]]:
 
 
 async def test_a_redelivered_event_is_one_fact(
-    clean_service_database, kafka_bootstrap_servers, kafka_topic_prefix
-):
+    clean_service_database: CleanServiceDatabase,
+    kafka_bootstrap_servers: str,
+    kafka_topic_prefix: str,
+) -> None:
     url = await clean_service_database("reporting")
     settings = Settings(
         database_url=url,

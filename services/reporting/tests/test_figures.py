@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from .activity import nairobi_week
+from .activity import NairobiWeek, nairobi_week
+from .conftest import Apply, Rebuilt, Summary
 
 WEEK = {"from": "2026-02-23", "to": "2026-03-01"}
 
@@ -61,26 +62,41 @@ def figures(row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in NAIROBI_WEEK}
 
 
-async def test_a_week_gives_the_hand_counted_figures(apply, summary):
-    week = nairobi_week()
-    await apply(week.clinic.envelopes)
-    daily = await summary(clinic=week.clinic.id, period="day", **WEEK)
+def by_day(report: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    return {row["period"]: tuple(row[c] for c in DAY_COLUMNS) for row in report["rows"]}
+
+
+async def test_a_week_gives_the_hand_counted_totals(summary: Summary, kibera: NairobiWeek) -> None:
+    daily = await summary(clinic=kibera.clinic.id, period="day", **WEEK)
     assert figures(daily["totals"]) == pytest.approx(NAIROBI_WEEK)
-    by_day = {row["period"]: tuple(row[c] for c in DAY_COLUMNS) for row in daily["rows"]}
-    assert by_day == BY_DAY
-    weekly = await summary(clinic=week.clinic.id, period="week", **WEEK)
+
+
+async def test_each_day_gives_its_hand_counted_figures(
+    summary: Summary, kibera: NairobiWeek
+) -> None:
+    daily = await summary(clinic=kibera.clinic.id, period="day", **WEEK)
+    assert by_day(daily) == BY_DAY
+
+
+async def test_the_iso_week_row_holds_the_whole_week(summary: Summary, kibera: NairobiWeek) -> None:
+    weekly = await summary(clinic=kibera.clinic.id, period="week", **WEEK)
     assert [row["period"] for row in weekly["rows"]] == ["2026-W09"]
     assert figures(weekly["rows"][0]) == pytest.approx(NAIROBI_WEEK)
 
 
-async def test_filters_narrow_to_a_provider_or_a_type(apply, summary):
-    week = nairobi_week()
-    await apply(week.clinic.envelopes)
-    p2 = (await summary(clinic=week.clinic.id, provider=week.p2, **WEEK))["totals"]
+async def test_a_provider_filter_narrows_visits_and_shifts(
+    summary: Summary, kibera: NairobiWeek
+) -> None:
+    p2 = (await summary(clinic=kibera.clinic.id, provider=kibera.p2, **WEEK))["totals"]
     # A5, A6 cancelled; A10 booked 30 min and moved twice; P2 rostered 240 + 120 + 240 min.
     assert (p2["booked"], p2["cancelled"], p2["rescheduled"]) == (3, 2, 2)
     assert (p2["booked_minutes"], p2["shift_minutes"], p2["utilisation"]) == (30, 600, 0.05)
-    t2 = (await summary(clinic=week.clinic.id, type=week.t2, **WEEK))["totals"]
+
+
+async def test_a_type_filter_narrows_visits_but_not_capacity(
+    summary: Summary, kibera: NairobiWeek
+) -> None:
+    t2 = (await summary(clinic=kibera.clinic.id, type=kibera.t2, **WEEK))["totals"]
     # A3 completed, A9 no-show, 60 min each; utilisation against everyone's shifts.
     assert (t2["booked"], t2["completed"], t2["no_shows"], t2["booked_minutes"]) == (
         1 + 1,
@@ -91,33 +107,51 @@ async def test_filters_narrow_to_a_provider_or_a_type(apply, summary):
     assert t2["utilisation"] == 0.04
 
 
-async def test_redelivered_events_change_nothing(apply, summary):
-    week = nairobi_week()
-    await apply(week.clinic.envelopes)
-    await apply(week.clinic.envelopes)  # every event delivered a second time
-    totals = (await summary(clinic=week.clinic.id, **WEEK))["totals"]
+async def test_redelivered_events_change_nothing(
+    apply: Apply, summary: Summary, kibera: NairobiWeek
+) -> None:
+    await apply(kibera.clinic.envelopes)  # every event delivered a second time
+    totals = (await summary(clinic=kibera.clinic.id, **WEEK))["totals"]
     assert figures(totals) == pytest.approx(NAIROBI_WEEK)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_any_arrival_order_gives_the_same_figures(apply, summary, seed):
+async def test_any_arrival_order_gives_the_same_figures(
+    apply: Apply, summary: Summary, seed: int
+) -> None:
     week = nairobi_week()
     shuffled = list(week.clinic.envelopes)
     random.Random(seed).shuffle(shuffled)
     await apply(shuffled)
     daily = await summary(clinic=week.clinic.id, **WEEK)
     assert figures(daily["totals"]) == pytest.approx(NAIROBI_WEEK)
-    assert {row["period"]: tuple(row[c] for c in DAY_COLUMNS) for row in daily["rows"]} == BY_DAY
+    assert by_day(daily) == BY_DAY
 
 
-async def test_a_rebuild_gives_identical_figures(apply, summary, rebuilt):
+async def shuffled_week(apply: Apply) -> NairobiWeek:
+    """The week delivered in an order the rebuild's does not follow."""
     week = nairobi_week()
     shuffled = list(week.clinic.envelopes)
-    random.Random(7).shuffle(shuffled)  # live order differs from the rebuild's
+    random.Random(7).shuffle(shuffled)
     await apply(shuffled)
+    return week
+
+
+async def test_a_rebuild_gives_identical_figures(
+    apply: Apply, summary: Summary, rebuilt: Rebuilt
+) -> None:
+    week = await shuffled_week(apply)
     before = await summary(clinic=week.clinic.id, **WEEK)
     assert await rebuilt() == len(week.clinic.envelopes)
     assert await summary(clinic=week.clinic.id, **WEEK) == before
-    assert await rebuilt() == len(week.clinic.envelopes)  # and again: replaying twice
-    assert await summary(clinic=week.clinic.id, **WEEK) == before
     assert figures(before["totals"]) == pytest.approx(NAIROBI_WEEK)
+
+
+async def test_rebuilding_twice_gives_identical_figures(
+    apply: Apply, summary: Summary, rebuilt: Rebuilt
+) -> None:
+    week = await shuffled_week(apply)
+    before = await summary(clinic=week.clinic.id, **WEEK)
+    assert await rebuilt() == len(week.clinic.envelopes)
+    assert await rebuilt() == len(week.clinic.envelopes)  # replaying over a rebuilt store
+    assert await summary(clinic=week.clinic.id, **WEEK) == before

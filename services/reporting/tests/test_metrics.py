@@ -6,10 +6,13 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 from prometheus_client import REGISTRY
-from reporting.analytics.utilisation import utilisation_today
+from reporting.analytics.repository import utilisation_today
+from servicekit.runtime import ServiceRuntime
 
 from .activity import ClinicActivity, nairobi_week
+from .conftest import Apply, Rebuilt
 
 
 def sample(name: str, **labels: str) -> float:
@@ -21,7 +24,9 @@ def notifications(outcome: str) -> float:
     return sample("clinic_notifications_total", **labels)
 
 
-async def test_counters_move_once_per_event_and_not_on_rebuild(apply, rebuilt, client):
+async def test_counters_move_once_per_event_and_not_on_rebuild(
+    apply: Apply, rebuilt: Rebuilt, client: httpx.AsyncClient
+) -> None:
     week = nairobi_week()
     clinic = str(week.clinic.id)
     sent_before, failed_before = notifications("sent"), notifications("failed")
@@ -45,7 +50,9 @@ async def test_counters_move_once_per_event_and_not_on_rebuild(apply, rebuilt, c
     assert f'clinic_appointments_booked_total{{clinic_id="{clinic}"}} 10.0' in exported
 
 
-async def test_utilisation_is_today_in_the_clinic_zone(apply, runtime):
+async def test_utilisation_is_today_in_the_clinic_zone(
+    apply: Apply, runtime: ServiceRuntime
+) -> None:
     clinic = ClinicActivity("Africa/Nairobi", "Today").open()
     local_today = datetime.now(ZoneInfo(clinic.zone)).date()
     provider, type_id = uuid.uuid4(), uuid.uuid4()
@@ -56,4 +63,5 @@ async def test_utilisation_is_today_in_the_clinic_zone(apply, runtime):
     yesterday = local_today - timedelta(days=1)
     clinic.book(provider, type_id, f"{yesterday} 09:00", minutes=60, booked=f"{yesterday} 07:00")
     await apply(clinic.envelopes)
-    assert (await utilisation_today(runtime.sessions))[clinic.id] == 60 / 480
+    async with runtime.sessions() as session:
+        assert (await utilisation_today(session))[clinic.id] == 60 / 480

@@ -9,10 +9,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+import pytest
 from clinic_contracts.booking import OfflineConflictRecorded, OfflineConflictResolved
 from prometheus_client import REGISTRY
 
 from .activity import ClinicActivity
+from .conftest import Apply, Headers, Rebuilt, Summary
 
 WEEK = {"from": "2026-02-23", "to": "2026-03-01"}
 NEW_COLUMNS = [
@@ -40,7 +43,12 @@ class OfflineWeek:
 
 
 def conflict(
-    k: ClinicActivity, type_id: uuid.UUID, start: str, *, recorded: str, resolved: Any = None
+    k: ClinicActivity,
+    type_id: uuid.UUID,
+    start: str,
+    *,
+    recorded: str,
+    resolved: tuple[str, str, str] | None = None,
 ) -> None:
     """A conflict asking for `start`; `resolved` is (resolution, when, the time it names)."""
     fields: dict[str, Any] = {
@@ -69,7 +77,7 @@ def conflict(
 def offline_week() -> OfflineWeek:
     k = ClinicActivity("Africa/Nairobi", "Loiyangalani").open()
     p1, p2, t1, t2 = (uuid.uuid4() for _ in range(4))
-    device = {"origin": "offline", "device_id": uuid.uuid4()}
+    device: dict[str, Any] = {"origin": "offline", "device_id": uuid.uuid4()}
     k.book(p1, t1, "2026-02-23 09:00", booked="2026-02-20 09:00")
     k.book(p1, t1, "2026-02-23 10:00", booked="2026-02-23 08:00", **device)
     k.book(p2, t2, "2026-02-23 11:00", booked="2026-02-23 08:05", walk_in=True, **device)
@@ -125,32 +133,59 @@ def counts(row: dict[str, Any]) -> tuple[int, ...]:
     return tuple(int(row[c]) for c in COLUMNS)
 
 
-async def test_bookings_by_origin_and_conflicts_per_day_late_or_twice_and_rebuilt(
-    apply, summary, rebuilt
-):
+@pytest.fixture
+async def backwards_twice(apply: Apply) -> OfflineWeek:
+    """The offline week delivered backwards (each resolution before its conflict), twice."""
     week = offline_week()
-    backwards = list(reversed(week.clinic.envelopes))  # each resolution before its conflict
+    backwards = list(reversed(week.clinic.envelopes))
     await apply(backwards)
     await apply(backwards)  # redelivered: counted once
+    return week
 
-    daily = await summary(clinic=week.clinic.id, **WEEK)
+
+async def test_bookings_by_origin_and_conflicts_per_day(
+    summary: Summary, backwards_twice: OfflineWeek
+) -> None:
+    daily = await summary(clinic=backwards_twice.clinic.id, **WEEK)
     by_day = {row["period"]: counts(row) for row in daily["rows"]}
     assert {day: by_day[day] for day in BY_DAY} == BY_DAY
     assert counts(daily["totals"]) == TOTALS
-    weekly = await summary(clinic=week.clinic.id, period="week", **WEEK)
+
+
+async def test_the_iso_week_row_holds_the_offline_totals(
+    summary: Summary, backwards_twice: OfflineWeek
+) -> None:
+    weekly = await summary(clinic=backwards_twice.clinic.id, period="week", **WEEK)
     assert counts(weekly["rows"][0]) == TOTALS
 
-    # A type narrows conflicts; a provider does not (they name none), but narrows bookings.
+
+async def test_a_type_filter_narrows_conflicts_and_bookings(
+    summary: Summary, backwards_twice: OfflineWeek
+) -> None:
+    week = backwards_twice
     t2 = (await summary(clinic=week.clinic.id, type=week.t2, **WEEK))["totals"]
     assert counts(t2) == (2, 1, 1, 1, 0, 0, 0, 1)
+
+
+async def test_a_provider_filter_narrows_bookings_not_conflicts(
+    summary: Summary, backwards_twice: OfflineWeek
+) -> None:
+    week = backwards_twice  # conflicts name no provider
     p2 = (await summary(clinic=week.clinic.id, provider=week.p2, **WEEK))["totals"]
     assert counts(p2) == (2, 0, 2, 5, 1, 1, 1, 2)
 
+
+async def test_a_rebuild_gives_the_same_offline_figures(
+    summary: Summary, rebuilt: Rebuilt, backwards_twice: OfflineWeek
+) -> None:
+    daily = await summary(clinic=backwards_twice.clinic.id, **WEEK)
     await rebuilt()
-    assert await summary(clinic=week.clinic.id, **WEEK) == daily
+    assert await summary(clinic=backwards_twice.clinic.id, **WEEK) == daily
 
 
-async def test_the_csv_ends_with_the_offline_columns(client, as_role, apply):
+async def test_the_csv_ends_with_the_offline_columns(
+    client: httpx.AsyncClient, as_role: Headers, apply: Apply
+) -> None:
     week = offline_week()
     await apply(week.clinic.envelopes)
     params = {"clinic": str(week.clinic.id), "period": "week", **WEEK}
@@ -165,7 +200,9 @@ async def test_the_csv_ends_with_the_offline_columns(client, as_role, apply):
     assert counts(totals) == TOTALS
 
 
-async def test_offline_counters_move_once_per_event_and_not_on_rebuild(apply, rebuilt):
+async def test_offline_counters_move_once_per_event_and_not_on_rebuild(
+    apply: Apply, rebuilt: Rebuilt
+) -> None:
     week = offline_week()
     clinic = str(week.clinic.id)
     await apply(week.clinic.envelopes)

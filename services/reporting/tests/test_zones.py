@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from .activity import ClinicActivity
+from .conftest import Apply, Summary
 
 
 def new_york_evenings() -> ClinicActivity:
@@ -17,7 +18,7 @@ def new_york_evenings() -> ClinicActivity:
     return ny
 
 
-async def test_weeks_follow_the_clinic_zone(apply, summary):
+async def test_weeks_follow_the_clinic_zone(apply: Apply, summary: Summary) -> None:
     ny = new_york_evenings()
     await apply(ny.envelopes)
     weekly = await summary(
@@ -28,7 +29,7 @@ async def test_weeks_follow_the_clinic_zone(apply, summary):
     assert weekly["rows"][0]["no_shows"] == 1
 
 
-async def test_months_follow_the_clinic_zone(apply, summary):
+async def test_months_follow_the_clinic_zone(apply: Apply, summary: Summary) -> None:
     ny = new_york_evenings()
     await apply(ny.envelopes)
     monthly = await summary(
@@ -42,7 +43,9 @@ async def test_months_follow_the_clinic_zone(apply, summary):
     ]
 
 
-async def test_weeks_are_clipped_to_the_range_and_monday_first(apply, summary):
+async def test_weeks_are_clipped_to_the_range_and_monday_first(
+    apply: Apply, summary: Summary
+) -> None:
     ny = new_york_evenings()
     await apply(ny.envelopes)
     # From a Sunday to a Tuesday: two partial ISO weeks; Saturday's visit is outside.

@@ -4,9 +4,9 @@ from fastapi import FastAPI
 from servicekit.app import create_service_app
 from servicekit.runtime import ServiceRuntime
 
-from reporting.analytics.utilisation import refresh_utilisation
 from reporting.db import outbox
 from reporting.facts.handlers import subscribe_all
+from reporting.metrics import refresh_utilisation
 from reporting.settings import Settings
 from reporting.summary import router as summary
 

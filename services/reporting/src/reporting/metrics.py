@@ -2,11 +2,14 @@
 
 Counters move when the consumer applies an event for the first time, and only once its
 transaction has committed (a rolled-back attempt that is retried counts once). A rebuild
-replays facts without touching them.
+replays facts without touching them. The utilisation gauge is set by a background job.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
 
 from clinic_contracts.booking import (
@@ -20,9 +23,14 @@ from clinic_contracts.booking import (
 from clinic_contracts.envelope import Event
 from clinic_contracts.notify import NotificationDelivered, NotificationFailed, NotificationSent
 from prometheus_client import Counter, Gauge
+from servicekit.runtime import ServiceRuntime
 from sqlalchemy import event as orm_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from reporting.analytics.repository import utilisation_today
+
+log = logging.getLogger(__name__)
 
 BOOKED = Counter(
     "clinic_appointments_booked_total", "Appointments booked, walk-ins included", ["clinic_id"]
@@ -116,3 +124,18 @@ def _run_pending(session: Session) -> None:
 
 def _drop_pending(session: Session) -> None:
     session.info[_PENDING] = []
+
+
+async def refresh_utilisation(runtime: ServiceRuntime) -> None:
+    """Set the utilisation gauge every `utilisation_refresh_seconds` until the service stops."""
+    interval: float = getattr(runtime.settings, "utilisation_refresh_seconds", 60.0)
+    while not runtime.stopping.is_set():
+        try:
+            async with runtime.sessions() as session:
+                ratios = await utilisation_today(session)
+            for clinic_id, ratio in ratios.items():
+                UTILISATION.labels(str(clinic_id)).set(ratio)
+        except Exception as exc:  # the database may be down; the next round retries
+            log.warning("could not refresh utilisation: %s", type(exc).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.stopping.wait(), interval)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import Date, DateTime, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.analytics.figures import Counters
 from reporting.analytics.models import (
     CONFLICT_COUNTERS,
     ROLLUP_COUNTERS,
@@ -18,25 +15,15 @@ from reporting.analytics.models import (
     DailyRollup,
     DailyShiftMinutes,
 )
-from reporting.summary.periods import Period
+from reporting.analytics.rules import Counters
+from reporting.summary.rules import Period
+from reporting.summary.schemas import SummaryFilter
 
 # date_trunc takes the unit as text; it is inlined so SELECT and GROUP BY are one expression.
 _UNITS: dict[Period, Any] = {p: literal_column(f"'{p}'") for p in ("day", "week", "month")}
 
 
-@dataclass(frozen=True)
-class SummaryFilter:
-    """Which rollups a report sums: a clinic (or all), maybe one provider or type, local days."""
-
-    period: Period
-    first_day: date
-    last_day: date
-    clinic_id: UUID | None = None
-    provider_id: UUID | None = None
-    type_id: UUID | None = None
-
-
-async def sums_by_bucket(session: AsyncSession, wanted: SummaryFilter) -> dict[date, Counters]:
+async def sums_by_bucket(session: AsyncSession, *, wanted: SummaryFilter) -> dict[date, Counters]:
     """Rollup counters, shift minutes and offline conflicts summed per bucket start (Monday
     for weeks)."""
     sums = await _grouped(session, DailyRollup, ROLLUP_COUNTERS, wanted)

@@ -11,10 +11,9 @@ from servicekit.auth import CurrentUser
 from servicekit.problems import Problem
 from servicekit.runtime import SessionDep
 
-from reporting.summary.access import require_report_reader
-from reporting.summary.periods import Period, range_problem
-from reporting.summary.repository import SummaryFilter
-from reporting.summary.schemas import Summary, summary_csv
+from reporting.access import require_report_reader
+from reporting.summary.rules import Period, range_problem
+from reporting.summary.schemas import Summary, SummaryFilter, summary_csv
 from reporting.summary.service import summarise
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -47,7 +46,7 @@ async def get_summary(session: SessionDep, wanted: Filter) -> Summary:
     `from` to `to` (at most two years), plus the totals. Clinic admins see their clinics;
     organisation admins any clinic, or the whole network when `clinic` is left out.
     """
-    return await summarise(session, wanted)
+    return await summarise(session, wanted=wanted)
 
 
 @router.get(
@@ -57,7 +56,7 @@ async def get_summary(session: SessionDep, wanted: Filter) -> Summary:
 )
 async def get_summary_csv(session: SessionDep, wanted: Filter) -> Response:
     """The same figures as /v1/reports/summary, as CSV: a header, the buckets, the totals."""
-    summary = await summarise(session, wanted)
+    summary = await summarise(session, wanted=wanted)
     name = f"summary-{wanted.period}-{wanted.first_day}-{wanted.last_day}.csv"
     return Response(
         summary_csv(summary),

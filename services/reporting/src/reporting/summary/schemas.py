@@ -1,19 +1,33 @@
-"""Summary response bodies: the figures of one bucket of local days, and the whole report."""
+"""Summary shapes: the filter a query asks for, the figures of one bucket of local days, and
+the whole report (also as CSV)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from reporting.analytics.figures import Counters
-from reporting.summary.periods import Period
+from reporting.analytics.rules import Counters
+from reporting.summary.rules import Period
 
 RATE_DIGITS = 4
 HOURS_DIGITS = 2
+
+
+@dataclass(frozen=True)
+class SummaryFilter:
+    """Which rollups a report sums: a clinic (or all), maybe one provider or type, local days."""
+
+    period: Period
+    first_day: date
+    last_day: date
+    clinic_id: UUID | None = None
+    provider_id: UUID | None = None
+    type_id: UUID | None = None
 
 
 class SummaryRow(BaseModel):

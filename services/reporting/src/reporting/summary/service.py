@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.analytics.figures import total
-from reporting.summary.periods import buckets
-from reporting.summary.repository import SummaryFilter, sums_by_bucket
-from reporting.summary.schemas import Summary, SummaryRow
+from reporting.summary.repository import sums_by_bucket
+from reporting.summary.rules import buckets, total
+from reporting.summary.schemas import Summary, SummaryFilter, SummaryRow
 
 
-async def summarise(session: AsyncSession, wanted: SummaryFilter) -> Summary:
+async def summarise(session: AsyncSession, *, wanted: SummaryFilter) -> Summary:
     """The report for a filter: every bucket of the range, zeros included, and the totals."""
-    sums = await sums_by_bucket(session, wanted)
+    sums = await sums_by_bucket(session, wanted=wanted)
     rows = [
         SummaryRow.of(b.label, b.first_day, b.last_day, sums.get(b.start, {}))
         for b in buckets(wanted.period, wanted.first_day, wanted.last_day)

@@ -1,17 +1,28 @@
-"""Pure rules: what one appointment, shift or offline conflict adds to the daily rollups.
+"""Pure rules: how an event changes a projection row, and what the row adds to the rollups.
 
 A rollup change is always "what it adds now minus what it added before", so applying
-events in any order, late or twice-guarded, converges on the same sums.
+events in any order, late or twice-guarded, converges on the same sums. Snapshot fields
+follow the newest event by (occurred_at, event_id); fields only one kind of event carries
+are taken whenever it comes, so late and out-of-order events land where they belong.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
+from clinic_contracts.booking import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentEvent,
+    AppointmentRescheduled,
+    OfflineConflictRecorded,
+    OfflineConflictResolved,
+)
+from clinic_contracts.shifts import ShiftCancelled, ShiftChanged, ShiftReassigned, ShiftScheduled
 from servicekit.localtime import day_bounds, local_day, zone
 
 CANCELLATION_NOTICE = timedelta(hours=24)
@@ -26,6 +37,9 @@ ConflictKey = tuple[UUID, date, UUID]
 """(clinic_id, local day, type_id)."""
 Key = TypeVar("Key", RollupKey, ShiftKey)
 
+ConflictEvent = OfflineConflictRecorded | OfflineConflictResolved
+ShiftEvent = ShiftScheduled | ShiftChanged | ShiftReassigned | ShiftCancelled
+
 
 class VisitState(Protocol):
     """What the appointment projection knows of one visit."""
@@ -37,6 +51,8 @@ class VisitState(Protocol):
     starts_at: datetime | None
     ends_at: datetime | None
     status: str | None
+    as_of: datetime | None
+    as_of_event: UUID | None
     booked_at: datetime | None
     walk_in: bool
     waitlist_fill: bool
@@ -70,6 +86,8 @@ class ShiftState(Protocol):
     ends_at: datetime | None
     breaks: list[dict[str, Any]]
     cancelled: bool
+    as_of: datetime | None
+    as_of_event: UUID | None
 
 
 def is_newer(
@@ -82,6 +100,60 @@ def is_newer(
     if kept_at is None or kept_event is None:
         return True
     return (occurred_at, event_id) > (kept_at, kept_event)
+
+
+def take_appointment_event(
+    visit: VisitState, event: AppointmentEvent, occurred_at: datetime, event_id: UUID
+) -> None:
+    """Bring a visit's state up to date with one of its appointment's events."""
+    if is_newer(visit.as_of, visit.as_of_event, occurred_at, event_id):
+        visit.clinic_id, visit.provider_id, visit.type_id = (
+            event.clinic_id,
+            event.provider_id,
+            event.type_id,
+        )
+        visit.time_zone, visit.status = event.time_zone, event.status
+        visit.starts_at, visit.ends_at = event.starts_at, event.ends_at
+        visit.as_of, visit.as_of_event = occurred_at, event_id
+    match event:
+        case AppointmentBooked():
+            visit.booked_at, visit.walk_in = occurred_at, event.walk_in
+            visit.waitlist_fill = event.waitlist_entry_id is not None
+            visit.offline = event.origin == "offline"
+        case AppointmentRescheduled():
+            visit.reschedules += 1
+        case AppointmentCancelled():
+            visit.cancelled_by, visit.cancelled_at = event.cancelled_by, occurred_at
+
+
+def take_conflict_event(conflict: ConflictState, event: ConflictEvent) -> None:
+    """Bring an offline conflict's state up to date with one of its events.
+
+    The time asked for comes from `OfflineConflictRecorded` whenever it is seen (the
+    resolution's own time only stands in until then), so both count on the same day.
+    """
+    recorded = isinstance(event, OfflineConflictRecorded)
+    if recorded or conflict.starts_at is None:
+        conflict.clinic_id, conflict.type_id = event.clinic_id, event.type_id
+        conflict.time_zone, conflict.starts_at = event.time_zone, event.starts_at
+    if isinstance(event, OfflineConflictResolved):
+        conflict.resolution = event.resolution
+    conflict.recorded = conflict.recorded or recorded
+
+
+def take_shift_event(
+    shift: ShiftState, event: ShiftEvent, occurred_at: datetime, event_id: UUID
+) -> None:
+    """Keep the newest state of a shift; an older event than the one kept changes nothing."""
+    if not is_newer(shift.as_of, shift.as_of_event, occurred_at, event_id):
+        return
+    shift.clinic_id, shift.staff_id, shift.role = event.clinic_id, event.staff_id, event.role
+    shift.starts_at, shift.ends_at = event.starts_at, event.ends_at
+    shift.as_of, shift.as_of_event = occurred_at, event_id
+    shift.cancelled = isinstance(event, ShiftCancelled)
+    if not isinstance(event, ShiftCancelled):  # a cancellation carries no zone or breaks
+        shift.time_zone = event.time_zone
+        shift.breaks = [b.model_dump(mode="json") for b in event.breaks]
 
 
 def visit_contribution(visit: VisitState) -> dict[RollupKey, Counters]:
@@ -210,12 +282,3 @@ def difference(
         for key, counters in changes.items()
         if (nonzero := {name: value for name, value in counters.items() if value})
     }
-
-
-def total(parts: Iterable[Mapping[str, int]]) -> Counters:
-    """Counters summed name by name."""
-    sums: Counters = defaultdict(int)
-    for part in parts:
-        for name, value in part.items():
-            sums[name] += value
-    return dict(sums)

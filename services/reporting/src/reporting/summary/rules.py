@@ -1,10 +1,14 @@
-"""Pure calendar rules of the summary: buckets of local days, and the range a report may span."""
+"""Pure rules of the summary: buckets of local days, the range a report may span, totals."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+
+from reporting.analytics.rules import Counters
 
 Period = Literal["day", "week", "month"]
 MAX_DAYS = 731
@@ -69,3 +73,12 @@ def range_problem(first: date, last: date) -> str | None:
     if (last - first).days + 1 > MAX_DAYS:
         return f"A report covers at most {MAX_DAYS} days; ask for a shorter range."
     return None
+
+
+def total(parts: Iterable[Mapping[str, int]]) -> Counters:
+    """Counters summed name by name."""
+    sums: Counters = defaultdict(int)
+    for part in parts:
+        for name, value in part.items():
+            sums[name] += value
+    return dict(sums)
