@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -11,6 +12,9 @@ from clinic_contracts.identity import UserRegistered
 from servicekit.localtime import instant, local_day
 
 from .conftest import LONDON, Calendar
+
+Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
+"""The `staged` fixture: payloads of the staged events of a type, oldest first."""
 
 DAY = local_day(datetime.now(UTC), LONDON) + timedelta(days=2)
 """A day two days ahead: inside the window (7 days back, 14 ahead)."""
@@ -46,7 +50,9 @@ def mutation(kind: str, seq: int, **args: Any) -> dict[str, Any]:
     }
 
 
-def book(calendar: Calendar, kind: dict[str, Any], seq: int, patient_id: uuid.UUID, clock: time):
+def book(
+    calendar: Calendar, kind: dict[str, Any], seq: int, patient_id: uuid.UUID, clock: time
+) -> dict[str, Any]:
     return mutation(
         "book",
         seq,

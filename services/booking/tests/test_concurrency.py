@@ -9,26 +9,31 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import date, time, timedelta
+from typing import Any
 
 import httpx
 import pytest
+from booking.settings import Settings
 from servicekit.localtime import instant
+from servicekit.runtime import ServiceRuntime
+from servicekit.testing.issuer import TokenIssuer
 from servicekit.testing.processes import jwks_server, service_process
 from sqlalchemy import text
 
-from .conftest import LONDON
+from .conftest import LONDON, Calendar
 
 SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
 PATIENTS = 200
+Request = tuple[dict[str, Any], dict[str, str]]
 
 
 @pytest.fixture
-async def kind(calendar):
+async def kind(calendar: Calendar) -> dict[str, Any]:
     await calendar.shift(calendar.doctor, SOON)
     return await calendar.new_type(duration_minutes=30, step_minutes=5)
 
 
-def requests(calendar, kind, minutes: list[int]) -> list[tuple[dict, dict]]:
+def requests(calendar: Calendar, kind: dict[str, Any], minutes: list[int]) -> list[Request]:
     """One (body, headers) per patient, each at 09:00 + minutes[i % len(minutes)]."""
     return [
         (
@@ -40,7 +45,7 @@ def requests(calendar, kind, minutes: list[int]) -> list[tuple[dict, dict]]:
     ]
 
 
-async def rows_and_events(runtime) -> tuple[int, int]:
+async def rows_and_events(runtime: ServiceRuntime) -> tuple[int, int]:
     async with runtime.sessions() as session:
         rows = await session.scalar(
             text("SELECT count(*) FROM booking.appointments WHERE status = 'booked'")
@@ -51,10 +56,10 @@ async def rows_and_events(runtime) -> tuple[int, int]:
     return int(rows or 0), int(events or 0)
 
 
-async def fire(clients: list[httpx.AsyncClient], batch: list[tuple[dict, dict]]) -> Counter[int]:
+async def fire(clients: list[httpx.AsyncClient], batch: list[Request]) -> Counter[int]:
     gate = asyncio.Event()
 
-    async def one(i: int, body: dict, headers: dict) -> int:
+    async def one(i: int, body: dict[str, Any], headers: dict[str, str]) -> int:
         await gate.wait()
         response = await clients[i % len(clients)].post(
             "/v1/appointments", json=body, headers=headers
@@ -75,14 +80,18 @@ def assert_one_booked_and_the_rest_refused(codes: Counter[int]) -> None:
     assert codes == {201: 1, 409: PATIENTS - 1}
 
 
-async def test_two_hundred_patients_for_one_slot_get_one_booking(calendar, kind, runtime):
+async def test_two_hundred_patients_for_one_slot_get_one_booking(
+    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime
+) -> None:
     codes = await fire([calendar.client], requests(calendar, kind, [0]))
 
     assert_one_booked_and_the_rest_refused(codes)
     assert await rows_and_events(runtime) == (1, 1)
 
 
-async def test_overlapping_not_equal_starts_are_caught_too(calendar, kind, runtime):
+async def test_overlapping_not_equal_starts_are_caught_too(
+    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime
+) -> None:
     # 09:00, 09:05, ..., 09:25: every 30-minute visit overlaps every other one.
     codes = await fire([calendar.client], requests(calendar, kind, [0, 5, 10, 15, 20, 25]))
 
@@ -91,8 +100,12 @@ async def test_overlapping_not_equal_starts_are_caught_too(calendar, kind, runti
 
 
 async def test_two_booking_processes_still_give_one_booking(
-    calendar, kind, runtime, settings, issuer
-):
+    calendar: Calendar,
+    kind: dict[str, Any],
+    runtime: ServiceRuntime,
+    settings: Settings,
+    issuer: TokenIssuer,
+) -> None:
     with (
         jwks_server(issuer.jwks()) as jwks_url,
         service_process("booking", settings, issuer, jwks_url) as first,

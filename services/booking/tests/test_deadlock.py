@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -23,12 +23,15 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from booking.settings import Settings
 from servicekit.db import asyncpg_dsn
 from servicekit.localtime import instant
+from servicekit.runtime import ServiceRuntime
+from servicekit.testing.databases import ServiceDatabases
 from servicekit.transactions import TRANSACTION_RETRIES
 from sqlalchemy import text
 
-from .conftest import LONDON
+from .conftest import LONDON, Calendar
 
 SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
 DEADLINE_SECONDS = 60.0
@@ -39,14 +42,18 @@ VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $6, $7, 'clinic', now(), $5)
 """
 
 
+Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
+Connect = Callable[[], Awaitable[asyncpg.Connection]]
+
+
 @pytest.fixture
-async def kind(calendar):
+async def kind(calendar: Calendar) -> dict[str, Any]:
     await calendar.shift(calendar.doctor, SOON)
     return await calendar.new_type(duration_minutes=30)
 
 
 @pytest.fixture
-async def connect(settings, service_database) -> AsyncIterator[Callable[[], Awaitable[Any]]]:
+async def connect(settings: Settings, service_database: ServiceDatabases) -> AsyncIterator[Connect]:
     """Superuser connections to the test database (the rival sets its deadlock_timeout)."""
     opened: list[asyncpg.Connection] = []
 
@@ -76,13 +83,20 @@ WAITING = "SELECT count(*) > 0 FROM pg_locks WHERE NOT granted AND pid = $1"
 
 
 def deadlocks_retried() -> float:
-    return TRANSACTION_RETRIES.labels("booking", "deadlock")._value.get()
+    return float(TRANSACTION_RETRIES.labels("booking", "deadlock")._value.get())
 
 
-Send = Callable[[dict[str, str]], Awaitable[httpx.Response]]
+Send = Callable[[dict[str, str]], Coroutine[Any, Any, httpx.Response]]
 
 
-async def through_deadlock(calendar, kind, connect, patient, send: Send, rival_wins: bool):  # type: ignore[no-untyped-def]
+async def through_deadlock(
+    calendar: Calendar,
+    kind: dict[str, Any],
+    connect: Connect,
+    patient: uuid.UUID,
+    send: Send,
+    rival_wins: bool,
+) -> tuple[httpx.Response, dict[str, str]]:
     """`send(headers)` a request taking the doctor at 09:00 through the deadlock above.
 
     The rival's appointment stays (committed) when `rival_wins`, else it is rolled back.
@@ -128,21 +142,21 @@ async def through_deadlock(calendar, kind, connect, patient, send: Send, rival_w
     return await asyncio.wait_for(request, DEADLINE_SECONDS), headers
 
 
-def at_nine(calendar, kind) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def at_nine(calendar: Calendar, kind: dict[str, Any]) -> dict[str, Any]:
     return calendar.slot(kind, SOON, clock(9))
 
 
-async def booking(calendar, kind, patient: uuid.UUID) -> Send:  # type: ignore[no-untyped-def]
+async def booking(calendar: Calendar, kind: dict[str, Any], patient: uuid.UUID) -> Send:
     return lambda headers: calendar.book(at_nine(calendar, kind), headers)
 
 
-async def holding(calendar, kind, patient: uuid.UUID) -> Send:  # type: ignore[no-untyped-def]
+async def holding(calendar: Calendar, kind: dict[str, Any], patient: uuid.UUID) -> Send:
     return lambda headers: calendar.client.post(
         "/v1/slot-holds", json=at_nine(calendar, kind), headers=headers
     )
 
 
-async def rescheduling(calendar, kind, patient: uuid.UUID) -> Send:  # type: ignore[no-untyped-def]
+async def rescheduling(calendar: Calendar, kind: dict[str, Any], patient: uuid.UUID) -> Send:
     """Move the patient's 11:00 visit to 09:00."""
     eleven = calendar.slot(kind, SOON, clock(11))
     booked = await calendar.book(eleven, calendar.patient(patient))
@@ -152,13 +166,22 @@ async def rescheduling(calendar, kind, patient: uuid.UUID) -> Send:  # type: ign
     return lambda headers: calendar.client.post(url, json=body, headers=headers)
 
 
-ROUTES = {"book": (booking, 201), "hold": (holding, 201), "reschedule": (rescheduling, 200)}
+Make = Callable[[Calendar, dict[str, Any], uuid.UUID], Awaitable[Send]]
+ROUTES: dict[str, tuple[Make, int]] = {
+    "book": (booking, 201),
+    "hold": (holding, 201),
+    "reschedule": (rescheduling, 200),
+}
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
 async def test_a_deadlocked_request_runs_again_and_takes_the_time(
-    calendar, kind, connect, runtime, route
-):
+    calendar: Calendar,
+    kind: dict[str, Any],
+    connect: Connect,
+    runtime: ServiceRuntime,
+    route: str,
+) -> None:
     make, success = ROUTES[route]
     patient = uuid.uuid4()
     send = await make(calendar, kind, patient)
@@ -179,7 +202,9 @@ async def test_a_deadlocked_request_runs_again_and_takes_the_time(
     assert replay.json()["id"] == response.json()["id"]
 
 
-async def test_a_deadlocked_booking_publishes_one_event(calendar, kind, connect, staged):
+async def test_a_deadlocked_booking_publishes_one_event(
+    calendar: Calendar, kind: dict[str, Any], connect: Connect, staged: Staged
+) -> None:
     patient = uuid.uuid4()
 
     response, _ = await through_deadlock(
@@ -193,8 +218,8 @@ async def test_a_deadlocked_booking_publishes_one_event(calendar, kind, connect,
 
 @pytest.mark.parametrize("route", ["book", "reschedule"])
 async def test_a_deadlocked_request_whose_time_was_taken_meanwhile_is_a_409(
-    calendar, kind, connect, route
-):
+    calendar: Calendar, kind: dict[str, Any], connect: Connect, route: str
+) -> None:
     make = ROUTES[route][0]
     patient = uuid.uuid4()
     send = await make(calendar, kind, patient)
@@ -208,7 +233,7 @@ async def test_a_deadlocked_request_whose_time_was_taken_meanwhile_is_a_409(
     assert deadlocks_retried() == before + 1
 
 
-async def active_at_nine(runtime, calendar) -> list[str]:  # type: ignore[no-untyped-def]
+async def active_at_nine(runtime: ServiceRuntime, calendar: Calendar) -> list[str]:
     async with runtime.sessions() as session:
         rows = await session.scalars(
             text(

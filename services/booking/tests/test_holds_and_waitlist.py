@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+import httpx
 import pytest
 from booking.waitlist.sweep import sweep_once
 from clinic_contracts.shifts import LeaveApproved, ShiftCancelled
 from servicekit.localtime import instant
+from servicekit.runtime import ServiceRuntime
+from servicekit.testing.fixtures import Apply
 from sqlalchemy import text
 
-from .conftest import LONDON
+from .conftest import LONDON, Calendar
 
 SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
+Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
 
 
 @pytest.fixture
-async def kind(calendar):
+async def kind(calendar: Calendar) -> dict[str, Any]:
     await calendar.shift(calendar.doctor, SOON)
     return await calendar.new_type()
 
@@ -26,7 +33,7 @@ def at(hour: int, minute: int = 0) -> str:
     return instant(SOON, time(hour, minute), LONDON).isoformat()
 
 
-async def lapse_holds(runtime, *hold_ids: str) -> None:
+async def lapse_holds(runtime: ServiceRuntime, *hold_ids: str) -> None:
     """Move the holds' expiry into the past, as if their minutes had run out."""
     async with runtime.sessions() as session, session.begin():
         await session.execute(
@@ -38,12 +45,14 @@ async def lapse_holds(runtime, *hold_ids: str) -> None:
         )
 
 
-async def hold(calendar, kind, headers, start: str, **fields):
+async def hold(
+    calendar: Calendar, kind: dict[str, Any], headers: dict[str, str], start: str, **fields: Any
+) -> httpx.Response:
     body = {"clinic_id": str(calendar.id), "type_id": kind["id"], "starts_at": start} | fields
     return await calendar.client.post("/v1/slot-holds", json=body, headers=headers)
 
 
-async def starts(calendar, kind) -> set[str]:
+async def starts(calendar: Calendar, kind: dict[str, Any]) -> set[datetime]:
     response = await calendar.client.get(
         "/v1/slots",
         params={
@@ -54,91 +63,159 @@ async def starts(calendar, kind) -> set[str]:
             "limit": 200,
         },
     )
-    return {s["starts_at"] for s in response.json()["items"]}
+    return {datetime.fromisoformat(s["starts_at"]) for s in response.json()["items"]}
 
 
-async def test_a_held_slot_is_kept_for_its_holder_until_the_hold_lapses(calendar, kind, runtime):
+# --- holds -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Held:
+    """Alice's hold on 09:00 with the doctor; Bob, another patient."""
+
+    alice: dict[str, str]
+    bob: dict[str, str]
+    id: str
+    body: dict[str, Any]
+
+
+@pytest.fixture
+async def held(calendar: Calendar, kind: dict[str, Any]) -> Held:
     alice, bob = calendar.patient(), calendar.patient()
+    response = await hold(calendar, kind, alice, at(9), provider_id=str(calendar.doctor))
+    assert response.status_code == 201, response.text
+    return Held(alice, bob, response.json()["id"], response.json())
 
-    held = await hold(calendar, kind, alice, at(9), provider_id=str(calendar.doctor))
-    assert held.status_code == 201, held.text
-    assert held.json()["status"] == "pending"
-    assert datetime.fromisoformat(held.json()["hold_expires_at"]) > datetime.now(UTC)
-    offered = {datetime.fromisoformat(s) for s in await starts(calendar, kind)}
-    assert datetime.fromisoformat(at(9)) not in offered
-    taken = await calendar.book(calendar.slot(kind, SOON, time(9)), bob)
+
+async def test_a_hold_is_pending_until_its_expiry_and_its_time_is_not_offered(
+    calendar: Calendar, kind: dict[str, Any], held: Held
+) -> None:
+    assert held.body["status"] == "pending"
+    assert datetime.fromisoformat(held.body["hold_expires_at"]) > datetime.now(UTC)
+    assert datetime.fromisoformat(at(9)) not in await starts(calendar, kind)
+
+
+async def test_a_held_time_is_refused_to_others_who_cannot_see_the_hold(
+    calendar: Calendar, kind: dict[str, Any], held: Held
+) -> None:
+    taken = await calendar.book(calendar.slot(kind, SOON, time(9)), held.bob)
+    seen = await calendar.client.get(f"/v1/slot-holds/{held.id}", headers=held.bob)
+
     assert taken.status_code == 409
-    assert not (
-        await calendar.client.get(f"/v1/slot-holds/{held.json()['id']}", headers=bob)
-    ).is_success
+    assert not seen.is_success
 
-    await lapse_holds(runtime, held.json()["id"])
 
-    assert datetime.fromisoformat(at(9)) in {
-        datetime.fromisoformat(s) for s in await starts(calendar, kind)
-    }
-    late = await calendar.book({"hold_id": held.json()["id"]}, alice)
+async def test_a_lapsed_hold_is_offered_again_and_cannot_be_confirmed(
+    calendar: Calendar, kind: dict[str, Any], held: Held, runtime: ServiceRuntime
+) -> None:
+    await lapse_holds(runtime, held.id)
+
+    assert datetime.fromisoformat(at(9)) in await starts(calendar, kind)
+    late = await calendar.book({"hold_id": held.id}, held.alice)
     assert late.status_code == 409
     assert late.json()["type"].endswith(":hold-expired")
-    bobs = await calendar.book(calendar.slot(kind, SOON, time(9)), bob)
+
+
+async def test_a_lapsed_holds_time_goes_to_the_next_booking(
+    calendar: Calendar, kind: dict[str, Any], held: Held, runtime: ServiceRuntime
+) -> None:
+    await lapse_holds(runtime, held.id)
+
+    bobs = await calendar.book(calendar.slot(kind, SOON, time(9)), held.bob)
+
     assert bobs.status_code == 201, bobs.text
 
 
-async def test_a_live_hold_becomes_the_booking_and_a_released_one_frees_the_slot(
-    calendar, kind, staged
-):
+async def test_a_live_hold_becomes_the_booking(
+    calendar: Calendar, kind: dict[str, Any], staged: Staged
+) -> None:
     alice = calendar.patient()
     first = await hold(calendar, kind, alice, at(9))
-    second = await hold(calendar, kind, alice, at(11))
 
     booked = await calendar.book({"hold_id": first.json()["id"]}, alice)
-    released = await calendar.client.delete(f"/v1/slot-holds/{second.json()['id']}", headers=alice)
 
     assert booked.status_code == 201, booked.text
     assert booked.json()["id"] == first.json()["id"]
     assert booked.json()["status"] == "booked"
-    assert released.status_code == 204
-    offered = {datetime.fromisoformat(s) for s in await starts(calendar, kind)}
-    assert datetime.fromisoformat(at(11)) in offered
-    assert datetime.fromisoformat(at(9)) not in offered
+    assert datetime.fromisoformat(at(9)) not in await starts(calendar, kind)
     assert len(await staged("AppointmentBooked")) == 1
 
 
-async def test_a_visit_needing_a_room_takes_a_free_one_and_rooms_cannot_double_book(calendar):
+async def test_a_released_hold_frees_the_slot(calendar: Calendar, kind: dict[str, Any]) -> None:
+    alice = calendar.patient()
+    second = await hold(calendar, kind, alice, at(11))
+
+    released = await calendar.client.delete(f"/v1/slot-holds/{second.json()['id']}", headers=alice)
+
+    assert released.status_code == 204
+    assert datetime.fromisoformat(at(11)) in await starts(calendar, kind)
+
+
+# --- rooms -------------------------------------------------------------------------------------
+
+
+async def add_room(calendar: Calendar) -> httpx.Response:
+    return await calendar.client.post(
+        "/v1/rooms",
+        json={"clinic_id": str(calendar.id), "name": "Treatment 1"},
+        headers=calendar.admin(),
+    )
+
+
+async def test_a_clinic_has_one_room_of_a_name(calendar: Calendar) -> None:
+    assert (await add_room(calendar)).status_code == 201
+
+    same_name = await add_room(calendar)
+
+    assert same_name.status_code == 409
+
+
+async def test_a_visit_needing_a_room_takes_a_free_one_and_rooms_cannot_double_book(
+    calendar: Calendar,
+) -> None:
     await calendar.shift(calendar.doctor, SOON)
     await calendar.shift(calendar.nurse, SOON)
     kind = await calendar.new_type(name="Dressing", requires_room=True)
-    room = await calendar.client.post(
-        "/v1/rooms",
-        json={"clinic_id": str(calendar.id), "name": "Treatment 1"},
-        headers=calendar.admin(),
-    )
+    room = await add_room(calendar)
     assert room.status_code == 201, room.text
-    same_name = await calendar.client.post(
-        "/v1/rooms",
-        json={"clinic_id": str(calendar.id), "name": "Treatment 1"},
-        headers=calendar.admin(),
-    )
     anyone = calendar.slot(kind, SOON, time(9), provider_id=None)
 
     first = await calendar.book(anyone, calendar.patient())
     second = await calendar.book(anyone, calendar.patient())
 
-    assert same_name.status_code == 409
     assert first.status_code == 201, first.text
     assert first.json()["room_id"] == room.json()["id"]
     assert second.status_code == 409  # a provider is free, but the only room is not
     assert second.json()["clash"]["with"] == "room"
-    assert at(9) not in await starts(calendar, kind)
+    assert datetime.fromisoformat(at(9)) not in await starts(calendar, kind)
 
 
-async def test_a_freed_slot_is_offered_down_the_waitlist_until_someone_takes_it(
-    calendar, kind, runtime, staged
-):
+# --- the waitlist ------------------------------------------------------------------------------
+
+
+@dataclass
+class Waiting:
+    """A patient in line: their id, headers and waitlist entry."""
+
+    patient_id: uuid.UUID
+    headers: dict[str, str]
+    entry: str
+
+    async def read(self, calendar: Calendar) -> dict[str, Any]:
+        response = await calendar.client.get(f"/v1/waitlist/{self.entry}", headers=self.headers)
+        assert response.status_code == 200, response.text
+        entry: dict[str, Any] = response.json()
+        return entry
+
+
+@pytest.fixture
+async def line(calendar: Calendar, kind: dict[str, Any]) -> list[Waiting]:
+    """Two patients waiting, in this order, for the doctor's booked 09:00 to be cancelled."""
     booked = await calendar.book(calendar.slot(kind, SOON, time(9)), calendar.patient())
     waiting = []
     for _ in range(2):
         patient_id = uuid.uuid4()
+        headers = calendar.patient(patient_id)
         joined = await calendar.client.post(
             "/v1/waitlist",
             json={
@@ -147,52 +224,77 @@ async def test_a_freed_slot_is_offered_down_the_waitlist_until_someone_takes_it(
                 "earliest": at(0),
                 "latest": at(23),
             },
-            headers=calendar.patient(patient_id),
+            headers=headers,
         )
         assert joined.status_code == 201, joined.text
-        waiting.append((patient_id, joined.json()["id"]))
-    (first_id, first_entry), (second_id, second_entry) = waiting
-
+        waiting.append(Waiting(patient_id, headers, joined.json()["id"]))
     cancelled = await calendar.client.post(
         f"/v1/appointments/{booked.json()['id']}/cancel", headers=calendar.receptionist()
     )
     assert cancelled.status_code == 200
-    offer = (
-        await calendar.client.get(f"/v1/waitlist/{first_entry}", headers=calendar.patient(first_id))
-    ).json()
-    assert offer["status"] == "offered"
+    return waiting
+
+
+async def test_a_freed_slot_is_offered_to_the_first_in_line(
+    calendar: Calendar, line: list[Waiting], staged: Staged
+) -> None:
+    first, second = line
+
+    assert (await first.read(calendar))["status"] == "offered"
+    assert (await second.read(calendar))["status"] == "waiting"
     [made] = await staged("WaitlistOfferMade")
-    assert made["patient_id"] == str(first_id)
+    assert made["patient_id"] == str(first.patient_id)
     assert datetime.fromisoformat(made["starts_at"]) == datetime.fromisoformat(at(9))
 
-    await lapse_holds(runtime, offer["hold_id"])
+
+async def test_a_lapsed_offer_passes_to_the_next_in_line(
+    calendar: Calendar, line: list[Waiting], runtime: ServiceRuntime, staged: Staged
+) -> None:
+    first, second = line
+    await lapse_holds(runtime, (await first.read(calendar))["hold_id"])
+
     await sweep_once(runtime.sessions, offer_minutes=30)
 
-    lapsed = await calendar.client.get(
-        f"/v1/waitlist/{first_entry}", headers=calendar.patient(first_id)
-    )
-    assert lapsed.json()["status"] == "lapsed"
-    assert [e["patient_id"] for e in await staged("WaitlistOfferExpired")] == [str(first_id)]
-    second = calendar.patient(second_id)
-    passed = (await calendar.client.get(f"/v1/waitlist/{second_entry}", headers=second)).json()
-    assert passed["status"] == "offered"
-    taken = await calendar.book({"hold_id": passed["hold_id"]}, second)
+    assert (await first.read(calendar))["status"] == "lapsed"
+    assert [e["patient_id"] for e in await staged("WaitlistOfferExpired")] == [
+        str(first.patient_id)
+    ]
+    assert (await second.read(calendar))["status"] == "offered"
+
+
+async def test_booking_the_offered_hold_fills_the_entry(
+    calendar: Calendar, line: list[Waiting], staged: Staged
+) -> None:
+    first = line[0]
+    offer = await first.read(calendar)
+
+    taken = await calendar.book({"hold_id": offer["hold_id"]}, first.headers)
+
     assert taken.status_code == 201, taken.text
-    assert taken.json()["waitlist_entry_id"] == second_entry
-    done = await calendar.client.get(f"/v1/waitlist/{second_entry}", headers=second)
-    assert done.json()["status"] == "booked"
+    assert taken.json()["waitlist_entry_id"] == first.entry
+    assert (await first.read(calendar))["status"] == "booked"
     filled = await staged("AppointmentBooked")
-    assert filled[-1]["waitlist_entry_id"] == second_entry
+    assert filled[-1]["waitlist_entry_id"] == first.entry
 
 
-async def test_a_cancelled_shift_or_leave_flags_the_visits_it_uncovers(calendar, apply, staged):
+# --- roster changes ----------------------------------------------------------------------------
+
+
+async def flagged_reasons(calendar: Calendar) -> dict[str, str]:
+    flagged = await calendar.client.get(
+        "/v1/appointments",
+        params={"clinic_id": str(calendar.id), "needs_reschedule": "true"},
+        headers=calendar.receptionist(),
+    )
+    return {a["id"]: a["needs_reschedule_reason"] for a in flagged.json()["items"]}
+
+
+async def test_a_cancelled_shift_flags_its_visits(
+    calendar: Calendar, apply: Apply, staged: Staged
+) -> None:
     shift_id = await calendar.shift(calendar.doctor, SOON)
     kind = await calendar.new_type()
     nine = await calendar.book(calendar.slot(kind, SOON, time(9)), calendar.patient())
-    later = SOON + timedelta(days=1)
-    await calendar.shift(calendar.doctor, later)
-    morning = await calendar.book(calendar.slot(kind, later, time(9)), calendar.patient())
-    afternoon = await calendar.book(calendar.slot(kind, later, time(15)), calendar.patient())
 
     await apply(
         ShiftCancelled(
@@ -203,7 +305,24 @@ async def test_a_cancelled_shift_or_leave_flags_the_visits_it_uncovers(calendar,
             starts_at=instant(SOON, time(8), LONDON),
             ends_at=instant(SOON, time(17), LONDON),
             reason="cancelled",
-        ),
+        )
+    )
+
+    assert await flagged_reasons(calendar) == {nine.json()["id"]: "shift_cancelled"}
+    events = await staged("AppointmentNeedsReschedule")
+    assert [e["appointment_id"] for e in events] == [nine.json()["id"]]
+
+
+async def test_approved_leave_flags_only_the_visits_it_uncovers(
+    calendar: Calendar, apply: Apply, staged: Staged
+) -> None:
+    later = SOON + timedelta(days=1)
+    await calendar.shift(calendar.doctor, later)
+    kind = await calendar.new_type()
+    morning = await calendar.book(calendar.slot(kind, later, time(9)), calendar.patient())
+    afternoon = await calendar.book(calendar.slot(kind, later, time(15)), calendar.patient())
+
+    await apply(
         LeaveApproved(
             leave_id=uuid.uuid4(),
             staff_id=calendar.doctor,
@@ -211,20 +330,10 @@ async def test_a_cancelled_shift_or_leave_flags_the_visits_it_uncovers(calendar,
             starts_at=instant(later, time(14), LONDON),
             ends_at=instant(later + timedelta(days=1), time(0), LONDON),
             kind="sick",
-        ),
+        )
     )
 
-    flagged = await calendar.client.get(
-        "/v1/appointments",
-        params={"clinic_id": str(calendar.id), "needs_reschedule": "true"},
-        headers=calendar.receptionist(),
-    )
-    assert {a["id"]: a["needs_reschedule_reason"] for a in flagged.json()["items"]} == {
-        nine.json()["id"]: "shift_cancelled",
-        afternoon.json()["id"]: "leave_approved",
-    }
+    assert await flagged_reasons(calendar) == {afternoon.json()["id"]: "leave_approved"}
     events = await staged("AppointmentNeedsReschedule")
-    assert sorted(e["appointment_id"] for e in events) == sorted(
-        [nine.json()["id"], afternoon.json()["id"]]
-    )
+    assert [e["appointment_id"] for e in events] == [afternoon.json()["id"]]
     assert morning.json()["id"] not in {e["appointment_id"] for e in events}

@@ -17,7 +17,10 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from fastapi import FastAPI
 from servicekit.auth import Membership
+from servicekit.testing.fixtures import Apply
+from servicekit.testing.issuer import TokenIssuer
 
 from .conftest import Calendar
 
@@ -69,7 +72,7 @@ class World:
 
 
 @pytest.fixture
-async def world(client, issuer, apply) -> World:  # type: ignore[no-untyped-def]
+async def world(client: httpx.AsyncClient, issuer: TokenIssuer, apply: Apply) -> World:
     a = await Calendar(client, issuer, apply).open()
     b = await Calendar(client, issuer, apply).open()
     await a.shift(a.doctor, SOON)
@@ -78,16 +81,16 @@ async def world(client, issuer, apply) -> World:  # type: ignore[no-untyped-def]
     return world
 
 
-def list_routes(app) -> list[str]:  # type: ignore[no-untyped-def]
+def list_routes(app: FastAPI) -> list[str]:
     paths = app.openapi()["paths"]
     return [p for p, ops in paths.items() if p.startswith("/v1/") and "get" in ops and "{" not in p]
 
 
-def test_every_list_route_has_its_filters_listed(app) -> None:
+def test_every_list_route_has_its_filters_listed(app: FastAPI) -> None:
     assert set(list_routes(app)) == set(FILTERS)
 
 
-async def test_lists_filtered_beyond_the_scope_are_refused(app, world: World) -> None:
+async def test_lists_filtered_beyond_the_scope_are_refused(app: FastAPI, world: World) -> None:
     failures: list[str] = []
 
     def expect(label: str, response: httpx.Response, allowed: set[int]) -> None:

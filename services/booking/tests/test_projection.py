@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from booking.app import create_app
+from booking.db import Base
 from booking.projection.models import Clinic, LeaveWindow, ShiftWindow, StaffRole
+from booking.settings import Settings
 from clinic_contracts.envelope import encode, new_envelope
 from clinic_contracts.identity import (
     BookingPolicy,
@@ -26,13 +30,16 @@ from clinic_contracts.shifts import (
     ShiftReassigned,
     ShiftScheduled,
 )
+from servicekit.runtime import ServiceRuntime
 from servicekit.testing.apps import running_app
+from servicekit.testing.fixtures import Apply
 from sqlalchemy import select
 
 START = datetime(2027, 3, 1, 8, tzinfo=UTC)
+Row = TypeVar("Row", bound=Base)
 
 
-def _shift(**changes) -> dict:
+def _shift(**changes: Any) -> dict[str, Any]:
     return {
         "shift_id": uuid.uuid4(),
         "clinic_id": uuid.uuid4(),
@@ -48,12 +55,14 @@ def _shift(**changes) -> dict:
     } | changes
 
 
-async def _rows(runtime, model):
+async def _rows(runtime: ServiceRuntime, model: type[Row]) -> Sequence[Row]:
     async with runtime.sessions() as session:
         return (await session.scalars(select(model))).all()
 
 
-async def test_a_shift_is_kept_moved_reassigned_and_dropped(runtime, apply):
+async def test_a_shift_is_kept_moved_reassigned_and_dropped(
+    runtime: ServiceRuntime, apply: Apply
+) -> None:
     scheduled = _shift()
     later = START + timedelta(hours=1)
     other = uuid.uuid4()
@@ -88,7 +97,7 @@ async def test_a_shift_is_kept_moved_reassigned_and_dropped(runtime, apply):
     assert await _rows(runtime, ShiftWindow) == []
 
 
-async def test_leave_and_roles_follow_their_events(runtime, apply):
+async def test_leave_and_roles_follow_their_events(runtime: ServiceRuntime, apply: Apply) -> None:
     staff, clinic = uuid.uuid4(), uuid.uuid4()
     leave = {
         "leave_id": uuid.uuid4(),
@@ -111,7 +120,9 @@ async def test_leave_and_roles_follow_their_events(runtime, apply):
     assert await _rows(runtime, StaffRole) == []
 
 
-async def test_a_clinic_keeps_its_zone_and_booking_policy(runtime, apply):
+async def test_a_clinic_keeps_its_zone_and_booking_policy(
+    runtime: ServiceRuntime, apply: Apply
+) -> None:
     clinic = uuid.uuid4()
     policy = BookingPolicy(min_notice_minutes=120, cancellation_cutoff_hours=12)
 
@@ -127,12 +138,12 @@ async def test_a_clinic_keeps_its_zone_and_booking_policy(runtime, apply):
     assert row.booking_policy["cancellation_cutoff_hours"] == 12
 
 
-async def test_the_consumer_reads_shifts_from_the_broker(settings):
+async def test_the_consumer_reads_shifts_from_the_broker(settings: Settings) -> None:
     event = ShiftScheduled(**_shift())
     app = create_app(settings)
 
     async with running_app(app):
-        runtime = app.state.runtime
+        runtime: ServiceRuntime = app.state.runtime
         await runtime.connector.connected.wait()
         await runtime.broker.publish(
             encode(new_envelope(event, producer="shifts")),

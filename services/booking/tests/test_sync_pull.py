@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
+import pytest
 from booking.projection.repository import get_clinic
+from booking.settings import Settings
 from booking.slots.service import reserved_starts
 from booking.sync.prune import prune_once
 from booking.types.models import AppointmentType
@@ -13,22 +17,26 @@ from clinic_contracts.shifts import ShiftCancelled
 from servicekit.auth import Membership
 from servicekit.localtime import instant
 from servicekit.pagination import encode_cursor
+from servicekit.runtime import ServiceRuntime
 from sqlalchemy import text
 
-from .conftest import LONDON
+from .conftest import LONDON, Calendar
 from .sync_support import DAY, at, patient
 
 
-async def pull(calendar, headers, cursor=None):
+async def pull(
+    calendar: Calendar, headers: dict[str, str], cursor: str | None = None
+) -> dict[str, Any]:
     params = {"device_id": str(uuid.uuid4())} | ({"cursor": cursor} if cursor else {})
     response = await calendar.client.get(
         f"/v1/sync/clinics/{calendar.id}", params=params, headers=headers
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def ids(items):
+def ids(items: list[dict[str, Any]]) -> set[str]:
     return {item["id"] for item in items}
 
 
@@ -36,7 +44,21 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-async def test_a_snapshot_then_changes_with_tombstones(calendar):
+@dataclass
+class WorkingDay:
+    """The doctor's shift on DAY (and one past the window) with a patient booked at 09:00."""
+
+    calendar: Calendar
+    desk: dict[str, str]
+    shift_id: uuid.UUID
+    later: uuid.UUID
+    kind: dict[str, Any]
+    amina: uuid.UUID
+    booked: dict[str, Any]
+
+
+@pytest.fixture
+async def day(calendar: Calendar) -> WorkingDay:
     shift_id = await calendar.shift(calendar.doctor, DAY)
     later = await calendar.shift(calendar.doctor, DAY + timedelta(days=20))
     kind = await calendar.new_type()
@@ -44,21 +66,26 @@ async def test_a_snapshot_then_changes_with_tombstones(calendar):
     desk = calendar.receptionist()
     body = calendar.slot(kind, DAY, time(9), patient_id=str(amina))
     booked = (await calendar.book(body, desk)).json()
+    return WorkingDay(calendar, desk, shift_id, later, kind, amina, booked)
 
-    snapshot = await pull(calendar, desk)
+
+async def test_a_snapshot_holds_the_clinic_s_working_set(day: WorkingDay) -> None:
+    calendar = day.calendar
+
+    snapshot = await pull(calendar, day.desk)
 
     assert snapshot["kind"] == "snapshot"
     assert snapshot["tombstones"] == []
-    assert ids(snapshot["appointments"]) == {booked["id"]}
+    assert ids(snapshot["appointments"]) == {day.booked["id"]}
     [slim] = snapshot["appointments"]  # UTC, no clinic, nulls and defaults left out
     assert slim["starts_at"] == utc(instant(DAY, time(9), LONDON))
     assert not {"clinic_id", "time_zone", "walk_in", "note", "origin"} & set(slim)
     assert snapshot["patients"] == [
-        {"id": str(amina), "full_name": "Amina Odhiambo", "phone": "+254712345678"}
+        {"id": str(day.amina), "full_name": "Amina Odhiambo", "phone": "+254712345678"}
     ]
     assert ids(snapshot["providers"]) == {str(calendar.doctor), str(calendar.nurse)}
-    assert ids(snapshot["shifts"]) == {str(shift_id)}  # the later one is out of the window
-    assert ids(snapshot["types"]) == {kind["id"]}
+    assert ids(snapshot["shifts"]) == {str(day.shift_id)}  # the later one is out of the window
+    assert ids(snapshot["types"]) == {day.kind["id"]}
     [free] = snapshot["availability"]
     assert free["provider_id"] == str(calendar.doctor)
     nine, ten = (
@@ -68,18 +95,28 @@ async def test_a_snapshot_then_changes_with_tombstones(calendar):
     assert nine not in free["starts"]
     assert snapshot["open_conflicts"] == 0
 
-    unchanged = await pull(calendar, desk, snapshot["cursor"])
+
+async def test_a_pull_right_after_a_snapshot_has_no_changes(day: WorkingDay) -> None:
+    snapshot = await pull(day.calendar, day.desk)
+
+    unchanged = await pull(day.calendar, day.desk, snapshot["cursor"])
+
     assert unchanged["kind"] == "changes"
     assert unchanged["appointments"] == unchanged["tombstones"] == unchanged["providers"] == []
+
+
+async def test_what_left_the_window_or_went_comes_as_tombstones(day: WorkingDay) -> None:
+    calendar = day.calendar
+    snapshot = await pull(calendar, day.desk)
     moved = await calendar.client.post(
-        f"/v1/appointments/{booked['id']}/reschedule",
+        f"/v1/appointments/{day.booked['id']}/reschedule",
         json={"starts_at": at(time(9), DAY + timedelta(days=20))},
-        headers=desk,
+        headers=day.desk,
     )
     assert moved.status_code == 200, moved.text
     await calendar.apply(
         ShiftCancelled(
-            shift_id=shift_id,
+            shift_id=day.shift_id,
             clinic_id=calendar.id,
             staff_id=calendar.doctor,
             role="provider",
@@ -91,40 +128,54 @@ async def test_a_snapshot_then_changes_with_tombstones(calendar):
         )
     )
 
-    changes = await pull(calendar, desk, unchanged["cursor"])
+    changes = await pull(calendar, day.desk, snapshot["cursor"])
 
     assert changes["kind"] == "changes"
     assert {(t["entity"], t["id"]) for t in changes["tombstones"]} == {
-        ("appointment", booked["id"]),
-        ("shift", str(shift_id)),
+        ("appointment", day.booked["id"]),
+        ("shift", str(day.shift_id)),
     }
     assert changes["appointments"] == changes["shifts"] == []
-    assert str(later) not in ids(changes["shifts"])
+    assert str(day.later) not in ids(changes["shifts"])
     assert changes["availability"] == []  # complete: no shift is left in the window
 
 
-async def test_stale_foreign_or_unreadable_cursors_answer_a_snapshot(calendar, settings):
+async def test_a_fresh_cursor_answers_changes(calendar: Calendar) -> None:
     desk = calendar.receptionist()
     fresh = (await pull(calendar, desk))["cursor"]
+
+    assert (await pull(calendar, desk, fresh))["kind"] == "changes"
+
+
+async def test_stale_foreign_or_unreadable_cursors_answer_a_snapshot(
+    calendar: Calendar, settings: Settings
+) -> None:
+    desk = calendar.receptionist()
     old = datetime.now(UTC) - timedelta(hours=settings.sync_cursor_max_age_hours + 1)
     window = (datetime.now(UTC).isoformat(), datetime.now(UTC).isoformat())
     stale = encode_cursor(calendar.id, 1, old.isoformat(), *window)
     foreign = encode_cursor(uuid.uuid4(), 1, datetime.now(UTC).isoformat(), *window)
 
-    assert (await pull(calendar, desk, fresh))["kind"] == "changes"
     for cursor in (stale, foreign, "not-a-cursor"):
         assert (await pull(calendar, desk, cursor))["kind"] == "snapshot"
+
+
+async def test_providers_pull_the_working_set_and_patients_do_not(calendar: Calendar) -> None:
     provider = calendar.issuer.headers(calendar.doctor, Membership("provider", calendar.id))
     assert (await pull(calendar, provider))["kind"] == "snapshot"
+
     refused = await calendar.client.get(
         f"/v1/sync/clinics/{calendar.id}",
         params={"device_id": str(uuid.uuid4())},
         headers=calendar.patient(),
     )
+
     assert refused.status_code == 403
 
 
-async def test_reserved_starts_keep_their_buffers_inside_held_time(calendar, runtime):
+async def test_reserved_starts_keep_their_buffers_inside_held_time(
+    calendar: Calendar, runtime: ServiceRuntime
+) -> None:
     await calendar.shift(calendar.doctor, DAY)
     kind = await calendar.new_type(step_minutes=15, buffer_after_minutes=15)
     allotment = {
@@ -147,13 +198,16 @@ async def test_reserved_starts_keep_their_buffers_inside_held_time(calendar, run
     async with runtime.sessions() as session:
         clinic = await get_clinic(session, calendar.id)
         row = await session.get(AppointmentType, uuid.UUID(kind["id"]))
+        assert row is not None
         window = (datetime.now(UTC), instant(DAY + timedelta(days=1), time(0), LONDON))
         [(_, _, starts)] = await reserved_starts(session, clinic, [row], window)
     assert [utc(s) for s in starts] == reserved["starts"]
     assert ids(snapshot["allotments"]) == {made.json()["id"]}
 
 
-async def test_changes_older_than_any_fresh_cursor_are_pruned(calendar, runtime, settings):
+async def test_changes_older_than_any_fresh_cursor_are_pruned(
+    calendar: Calendar, runtime: ServiceRuntime, settings: Settings
+) -> None:
     max_age = timedelta(hours=settings.sync_cursor_max_age_hours)
     insert = text(
         "INSERT INTO booking.sync_changes (clinic_id, entity, entity_id, changed_at)"
@@ -162,8 +216,10 @@ async def test_changes_older_than_any_fresh_cursor_are_pruned(calendar, runtime,
     old, fresh = uuid.uuid4(), uuid.uuid4()
     async with runtime.sessions() as session, session.begin():
         for entity_id, age in ((old, max_age + timedelta(hours=2)), (fresh, max_age)):
-            at = datetime.now(UTC) - age
-            await session.execute(insert, {"clinic": calendar.id, "id": entity_id, "at": at})
+            changed_at = datetime.now(UTC) - age
+            await session.execute(
+                insert, {"clinic": calendar.id, "id": entity_id, "at": changed_at}
+            )
 
     assert await prune_once(runtime.sessions, max_age) == 1
 

@@ -22,3 +22,9 @@ def is_staff(caller: Principal | None, clinic_id: UUID) -> bool:
 def is_front_desk(caller: Principal | None, clinic_id: UUID) -> bool:
     """Whether the caller books at the clinic's desk: its receptionists and admins."""
     return caller is not None and caller.has_role(clinic_id, RECEPTIONIST, CLINIC_ADMIN)
+
+
+def require_front_desk(caller: Principal, clinic_id: UUID) -> None:
+    """403 unless the caller is the clinic's front desk (receptionist, clinic admin; org admin)."""
+    if not is_front_desk(caller, clinic_id):
+        raise Forbidden("Only the clinic's receptionists and admins push its devices' changes.")

@@ -227,7 +227,7 @@ def cases(draw: st.DrawFn) -> Case:
 
 @thorough
 @given(cases())
-def test_open_time_is_shift_time_outside_breaks_and_leave(case):
+def test_open_time_is_shift_time_outside_breaks_and_leave(case: Case) -> None:
     parts = case.open_parts()
     assert all(start < end for start, end in parts)
     assert all(earlier[1] < later[0] for earlier, later in pairwise(parts))
@@ -238,7 +238,7 @@ def test_open_time_is_shift_time_outside_breaks_and_leave(case):
 
 @thorough
 @given(cases())
-def test_every_blocked_range_lies_in_one_open_part_and_clear_of_busy(case):
+def test_every_blocked_range_lies_in_one_open_part_and_clear_of_busy(case: Case) -> None:
     parts = case.open_parts()
     for start in case.starts():
         blocked = case.visit.blocked(start)
@@ -249,7 +249,7 @@ def test_every_blocked_range_lies_in_one_open_part_and_clear_of_busy(case):
 
 @thorough
 @given(cases())
-def test_starts_rise_strictly_within_the_window(case):
+def test_starts_rise_strictly_within_the_window(case: Case) -> None:
     found = case.starts()
     assert all(earlier < later for earlier, later in pairwise(found))
     assert all(case.window[0] <= start <= case.window[1] for start in found)
@@ -257,7 +257,7 @@ def test_starts_rise_strictly_within_the_window(case):
 
 @thorough
 @given(cases())
-def test_every_start_is_on_the_local_grid(case):
+def test_every_start_is_on_the_local_grid(case: Case) -> None:
     step = case.visit.step // ONE_MINUTE
     for start in case.starts():
         assert start.astimezone(case.tz).second == start.astimezone(case.tz).microsecond == 0
@@ -266,19 +266,21 @@ def test_every_start_is_on_the_local_grid(case):
 
 @thorough
 @given(cases())
-def test_every_grid_instant_whose_blocked_range_is_free_is_offered(case):
+def test_every_grid_instant_whose_blocked_range_is_free_is_offered(case: Case) -> None:
     assert case.starts() == brute_force_starts(case)
 
 
 @thorough
 @given(shifts_over_changes())
-def test_a_shift_over_the_clocks_changing_offers_every_grid_instant_that_fits(case):
+def test_a_shift_over_the_clocks_changing_offers_every_grid_instant_that_fits(case: Case) -> None:
     assert case.starts() == brute_force_starts(case)
 
 
 @thorough
 @given(cases(), st.data())
-def test_booking_a_start_takes_away_exactly_the_starts_that_would_overlap_it(case, data):
+def test_booking_a_start_takes_away_exactly_the_starts_that_would_overlap_it(
+    case: Case, data: st.DataObject
+) -> None:
     found = case.starts()
     if not found:
         return

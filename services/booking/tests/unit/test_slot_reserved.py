@@ -36,15 +36,21 @@ visits = st.builds(
 )
 
 
-def starts(open_parts, reserved, busy, visit, mode) -> list[datetime]:
+def starts(
+    open_parts: list[Interval],
+    reserved: list[Interval],
+    busy: list[Interval],
+    visit: Visit,
+    mode: Reserved,
+) -> list[datetime]:
     parts = offered_time(merge(open_parts), reserved, mode)
     return list(free_starts(parts, busy, visit, WINDOW, UTC_ZONE))
 
 
 @given(spans(4), spans(3), spans(4), visits)
 def test_reserved_time_splits_the_free_starts_soundly_and_completely(
-    open_parts, reserved, busy, visit
-):
+    open_parts: list[Interval], reserved: list[Interval], busy: list[Interval], visit: Visit
+) -> None:
     every = starts(open_parts, reserved, busy, visit, Reserved.INCLUDE)
     outside = starts(open_parts, reserved, busy, visit, Reserved.EXCLUDE)
     inside = starts(open_parts, reserved, busy, visit, Reserved.ONLY)
@@ -59,7 +65,7 @@ def test_reserved_time_splits_the_free_starts_soundly_and_completely(
         assert (start in inside) == covered(whole, blocked)
 
 
-def test_released_allotments_are_ordinary_time_again():
+def test_released_allotments_are_ordinary_time_again() -> None:
     now = at(600)
     allotments = [
         (at(700), at(760), at(640)),  # releases later: held

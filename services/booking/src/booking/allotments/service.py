@@ -12,30 +12,27 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
-from servicekit.db import violated_constraint
+from servicekit.intervals import Interval
 from servicekit.localtime import local_day, zone
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.pagination import Page
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.access import is_staff, require_admin
 from booking.allotments import repository
-from booking.allotments.models import ALLOTMENT_OVERLAP, Allotment
+from booking.allotments.models import Allotment
 from booking.allotments.schemas import AllotmentCreate, AllotmentDetail, AllotmentRead
-from booking.projection.models import StaffRole
-from booking.projection.repository import get_clinic
+from booking.projection.repository import get_clinic, is_provider
 
 MAX_LENGTH = timedelta(hours=12)
 MAX_SPAN = timedelta(days=62)
 
 
 async def in_window(
-    session: AsyncSession, clinic_id: UUID, start: datetime, end: datetime
+    session: AsyncSession, *, clinic_id: UUID, window: Interval
 ) -> list[AllotmentRead]:
-    """The clinic's allotments overlapping [start, end), by start (the sync pull sends them)."""
-    rows = await repository.in_clinic(session, clinic_id, (start, end))
+    """The clinic's allotments overlapping `window`, by start (the sync pull sends them)."""
+    rows = await repository.in_window(session, clinic_id=clinic_id, window=window)
     return [AllotmentRead.model_validate(row) for row in rows]
 
 
@@ -59,18 +56,13 @@ async def create_allotment(
         releases_at=data.starts_at - lead,
         created_by=caller.user_id,
     )
-    session.add(row)
     try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if violated_constraint(exc) == ALLOTMENT_OVERLAP:
-            raise Conflict(
-                "This provider already has reserved time overlapping that.",
-                slug="allotment-overlap",
-            ) from None
-        raise
-    await session.refresh(row)
+        await repository.add(session, allotment=row)
+    except repository.Overlap:
+        raise Conflict(
+            "This provider already has reserved time overlapping that.",
+            slug="allotment-overlap",
+        ) from None
     return AllotmentDetail.model_validate(row)
 
 
@@ -92,26 +84,25 @@ async def list_allotments(
     end = end or start + MAX_SPAN
     if not timedelta() < end - start <= MAX_SPAN:
         raise Problem("`to` must be after `from`, at most 62 days later.", slug="bad-range")
-    after = decode_keyset(cursor, instant, UUID) if cursor else None
-    rows = await repository.in_clinic(
-        session, clinic_id, (start, end), provider_id=provider_id, after=after, limit=limit + 1
+    page = await repository.page_in_window(
+        session,
+        clinic_id=clinic_id,
+        window=(start, end),
+        provider_id=provider_id,
+        cursor=cursor,
+        limit=limit,
     )
-    page = rows[:limit]
-    next_cursor = (
-        encode_cursor(page[-1].starts_at.isoformat(), page[-1].id) if len(rows) > limit else None
-    )
-    return Page[AllotmentDetail](
-        items=[AllotmentDetail.model_validate(r) for r in page], next_cursor=next_cursor
-    )
+    items = [AllotmentDetail.model_validate(row) for row in page.items]
+    return Page[AllotmentDetail](items=items, next_cursor=page.next_cursor)
 
 
 async def delete_allotment(session: AsyncSession, *, caller: Principal, allotment_id: UUID) -> None:
     """Give reserved time back to online booking at once (the clinic's admins)."""
-    row = await session.get(Allotment, allotment_id, with_for_update=True)
+    row = await repository.get(session, allotment_id=allotment_id, for_update=True)
     if row is None or not is_staff(caller, row.clinic_id):
         raise NotFound(f"No allotment has id {allotment_id}.")
     require_admin(caller, row.clinic_id)
-    await repository.remove(session, allotment_id)
+    await repository.remove(session, allotment_id=allotment_id)
 
 
 def _check_span(starts_at: datetime, ends_at: datetime, time_zone: str) -> None:
@@ -127,14 +118,7 @@ def _check_span(starts_at: datetime, ends_at: datetime, time_zone: str) -> None:
 
 
 async def _check_provider(session: AsyncSession, clinic_id: UUID, provider_id: UUID) -> None:
-    found = await session.scalar(
-        select(StaffRole.staff_id).where(
-            StaffRole.clinic_id == clinic_id,
-            StaffRole.staff_id == provider_id,
-            StaffRole.role == "provider",
-        )
-    )
-    if found is None:
+    if not await is_provider(session, clinic_id=clinic_id, staff_id=provider_id):
         raise _invalid(f"{provider_id} is not a provider of this clinic.", "provider_id")
 
 

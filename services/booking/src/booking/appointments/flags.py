@@ -11,43 +11,30 @@ from uuid import UUID
 
 from clinic_contracts.booking import AppointmentNeedsReschedule
 from servicekit.intervals import Interval
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.appointments import repository
 from booking.appointments.events import appointment_event
 from booking.appointments.models import Appointment
 from booking.db import outbox
-from booking.projection.models import Clinic
 from booking.slots import repository as calendar
 from booking.slots.rules import covered, open_time
-from booking.types.models import AppointmentType
 
 
 async def flag_uncovered(
     session: AsyncSession, staff_id: UUID, span: Interval, reason: str
 ) -> list[UUID]:
     """Flag the staff member's booked visits in `span` their shifts no longer cover; their ids."""
-    query = (
-        select(Appointment, AppointmentType.name, Clinic.time_zone)
-        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
-        .join(Clinic, Clinic.id == Appointment.clinic_id)
-        .where(
-            Appointment.provider_id == staff_id,
-            Appointment.status == "booked",
-            Appointment.needs_reschedule.is_(False),
-            Appointment.blocked.op("&&")(func.tstzrange(*span)),
-        )
-        .with_for_update(of=Appointment)
-    )
+    visits = await repository.booked_overlapping(session, provider_id=staff_id, span=span)
     flagged = []
-    for row, type_name, time_zone in (await session.execute(query)).all():
+    for row, type_name, time_zone in visits:
         if await _still_covered(session, row):
             continue
-        row.needs_reschedule, row.needs_reschedule_reason = True, reason
-        row.updated_at = datetime.now(UTC)
-        await session.flush()
-        await repository.record(session, row, "needs-reschedule", details={"reason": reason})
+        now = datetime.now(UTC)
+        await repository.flag_for_reschedule(session, row=row, reason=reason, now=now)
+        await repository.record(
+            session, row=row, action="needs-reschedule", details={"reason": reason}
+        )
         event = appointment_event(
             AppointmentNeedsReschedule, row, type_name=type_name, time_zone=time_zone, reason=reason
         )

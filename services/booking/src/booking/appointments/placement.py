@@ -1,7 +1,9 @@
 """Putting a visit on the calendar: which provider and room, checked against shifts and the
 booking window, and taken with the exclusion constraints as the only judge of overlap.
 
-Holds, bookings, reschedules and waitlist offers all place visits through `place`.
+Holds, bookings, reschedules and waitlist offers all place visits in two steps: `plan`
+checks the request and deletes the lapsed holds in its way, `take` writes the visit. Between
+them the caller settles the waitlist offers among those holds (`waitlist.offers.lapse`).
 """
 
 from __future__ import annotations
@@ -18,17 +20,15 @@ from servicekit.localtime import zone
 from servicekit.problems import Conflict, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.appointments import repository
+from booking.appointments import repository, rules
+from booking.appointments.models import Appointment
 from booking.appointments.repository import Clash
 from booking.projection.models import Clinic
 from booking.slots import repository as calendar
-from booking.slots.rules import Reserved, clear_of, covered, held, on_grid, open_time
+from booking.slots.rules import Reserved, clear_of, covered, held, open_time
 from booking.slots.service import bookable_window, free_slots, visit_of
 from booking.types.models import AppointmentType
-from booking.waitlist.lapse import lapse
 
-WALK_IN_GRACE = timedelta(minutes=30)
-"""How far in the past staff may start a visit (a patient already being seen)."""
 ALTERNATIVES = 3
 """How many free starts a 409 offers on each side of the refused one."""
 
@@ -69,25 +69,52 @@ class Placement:
         }
 
 
-async def place(
-    session: AsyncSession, want: Placement, write: Write[T], *, moving: UUID | None = None
-) -> T:
-    """Pick a provider and room free at the time and `write` the visit; what `write` returned.
+@dataclass(frozen=True)
+class Plan:
+    """A request that passed the checks: its columns, the providers working then, and the
+    lapsed holds deleted from its way (their waitlist offers are the caller's to settle)."""
 
-    409 when the time is taken (naming the clash and offering the nearest free starts),
-    422 when the request breaks the type's or clinic's rules.
+    want: Placement
+    times: dict[str, datetime]
+    providers: list[UUID]
+    released: list[Appointment]
+
+    @property
+    def blocked(self) -> Interval:
+        """The range the visit blocks: the visit and the provider's buffers."""
+        return self.times["blocked_from"], self.times["blocked_until"]
+
+
+async def plan(session: AsyncSession, want: Placement) -> Plan:
+    """Check `want` against the type's and clinic's rules and the roster, and delete the
+    lapsed holds in its way.
+
+    409 when no provider works then (or only in front desk time), 422 when the request breaks
+    the type's or clinic's rules.
     """
-    _check_window(want)
+    rules.check_window(want, datetime.now(UTC))
     times = want.times
     blocked = (times["blocked_from"], times["blocked_until"])
     providers = await _open_providers(session, want, blocked)
     if not want.front_desk:
         providers = await _outside_reserved(session, want, providers, blocked)
-    await lapse(session, await repository.release_expired_holds(session, overlapping=blocked))
+    released = await repository.release_expired_holds(session, overlapping=blocked)
+    return Plan(want, times, providers, released)
+
+
+async def take(
+    session: AsyncSession, planned: Plan, write: Write[T], *, moving: UUID | None = None
+) -> T:
+    """Pick a provider and room free at the time and `write` the visit; what `write` returned.
+
+    409 when the time is taken (naming the clash and offering the nearest free starts), 422
+    for a room the clinic does not have.
+    """
+    want, times, blocked = planned.want, planned.times, planned.blocked
     rooms = await _free_rooms(session, want, blocked)
     # The first refusal, met with the likeliest provider and room, says most.
     clash: tuple[str, dict[str, Any]] | None = None
-    for provider in await _free_first(session, want, providers, blocked):
+    for provider in await _free_first(session, want, planned.providers, blocked):
         for room in rooms:
             values = times | {
                 "provider_id": provider,
@@ -102,33 +129,8 @@ async def place(
                     raise await _taken(session, want, refused.party, values, moving) from None
                 if refused.party == "provider":
                     break
-    party, values = clash or ("provider", times | {"provider_id": providers[0]})
+    party, values = clash or ("provider", times | {"provider_id": planned.providers[0]})
     raise await _taken(session, want, party, values, moving)
-
-
-def _check_window(want: Placement) -> None:
-    now = datetime.now(UTC)
-    if want.staff:
-        now = min(want.judged_at or now, now)
-        if want.starts_at < now - WALK_IN_GRACE:
-            raise Problem("Appointments cannot start in the past.", status=422, slug="in-the-past")
-        return
-    policy = BookingPolicy.model_validate(want.clinic.booking_policy)
-    earliest, latest = bookable_window(want.kind, policy, want.clinic.time_zone, now, staff=False)
-    if not earliest <= want.starts_at <= latest:
-        raise Problem(
-            f"Patients may book from {earliest.isoformat(timespec='minutes')} "
-            f"to {latest.isoformat(timespec='minutes')}.",
-            status=422,
-            slug="outside-booking-window",
-        )
-    if not on_grid(want.starts_at, visit_of(want.kind), zone(want.clinic.time_zone)):
-        raise Problem(
-            f"Start times of this type fall every {want.kind.step_minutes} minutes "
-            "from local midnight; pick one from /v1/slots.",
-            status=422,
-            slug="off-grid",
-        )
 
 
 async def _open_providers(session: AsyncSession, want: Placement, blocked: Interval) -> list[UUID]:
@@ -209,7 +211,7 @@ async def _taken(
     session: AsyncSession, want: Placement, party: str, values: dict[str, Any], moving: UUID | None
 ) -> Conflict:
     """A 409 naming what the visit ran into, with the nearest free starts."""
-    other = await repository.clash_with(session, party, values, ignore=moving)
+    other = await repository.clash_with(session, party=party, values=values, ignore=moving)
     clash: dict[str, Any] = {"with": party}
     if other is not None:
         tz = zone(want.clinic.time_zone)

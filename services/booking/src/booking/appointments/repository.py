@@ -1,20 +1,22 @@
 """Appointment queries; the exclusion constraints, not checks, decide what overlaps.
 
-The statements every booking runs (insert, history, lapsed holds) are plain SQL through the
-driver (booking.driver_sql); the rest use the ORM.
+The statements every booking runs (the clinic and type, insert, history, lapsed holds) are
+plain SQL through the driver (booking.driver_sql); the rest use the ORM.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from servicekit.db import violated_constraint
 from servicekit.intervals import Interval
-from sqlalchemy import Select, func, insert, select, update
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +28,8 @@ from booking.appointments.models import (
     Appointment,
 )
 from booking.driver_sql import fetch, fetch_one, run
+from booking.projection.models import Clinic
+from booking.types.models import AppointmentType
 
 CLASHES = {PROVIDER_BUSY: "provider", ROOM_BUSY: "room", PATIENT_BUSY: "patient"}
 
@@ -50,7 +54,7 @@ async def _guarded(session: AsyncSession, statement: Any) -> Any:
         raise Clash(party) from exc
 
 
-async def add(session: AsyncSession, values: dict[str, Any]) -> Appointment:
+async def add(session: AsyncSession, *, values: dict[str, Any]) -> Appointment:
     """Insert an appointment or hold, the row as stored; Clash when its provider, room or
     patient is taken.
 
@@ -77,7 +81,7 @@ def _appointment(row: Any) -> Appointment:
     return Appointment(**dict(row))
 
 
-async def change(session: AsyncSession, appointment_id: UUID, values: dict[str, Any]) -> None:
+async def change(session: AsyncSession, *, appointment_id: UUID, values: dict[str, Any]) -> None:
     """Update an appointment in one statement; Clash when the new time is taken."""
     statement = update(Appointment).where(Appointment.id == appointment_id).values(**values)
     await _guarded(session, statement.execution_options(synchronize_session=False))
@@ -102,9 +106,9 @@ VALUES ($1, $2, $3, $4, $5, $6)
 
 async def record(
     session: AsyncSession,
+    *,
     row: Appointment,
     action: str,
-    *,
     actor_id: UUID | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
@@ -134,7 +138,7 @@ RETURNING *
 
 
 async def clash_with(
-    session: AsyncSession, party: str, values: dict[str, Any], *, ignore: UUID | None = None
+    session: AsyncSession, *, party: str, values: dict[str, Any], ignore: UUID | None = None
 ) -> Appointment | None:
     """The active appointment a refused write ran into, if it is still there."""
     column = {
@@ -158,30 +162,125 @@ async def clash_with(
     return (await session.scalars(query.order_by(Appointment.starts_at).limit(1))).first()
 
 
-def listing(
-    *,
-    clinic_ids: Sequence[UUID] | None,
-    patient_id: UUID | None,
-    provider_id: UUID | None,
-    statuses: Sequence[str],
-    needs_reschedule: bool | None,
-    start: datetime | None,
-    end: datetime | None,
-) -> Select[Appointment]:
+@dataclass(frozen=True)
+class Filters:
+    """What a list of appointments is narrowed to; None leaves a filter out."""
+
+    clinic_ids: Sequence[UUID] | None
+    patient_id: UUID | None
+    provider_id: UUID | None
+    statuses: Sequence[str]
+    needs_reschedule: bool | None
+    start: datetime | None
+    end: datetime | None
+
+
+async def page(
+    session: AsyncSession, *, filters: Filters, cursor: str | None, limit: int
+) -> Keyset[Appointment]:
+    """One page of the appointments matching `filters`, by start."""
+    order = (Appointment.starts_at, Appointment.id)
+    return await keyset_page(session, _listing(filters), order=order, cursor=cursor, limit=limit)
+
+
+def _listing(filters: Filters) -> Select[Appointment]:
     """Appointments matching the filters (holds only when asked for by status)."""
+    statuses = list(filters.statuses)
     query = select(Appointment).where(
-        Appointment.status.in_(list(statuses)) if statuses else Appointment.status != "pending"
+        Appointment.status.in_(statuses) if statuses else Appointment.status != "pending"
     )
-    if clinic_ids is not None:
-        query = query.where(Appointment.clinic_id.in_(list(clinic_ids)))
-    if patient_id is not None:
-        query = query.where(Appointment.patient_id == patient_id)
-    if provider_id is not None:
-        query = query.where(Appointment.provider_id == provider_id)
-    if needs_reschedule is not None:
-        query = query.where(Appointment.needs_reschedule.is_(needs_reschedule))
-    if start is not None:
-        query = query.where(Appointment.starts_at >= start)
-    if end is not None:
-        query = query.where(Appointment.starts_at < end)
+    if filters.clinic_ids is not None:
+        query = query.where(Appointment.clinic_id.in_(list(filters.clinic_ids)))
+    if filters.patient_id is not None:
+        query = query.where(Appointment.patient_id == filters.patient_id)
+    if filters.provider_id is not None:
+        query = query.where(Appointment.provider_id == filters.provider_id)
+    if filters.needs_reschedule is not None:
+        query = query.where(Appointment.needs_reschedule.is_(filters.needs_reschedule))
+    if filters.start is not None:
+        query = query.where(Appointment.starts_at >= filters.start)
+    if filters.end is not None:
+        query = query.where(Appointment.starts_at < filters.end)
     return query
+
+
+async def time_zones(session: AsyncSession, *, clinic_ids: set[UUID]) -> dict[UUID, str]:
+    """The zone of each of the clinics (none asked, no query)."""
+    if not clinic_ids:
+        return {}
+    query = select(Clinic.id, Clinic.time_zone).where(Clinic.id.in_(clinic_ids))
+    return {clinic_id: time_zone for clinic_id, time_zone in await session.execute(query)}
+
+
+async def get_type(session: AsyncSession, *, type_id: UUID) -> AppointmentType | None:
+    """An appointment type by id (from the session when it is already loaded)."""
+    return await session.get(AppointmentType, type_id)
+
+
+async def type_name(session: AsyncSession, *, type_id: UUID) -> str:
+    """The name of an appointment type, for events ("" should it be gone)."""
+    kind = await session.get(AppointmentType, type_id)
+    return kind.name if kind else ""
+
+
+async def delete_hold(session: AsyncSession, *, hold_id: UUID) -> None:
+    """Delete a hold; an appointment it has become stays."""
+    await session.execute(
+        delete(Appointment).where(Appointment.id == hold_id, Appointment.status == "pending")
+    )
+
+
+async def booked_overlapping(
+    session: AsyncSession, *, provider_id: UUID, span: Interval
+) -> list[tuple[Appointment, str, str]]:
+    """The provider's booked visits blocking time in `span` not yet flagged, locked, each
+    with its type's name and its clinic's zone."""
+    query = (
+        select(Appointment, AppointmentType.name, Clinic.time_zone)
+        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        .join(Clinic, Clinic.id == Appointment.clinic_id)
+        .where(
+            Appointment.provider_id == provider_id,
+            Appointment.status == "booked",
+            Appointment.needs_reschedule.is_(False),
+            Appointment.blocked.op("&&")(func.tstzrange(*span)),
+        )
+        .with_for_update(of=Appointment)
+    )
+    return [(row, name, zone) for row, name, zone in await session.execute(query)]
+
+
+async def flag_for_reschedule(
+    session: AsyncSession, *, row: Appointment, reason: str, now: datetime
+) -> None:
+    """Mark a visit as needing a new time, for `reason`."""
+    row.needs_reschedule, row.needs_reschedule_reason, row.updated_at = True, reason, now
+    await session.flush()
+
+
+_CLINIC = [column.name for column in Clinic.__table__.columns]
+_TYPE = [column.name for column in AppointmentType.__table__.columns]
+_COLUMNS = ", ".join([*(f"c.{name}" for name in _CLINIC), *(f"t.{name}" for name in _TYPE)])
+# One row whatever exists: the clinic's columns, then the type's, NULL where it is missing.
+# The names are the mapped tables' own, nothing from a request.
+_CLINIC_AND_TYPE = (
+    f"SELECT {_COLUMNS} FROM (SELECT) AS one"  # noqa: S608
+    " LEFT JOIN booking.clinics AS c ON c.id = $1"
+    " LEFT JOIN booking.appointment_types AS t ON t.id = $2"
+)
+
+
+async def clinic_and_type(
+    session: AsyncSession, *, clinic_id: UUID, type_id: UUID
+) -> tuple[Clinic | None, AppointmentType | None]:
+    """The clinic and the type a hold or booking names, in one round trip (not attached to
+    the session), each None when unknown."""
+    row = await fetch_one(session, _CLINIC_AND_TYPE, clinic_id, type_id)
+    assert row is not None
+    values = tuple(row)
+    clinic = dict(zip(_CLINIC, values[: len(_CLINIC)], strict=True))
+    kind = dict(zip(_TYPE, values[len(_CLINIC) :], strict=True))
+    return (
+        Clinic(**clinic) if clinic["id"] is not None else None,
+        AppointmentType(**kind) if kind["id"] is not None else None,
+    )

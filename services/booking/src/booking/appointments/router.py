@@ -18,7 +18,8 @@ from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 from servicekit.transactions import RetryingTransactions
 
-from booking.appointments import service
+from booking.appointments import holds as hold_service
+from booking.appointments import queries, service
 from booking.appointments.rules import Action
 from booking.appointments.schemas import (
     AppointmentCreate,
@@ -57,7 +58,7 @@ async def hold_slot(
     return await tx.once(
         once,
         caller,
-        lambda session: service.hold(
+        lambda session: hold_service.hold(
             session, caller=caller, data=data, minutes=settings.hold_minutes
         ),
         location=lambda r: f"{holds.prefix}/{r.id}",
@@ -67,13 +68,13 @@ async def hold_slot(
 @holds.get("/{hold_id}", response_model=AppointmentRead)
 async def get_hold(hold_id: UUID, session: SessionDep, caller: CurrentUser) -> AppointmentRead:
     """A hold (status `pending`), to its holder or the clinic's staff."""
-    return await service.get_hold(session, caller=caller, hold_id=hold_id)
+    return await hold_service.get_hold(session, caller=caller, hold_id=hold_id)
 
 
 @holds.delete("/{hold_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def release_hold(hold_id: UUID, tx: RetryingTransactions, caller: CurrentUser) -> Response:
     """Give the slot back before the hold lapses."""
-    await tx.run(lambda session: service.release_hold(session, caller=caller, hold_id=hold_id))
+    await tx.run(lambda session: hold_service.release_hold(session, caller=caller, hold_id=hold_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -109,7 +110,7 @@ async def list_appointments(
     Filtering by a clinic the caller does not work at, or (patients) by another patient, is
     403; a patient naming a clinic gets their own appointments there.
     """
-    return await service.list_appointments(
+    return await queries.list_appointments(
         session,
         caller=caller,
         clinic_id=clinic_id,
@@ -129,7 +130,7 @@ async def get_appointment(
     appointment_id: UUID, session: SessionDep, caller: CurrentUser
 ) -> AppointmentRead:
     """One appointment (404 for anyone who may not see it)."""
-    return await service.get(session, caller=caller, appointment_id=appointment_id)
+    return await queries.get(session, caller=caller, appointment_id=appointment_id)
 
 
 @router.post("/{appointment_id}/reschedule", response_model=AppointmentRead)

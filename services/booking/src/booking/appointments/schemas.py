@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from clinic_contracts.booking import AppointmentStatus
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from servicekit.localtime import zone
 
 from booking.types.schemas import clean_text
+
+if TYPE_CHECKING:
+    from booking.appointments.models import Appointment
 
 Reason = Annotated[str, Field(min_length=3, max_length=500), AfterValidator(clean_text)]
 Note = Annotated[str, Field(max_length=2000)]
@@ -118,3 +122,11 @@ class AppointmentRead(BaseModel):
     recorded_at: datetime | None = Field(
         default=None, description="For an offline booking: the device's clock when it was made."
     )
+
+    @classmethod
+    def of(cls, row: Appointment, time_zone: str) -> AppointmentRead:
+        """The body of an appointment (or hold) row, its times in the clinic's zone."""
+        tz = zone(time_zone)
+        values = {name: getattr(row, name) for name in cls.model_fields if name != "time_zone"}
+        values |= {"starts_at": row.starts_at.astimezone(tz), "ends_at": row.ends_at.astimezone(tz)}
+        return cls.model_validate(values | {"time_zone": time_zone})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_contracts.envelope import EventEnvelope
+from clinic_contracts.envelope import Event, EventEnvelope
 from clinic_contracts.identity import (
     IDENTITY_TOPIC,
     ClinicCreated,
@@ -22,7 +22,6 @@ from clinic_contracts.identity import (
     UserRegistered,
     UserUpdated,
 )
-from clinic_contracts.registry import UnknownEventType, parse_event
 from clinic_contracts.shifts import (
     SHIFTS_TOPIC,
     LeaveApproved,
@@ -35,7 +34,6 @@ from clinic_contracts.shifts import (
 from servicekit.db import remove, upsert
 from servicekit.intervals import Interval
 from servicekit.runtime import ServiceRuntime
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.appointments.flags import flag_uncovered
@@ -47,23 +45,14 @@ from booking.projection.models import (
     StaffMember,
     StaffRole,
 )
+from booking.projection.repository import deactivate_patient
 
 
-async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
+async def on_event(session: AsyncSession, event: Event, envelope: EventEnvelope) -> None:
     """Apply one identity or shifts event to the projection."""
-    try:
-        event = parse_event(envelope)
-    except UnknownEventType:
-        return  # newer than this code: nothing to keep from it
     match event:
         case ClinicCreated() | ClinicUpdated():
-            policy = event.booking_policy.model_dump(mode="json")
-            await upsert(
-                session,
-                Clinic,
-                {"id": event.clinic_id, "name": event.name, "time_zone": event.time_zone}
-                | {"booking_policy": policy},
-            )
+            await upsert(session, Clinic, _clinic(event))
         case UserRegistered() | UserUpdated() if event.kind == "staff":
             await upsert(session, StaffMember, {"id": event.user_id, "full_name": event.full_name})
         case UserRegistered() | UserUpdated() if event.kind == "patient":
@@ -72,9 +61,7 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await upsert(
                 session, StaffMember, {"id": event.user_id, "full_name": "", "active": False}
             )
-            await session.execute(
-                update(Patient).where(Patient.id == event.user_id).values(active=False)
-            )
+            await deactivate_patient(session, patient_id=event.user_id)
         case MembershipGranted() if event.clinic_id is not None:
             await upsert(session, StaffRole, _role(event) | {"specialty": event.specialty})
         case MembershipRevoked() if event.clinic_id is not None:
@@ -97,6 +84,15 @@ async def on_event(session: AsyncSession, envelope: EventEnvelope) -> None:
             await flag_uncovered(session, event.staff_id, _span(event), "leave_approved")
         case LeaveCancelled():
             await remove(session, LeaveWindow, leave_id=event.leave_id)
+
+
+def _clinic(event: ClinicCreated | ClinicUpdated) -> dict[str, Any]:
+    return {
+        "id": event.clinic_id,
+        "name": event.name,
+        "time_zone": event.time_zone,
+        "booking_policy": event.booking_policy.model_dump(mode="json"),
+    }
 
 
 def _patient(event: UserRegistered | UserUpdated) -> dict[str, Any]:

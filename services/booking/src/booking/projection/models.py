@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Index, Text, func, text
+from sqlalchemy import DateTime, Index, Text, func, true
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.schema import Computed
@@ -45,7 +45,7 @@ class StaffMember(Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    active: Mapped[bool] = mapped_column(server_default=true())
 
 
 class ShiftWindow(Base):
@@ -94,5 +94,5 @@ class Patient(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    active: Mapped[bool] = mapped_column(server_default=true())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

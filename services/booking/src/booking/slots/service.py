@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from clinic_contracts.identity import BookingPolicy
 from servicekit.auth import Principal
@@ -83,22 +84,44 @@ async def search(
     end = end or start + timedelta(days=7)
     if not timedelta() < end - start <= MAX_SPAN:
         raise Problem("`to` must be after `from`, at most 31 days later.", slug="bad-range")
-    kind = await visible_type(session, caller, type_id)
-    if kind.clinic_id != clinic_id or not kind.active:
-        raise NotFound(f"Clinic {clinic_id} has no bookable type {type_id}.")
-    clinic = await get_clinic(session, clinic_id)
-    policy = BookingPolicy.model_validate(clinic.booking_policy)
+    kind, clinic, policy = await _searchable(session, caller, clinic_id, type_id, reserved)
     staff = is_staff(caller, clinic_id)
-    if not staff and not policy.patient_self_booking:
-        raise Forbidden("This clinic books appointments through its staff only.")
-    if reserved is not Reserved.EXCLUDE and not is_front_desk(caller, clinic_id):
-        raise Forbidden("Only the clinic's front desk sees its reserved time.")
     earliest, latest = bookable_window(kind, policy, clinic.time_zone, now, staff=staff)
     window = (max(start, earliest), min(end - timedelta(microseconds=1), latest))
     names = await repository.providers(session, clinic_id, kind.specialties, provider_id)
     slots = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone, reserved)
     first = list(islice(slots, limit + 1))  # a page and the next start: no need for the rest
-    visit, tz = visit_of(kind), zone(clinic.time_zone)
+    return _page(first, limit, visit_of(kind), zone(clinic.time_zone), names)
+
+
+async def _searchable(
+    session: AsyncSession,
+    caller: Principal | None,
+    clinic_id: UUID,
+    type_id: UUID,
+    reserved: Reserved,
+) -> tuple[AppointmentType, Clinic, BookingPolicy]:
+    """The type, its clinic and the clinic's policy, if the caller may search them so."""
+    kind = await visible_type(session, caller, type_id)
+    if kind.clinic_id != clinic_id or not kind.active:
+        raise NotFound(f"Clinic {clinic_id} has no bookable type {type_id}.")
+    clinic = await get_clinic(session, clinic_id)
+    policy = BookingPolicy.model_validate(clinic.booking_policy)
+    if not is_staff(caller, clinic_id) and not policy.patient_self_booking:
+        raise Forbidden("This clinic books appointments through its staff only.")
+    if reserved is not Reserved.EXCLUDE and not is_front_desk(caller, clinic_id):
+        raise Forbidden("Only the clinic's front desk sees its reserved time.")
+    return kind, clinic, policy
+
+
+def _page(
+    first: list[tuple[datetime, list[UUID]]],
+    limit: int,
+    visit: Visit,
+    tz: ZoneInfo,
+    names: dict[UUID, str],
+) -> Page[Slot]:
+    """A page of the first starts (one more than `limit` means another page follows)."""
     items = [
         Slot(
             starts_at=at.astimezone(tz),

@@ -8,9 +8,11 @@ starts, and types of one shape (duration, buffers, step) share their providers' 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from servicekit.intervals import Interval
 from servicekit.localtime import zone
@@ -65,11 +67,66 @@ async def availability(
         window[0] - max(v.buffer_before for v in visits.values()),
         window[1] + max(v.duration + v.buffer_after for v in visits.values()),
     )
-    staff = list(specialties)
+    clinic_time = await _read_clinic_time(
+        session,
+        clinic_id,
+        list(specialties),
+        reach,
+        need_rooms=any(kind["requires_room"] for kind in active),
+        now=now,
+        starts=(window[0], window[1] - timedelta(microseconds=1)),
+        tz=zone(time_zone),
+    )
+    free: Starts = []
+    reserved: Starts = []
+    for kind in active:
+        _add_starts(clinic_time, kind, visits[kind["id"]], specialties, (free, reserved))
+    return free, reserved
+
+
+@dataclass
+class _ClinicTime:
+    """The providers' open time, held allotted time and blocked time, and the rooms' blocked
+    time; each provider's starts worked out once per shape of visit and reserved mode."""
+
+    opened: dict[UUID, list[Interval]]
+    kept: dict[UUID, list[Interval]]
+    busy: dict[UUID, list[Interval]]
+    rooms: dict[UUID, list[Interval]]
+    window: Interval
+    """The first and last allowed start."""
+    tz: ZoneInfo
+    shared: dict[tuple[Visit, UUID, Reserved], list[datetime]] = field(default_factory=dict)
+
+    def starts(self, visit: Visit, provider: UUID, mode: Reserved) -> list[datetime]:
+        """The provider's free starts for the visit, as `mode` treats held time."""
+        key = (visit, provider, mode)
+        if key not in self.shared:
+            parts = offered_time(self.opened[provider], self.kept[provider], mode)
+            starts = free_starts(parts, self.busy[provider], visit, self.window, self.tz)
+            self.shared[key] = list(starts) if parts else []
+        return self.shared[key]
+
+    def with_a_room(self, visit: Visit, starts: list[datetime]) -> list[datetime]:
+        """Those of the starts at which some room is free for the whole visit."""
+        rooms = self.rooms.values()
+        return [at for at in starts if any(clear_of(b, visit.blocked(at)) for b in rooms)]
+
+
+async def _read_clinic_time(
+    session: AsyncSession,
+    clinic_id: UUID,
+    staff: list[UUID],
+    reach: Interval,
+    *,
+    need_rooms: bool,
+    now: datetime,
+    starts: Interval,
+    tz: ZoneInfo,
+) -> _ClinicTime:
     shifts = await calendar.shifts_of(session, clinic_id, staff, reach)
     leave = await calendar.leave_of(session, list(shifts), reach)
     busy = await calendar.busy_of(session, list(shifts), reach)
-    need_rooms = any(kind["requires_room"] for kind in active)
     rooms = await calendar.rooms_busy(session, clinic_id, reach) if need_rooms else {}
     opened = {
         p: open_time([s for s, _ in w], [b for _, bs in w for b in bs], leave[p])
@@ -77,35 +134,28 @@ async def availability(
     }
     allotted = await calendar.allotted_of(session, clinic_id, list(shifts), reach)
     kept = {p: held(allotted.get(p, []), now) for p in opened}
-    tz, last = zone(time_zone), window[1] - timedelta(microseconds=1)
-    shared: dict[tuple[Visit, UUID, Reserved], list[datetime]] = {}
+    return _ClinicTime(opened, kept, busy, rooms, starts, tz)
 
-    def starts_of(visit: Visit, provider: UUID, mode: Reserved) -> list[datetime]:
-        key = (visit, provider, mode)
-        if key not in shared:
-            parts = offered_time(opened[provider], kept[provider], mode)
-            starts = free_starts(parts, busy[provider], visit, (window[0], last), tz)
-            shared[key] = list(starts) if parts else []
-        return shared[key]
 
-    free: Starts = []
-    reserved: Starts = []
-    for kind in active:
-        visit = visits[kind["id"]]
-        for provider in sorted(opened):
-            if kind["specialties"] and specialties.get(provider) not in kind["specialties"]:
+def _add_starts(
+    clinic_time: _ClinicTime,
+    kind: Any,
+    visit: Visit,
+    specialties: dict[UUID, str | None],
+    lists: tuple[Starts, Starts],
+) -> None:
+    """Append the type's free starts with each provider who serves it to `lists` (free,
+    reserved)."""
+    free, reserved = lists
+    for provider in sorted(clinic_time.opened):
+        if kind["specialties"] and specialties.get(provider) not in kind["specialties"]:
+            continue
+        item = {"type_id": str(kind["id"]), "provider_id": str(provider)}
+        for mode, found in ((Reserved.INCLUDE, free), (Reserved.ONLY, reserved)):
+            if mode is Reserved.ONLY and not clinic_time.kept[provider]:
                 continue
-            item = {"type_id": str(kind["id"]), "provider_id": str(provider)}
-            for mode, found in ((Reserved.INCLUDE, free), (Reserved.ONLY, reserved)):
-                if mode is Reserved.ONLY and not kept[provider]:
-                    continue
-                starts = starts_of(visit, provider, mode)
-                if kind["requires_room"]:
-                    starts = [
-                        at
-                        for at in starts
-                        if any(clear_of(b, visit.blocked(at)) for b in rooms.values())
-                    ]
-                if starts:
-                    found.append(item | {"starts": [utc_text(at) for at in starts]})
-    return free, reserved
+            starts = clinic_time.starts(visit, provider, mode)
+            if kind["requires_room"]:
+                starts = clinic_time.with_a_room(visit, starts)
+            if starts:
+                found.append(item | {"starts": [utc_text(at) for at in starts]})

@@ -1,28 +1,35 @@
 """The conflict inbox: offline changes whose time was taken, until the front desk settles them.
 
-Book another time (a booking keeps the device's appointment id, so the device's copy becomes
-the real one), put the patient on the waitlist, or give up (the patient is told).
+A push opens a conflict when a device's booking or move finds its time taken. Staff book
+another time (a booking keeps the device's appointment id, so the device's copy becomes the
+real one), put the patient on the waitlist, or give up (the patient is told).
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from clinic_contracts.booking import OfflineConflictResolved
+from clinic_contracts.booking import OfflineConflictRecorded, OfflineConflictResolved
 from servicekit.auth import STAFF_ROLES, Principal
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.pagination import Page
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
-from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking.access import require_front_desk
+from booking.appointments import repository as appointment_rows
 from booking.appointments import service as appointments
 from booking.appointments.schemas import AppointmentCreate, Reschedule
 from booking.db import outbox
-from booking.projection.models import Clinic, Patient
+from booking.projection.models import Clinic
+from booking.projection.repository import get_clinic, patient_names
+from booking.sync import repository
 from booking.sync.models import OfflineConflict
-from booking.sync.push import require_front_desk
-from booking.sync.schemas import ConflictRead, Resolve
+from booking.sync.mutations import parse_args
+from booking.sync.schemas import BookArgs, ConflictRead, Mutation, RescheduleArgs, Resolve
+from booking.types import repository as appointment_types
 from booking.types.models import AppointmentType
 from booking.waitlist import service as waitlist
 from booking.waitlist.schemas import WaitlistJoin
@@ -32,11 +39,78 @@ WAITLIST_DAYS = 14
 RESOLUTIONS = {"book": "booked", "waitlist": "waitlisted", "cancel": "cancelled"}
 
 
-async def _names(session: AsyncSession, ids: set[UUID]) -> dict[UUID, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(Patient.id, Patient.full_name).where(Patient.id.in_(ids)))
-    return {patient_id: name for patient_id, name in rows.all()}
+async def open_conflict(
+    session: AsyncSession,
+    *,
+    clinic_id: UUID,
+    device_id: UUID,
+    mutation: Mutation,
+    problem: dict[str, Any],
+) -> OfflineConflict:
+    """Keep an offline booking or move whose time was taken in the clinic's inbox; tell
+    whoever listens (notify tells the front desk)."""
+    args = parse_args(mutation)
+    assert isinstance(args, BookArgs | RescheduleArgs)
+    clinic = await get_clinic(session, clinic_id)
+    party = await _party(session, args)
+    kind = await appointment_types.get(session, type_id=party["type_id"])
+    assert kind is not None
+    conflict = OfflineConflict(
+        id=uuid.uuid4(),
+        clinic_id=clinic.id,
+        device_id=device_id,
+        mutation_id=mutation.id,
+        kind=mutation.kind,
+        appointment_id=args.appointment_id,
+        starts_at=args.starts_at,
+        ends_at=args.starts_at + timedelta(minutes=kind.duration_minutes),
+        recorded_at=mutation.recorded_at,
+        problem=problem,
+        alternatives=list(problem.get("alternatives", [])),
+        **party,
+    )
+    await repository.add_conflict(session, conflict=conflict)
+    await repository.add_to_directory(session, clinic_id=clinic.id, patient_id=conflict.patient_id)
+    await outbox.stage(session, _recorded(conflict, kind, clinic))
+    return conflict
+
+
+async def _party(session: AsyncSession, args: BookArgs | RescheduleArgs) -> dict[str, Any]:
+    """Who and what the refused change was for: a move's come from its appointment."""
+    if isinstance(args, BookArgs):
+        return args.model_dump(
+            include={"patient_id", "type_id", "provider_id", "room_id", "walk_in", "note"}
+        )
+    row = await appointment_rows.get(session, args.appointment_id)
+    assert row is not None
+    assert row.patient_id is not None
+    return {
+        "patient_id": row.patient_id,
+        "type_id": row.type_id,
+        "provider_id": args.provider_id or row.provider_id,
+        "room_id": args.room_id,
+        "walk_in": row.walk_in,
+        "note": row.note,
+    }
+
+
+def _recorded(
+    conflict: OfflineConflict, kind: AppointmentType, clinic: Clinic
+) -> OfflineConflictRecorded:
+    return OfflineConflictRecorded(
+        conflict_id=conflict.id,
+        clinic_id=clinic.id,
+        device_id=conflict.device_id,
+        patient_id=conflict.patient_id,
+        type_id=conflict.type_id,
+        type_name=kind.name,
+        kind=conflict.kind,
+        appointment_id=conflict.appointment_id,
+        starts_at=conflict.starts_at,
+        ends_at=conflict.ends_at,
+        time_zone=clinic.time_zone,
+        recorded_at=conflict.recorded_at,
+    )
 
 
 def _read(row: OfflineConflict, names: dict[UUID, str]) -> ConflictRead:
@@ -56,20 +130,12 @@ async def list_conflicts(
     """The clinic's conflicts, oldest first (its staff)."""
     if not caller.has_role(clinic_id, *STAFF_ROLES):
         raise Forbidden("Only the clinic's staff see its conflicts.")
-    query = select(OfflineConflict).where(OfflineConflict.clinic_id == clinic_id)
-    if status is not None:
-        query = query.where(OfflineConflict.status == status)
-    order = (OfflineConflict.created_at, OfflineConflict.id)
-    if cursor:
-        query = query.where(tuple_(*order) > tuple_(*decode_keyset(cursor, instant, UUID)))
-    rows = list(await session.scalars(query.order_by(*order).limit(limit + 1)))
-    page = rows[:limit]
-    names = await _names(session, {r.patient_id for r in page})
-    last = page[-1] if len(rows) > limit else None
-    return Page[ConflictRead](
-        items=[_read(r, names) for r in page],
-        next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None,
+    page = await repository.conflicts_page(
+        session, clinic_id=clinic_id, status=status, cursor=cursor, limit=limit
     )
+    names = await patient_names(session, patient_ids={row.patient_id for row in page.items})
+    items = [_read(row, names) for row in page.items]
+    return Page[ConflictRead](items=items, next_cursor=page.next_cursor)
 
 
 async def resolve(
@@ -81,9 +147,7 @@ async def resolve(
     offer_minutes: int,
 ) -> ConflictRead:
     """Settle an open conflict; 409 when settled already or the chosen time is taken too."""
-    row = await session.get(
-        OfflineConflict, conflict_id, with_for_update=True, populate_existing=True
-    )
+    row = await repository.conflict_for_update(session, conflict_id=conflict_id)
     if row is None or not caller.has_role(row.clinic_id, *STAFF_ROLES):
         raise NotFound(f"No conflict has id {conflict_id}.")
     require_front_desk(caller, row.clinic_id)
@@ -100,7 +164,7 @@ async def resolve(
     row.resolved_by, row.resolved_at = caller.user_id, now
     await session.flush()
     await _publish(session, row)
-    return _read(row, await _names(session, {row.patient_id}))
+    return _read(row, await patient_names(session, patient_ids={row.patient_id}))
 
 
 async def _book(
@@ -144,9 +208,8 @@ async def _waitlist(session: AsyncSession, caller: Principal, row: OfflineConfli
 
 
 async def _publish(session: AsyncSession, row: OfflineConflict) -> None:
-    clinic = await session.get(Clinic, row.clinic_id)
-    kind = await session.get(AppointmentType, row.type_id)
-    assert clinic is not None
+    clinic = await get_clinic(session, row.clinic_id)
+    kind = await appointment_types.get(session, type_id=row.type_id)
     assert kind is not None
     assert row.resolved_by is not None
     event = OfflineConflictResolved(

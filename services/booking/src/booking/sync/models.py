@@ -10,7 +10,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Identity,
+    Index,
+    Text,
+    false,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.schema import UniqueConstraint
@@ -42,7 +51,7 @@ class SyncChange(Base):
     entity: Mapped[str] = mapped_column(Text)
     entity_id: Mapped[UUID]
     txid: Mapped[int] = mapped_column(
-        BigInteger, server_default=text("pg_current_xact_id()::text::bigint")
+        BigInteger, server_default=func.pg_current_xact_id().cast(Text).cast(BigInteger)
     )
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -94,7 +103,7 @@ class OfflineConflict(Base):
     type_id: Mapped[UUID]
     provider_id: Mapped[UUID | None]
     room_id: Mapped[UUID | None]
-    walk_in: Mapped[bool] = mapped_column(server_default=text("false"))
+    walk_in: Mapped[bool] = mapped_column(server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,25 +14,21 @@ from datetime import UTC, datetime, timedelta
 
 from servicekit.runtime import ServiceRuntime
 from servicekit.transactions import run_in_transaction
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from booking.sync import repository
 
 log = logging.getLogger(__name__)
 BATCH = 5000
 MARGIN = timedelta(hours=1)
-_PRUNE = text(
-    "DELETE FROM booking.sync_changes WHERE seq IN (SELECT seq FROM booking.sync_changes"
-    " WHERE changed_at < :before ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED)"
-)
 
 
 async def prune_once(sessions: async_sessionmaker[AsyncSession], max_age: timedelta) -> int:
-    """Delete changes older than `max_age` (and the margin), in batches; how many went."""
+    """Prune changes older than `max_age` (and the margin), in batches; how many went."""
     before = datetime.now(UTC) - max_age - MARGIN
 
     async def batch(session: AsyncSession) -> int:
-        result = await session.execute(_PRUNE, {"before": before, "batch": BATCH})
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await repository.delete_changes_before(session, before=before, batch=BATCH)
 
     pruned = 0
     while True:

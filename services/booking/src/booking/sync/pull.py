@@ -9,7 +9,7 @@ A moved window (a new day) brings the days that entered it and tombstones those 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -28,7 +28,14 @@ from booking.sync.availability import availability
 from booking.sync.rows import appointment, kind, leave, patient, provider, room, shift
 
 DAYS_BACK, DAYS_AHEAD = 7, 14
-_WINDOWED = ("appointment", "shift", "leave")
+Window = tuple[datetime, datetime]
+Rows = Callable[..., Awaitable[list[Any]]]
+_WINDOWED: dict[str, tuple[Rows, Callable[[Any], Any], str]] = {
+    "appointment": (repository.appointments, appointment, "appointments"),
+    "shift": (repository.shifts, shift, "shifts"),
+    "leave": (repository.leave, leave, "leave"),
+}
+"""Rows of the pull's window: each entity's read, body and list in the working set."""
 
 
 @dataclass(frozen=True)
@@ -86,20 +93,22 @@ async def pull(
     )
     kinds = body.pop("_kinds")
     specialties = body.pop("_specialties")
-    allotments = await in_window(session, clinic_id, *window)
-    free, reserved = await availability(
-        session,
-        clinic_id=clinic_id,
-        time_zone=clinic.time_zone,
-        kinds=kinds,
-        specialties=specialties,
-        window=(max(now, window[0]), window[1]),
-        now=now,
-    )
     return {
-        "kind": "changes" if since else "snapshot",
+        **_heading(clinic, "changes" if since else "snapshot", horizon, now, window),
+        **body,
+        **await _bookable(session, clinic, kinds, specialties, window, now),
+        "open_conflicts": await repository.open_conflicts(session, clinic_id=clinic_id),
+    }
+
+
+def _heading(
+    clinic: Clinic, kind: str, horizon: int, now: datetime, window: Window
+) -> dict[str, Any]:
+    """What the pull is, its next cursor, and the clinic it is of."""
+    return {
+        "kind": kind,
         "cursor": encode_cursor(
-            clinic_id, horizon, now.isoformat(), *(w.isoformat() for w in window)
+            clinic.id, horizon, now.isoformat(), *(w.isoformat() for w in window)
         ),
         "server_time": now.isoformat()[:19] + "Z",
         "window": {"from": window[0].isoformat(), "to": window[1].isoformat()},
@@ -109,78 +118,127 @@ async def pull(
             "time_zone": clinic.time_zone,
             "booking_policy": clinic.booking_policy,
         },
-        **body,
-        "allotments": [a.model_dump(mode="json") for a in allotments],
-        "availability": free,
-        "reserved": reserved,
-        "open_conflicts": await repository.open_conflicts(session, clinic_id),
     }
 
 
-async def _snapshot(
-    session: AsyncSession, clinic: Clinic, window: tuple[datetime, datetime]
+async def _bookable(
+    session: AsyncSession,
+    clinic: Clinic,
+    kinds: list[Any],
+    specialties: dict[UUID, str | None],
+    window: Window,
+    now: datetime,
 ) -> dict[str, Any]:
-    kinds = await repository.types(session, clinic.id)
-    providers = await repository.providers(session, clinic.id)
+    """Reserved time, and the free starts from now on: sent whole with every pull."""
+    allotments = await in_window(session, clinic_id=clinic.id, window=window)
+    free, reserved = await availability(
+        session,
+        clinic_id=clinic.id,
+        time_zone=clinic.time_zone,
+        kinds=kinds,
+        specialties=specialties,
+        window=(max(now, window[0]), window[1]),
+        now=now,
+    )
+    return {
+        "allotments": [a.model_dump(mode="json") for a in allotments],
+        "availability": free,
+        "reserved": reserved,
+    }
+
+
+async def _snapshot(session: AsyncSession, clinic: Clinic, window: Window) -> dict[str, Any]:
+    clinic_id = clinic.id
+    kinds = await repository.types(session, clinic_id=clinic_id)
+    providers = await repository.providers(session, clinic_id=clinic_id)
+    rooms = await repository.rooms(session, clinic_id=clinic_id)
+    shifts = await repository.shifts(session, clinic_id=clinic_id, window=window)
+    leaves = await repository.leave(session, clinic_id=clinic_id, window=window)
+    patients = await repository.patients(session, clinic_id=clinic_id)
+    visits = await repository.appointments(session, clinic_id=clinic_id, window=window)
     return {
         "types": [kind(r) for r in kinds],
-        "rooms": [room(r) for r in await repository.rooms(session, clinic.id)],
+        "rooms": [room(r) for r in rooms],
         "providers": [provider(r) for r in providers],
-        "shifts": [shift(r) for r in await repository.shifts(session, clinic.id, window)],
-        "leave": [leave(r) for r in await repository.leave(session, clinic.id, window)],
-        "patients": [patient(r) for r in await repository.patients(session, clinic.id)],
-        "appointments": [
-            appointment(r) for r in await repository.appointments(session, clinic.id, window)
-        ],
+        "shifts": [shift(r) for r in shifts],
+        "leave": [leave(r) for r in leaves],
+        "patients": [patient(r) for r in patients],
+        "appointments": [appointment(r) for r in visits],
         "tombstones": [],
         "_kinds": kinds,
         "_specialties": {r["id"]: r["specialty"] for r in providers},
     }
 
 
-async def _changes(
-    session: AsyncSession, clinic: Clinic, window: tuple[datetime, datetime], since: Since
-) -> dict[str, Any]:
-    changed = await repository.changed_since(session, clinic.id, since.txid)
-    gone: list[dict[str, str]] = []
-    moved = since.window != window
-    body: dict[str, Any] = {}
+@dataclass
+class _Delta:
+    """What changed since a cursor, and the rows the device must delete."""
 
-    def keep(entity: str, rows: list[Any], out: Any) -> list[Any]:
-        # A changed row that is no longer the clinic's (or the window's) is gone for the device.
+    changed: dict[str, set[UUID]]
+    gone: list[dict[str, str]] = field(default_factory=list)
+
+    def ids(self, entity: str) -> set[UUID]:
+        """The entity's changed ids."""
+        return self.changed.get(entity, set())
+
+    def keep(self, entity: str, rows: list[Any], out: Callable[[Any], Any]) -> list[Any]:
+        """The rows as sent; a changed row not among them (no longer the clinic's, or the
+        window's) is gone for the device."""
         found = {str(r["id"]) for r in rows}  # appointments' ids come as text
-        named = {str(i) for i in changed.get(entity, set())}
-        gone.extend({"entity": entity, "id": i} for i in sorted(named - found))
+        named = {str(i) for i in self.ids(entity)}
+        self.gone.extend({"entity": entity, "id": i} for i in sorted(named - found))
         return [out(r) for r in rows]
 
-    kinds = await repository.types(session, clinic.id)
-    body["types"] = keep("type", [r for r in kinds if r["id"] in changed.get("type", set())], kind)
-    body["rooms"] = keep(
-        "room", await repository.rooms(session, clinic.id, changed.get("room", set())), room
-    )
-    providers = await repository.providers(session, clinic.id)
-    new_staff = changed.get("provider", set())
-    body["providers"] = keep("provider", [r for r in providers if r["id"] in new_staff], provider)
-    body["patients"] = keep(
-        "patient",
-        await repository.patients(session, clinic.id, changed.get("patient", set())),
-        patient,
-    )
-    reads: dict[str, tuple[Callable[..., Awaitable[list[Any]]], Callable[[Any], Any], Any]] = {
-        "appointment": (repository.appointments, appointment, {}),
-        "shift": (repository.shifts, shift, {}),
-        "leave": (repository.leave, leave, {"staff": new_staff}),
+    def tombstones(self) -> list[dict[str, str]]:
+        """What went, each row once."""
+        return list({(g["entity"], g["id"]): g for g in self.gone}.values())
+
+
+async def _changes(
+    session: AsyncSession, clinic: Clinic, window: Window, since: Since
+) -> dict[str, Any]:
+    clinic_id = clinic.id
+    delta = _Delta(await repository.changed_since(session, clinic_id=clinic_id, txid=since.txid))
+    kinds = await repository.types(session, clinic_id=clinic_id)
+    body: dict[str, Any] = {
+        "types": delta.keep("type", [r for r in kinds if r["id"] in delta.ids("type")], kind)
     }
-    for entity, (query, out, extra) in reads.items():
-        rows = await query(session, clinic.id, window, changed.get(entity, set()), **extra)
-        if moved:
-            entered = await query(session, clinic.id, window, None, since.window)
-            rows = list({r["id"]: r for r in [*rows, *entered]}.values())
-            left = await query(session, clinic.id, since.window, None, window)
-            gone.extend({"entity": entity, "id": str(r["id"])} for r in left)
-        listed = "leave" if entity == "leave" else f"{entity}s"
-        body[listed] = keep(entity, rows, out)
-    body["tombstones"] = list({(g["entity"], g["id"]): g for g in gone}.values())
+    rooms = await repository.rooms(session, clinic_id=clinic_id, ids=delta.ids("room"))
+    body["rooms"] = delta.keep("room", rooms, room)
+    providers = await repository.providers(session, clinic_id=clinic_id)
+    new_staff = delta.ids("provider")
+    body["providers"] = delta.keep(
+        "provider", [r for r in providers if r["id"] in new_staff], provider
+    )
+    patients = await repository.patients(session, clinic_id=clinic_id, ids=delta.ids("patient"))
+    body["patients"] = delta.keep("patient", patients, patient)
+    body |= await _windowed(session, clinic_id, window, since, delta, new_staff)
+    body["tombstones"] = delta.tombstones()
     body["_kinds"] = kinds
     body["_specialties"] = {r["id"]: r["specialty"] for r in providers}
+    return body
+
+
+async def _windowed(
+    session: AsyncSession,
+    clinic_id: UUID,
+    window: Window,
+    since: Since,
+    delta: _Delta,
+    new_staff: set[UUID],
+) -> dict[str, Any]:
+    """Changed rows of the window; a moved window adds the days that entered it and tombstones
+    those that left."""
+    body: dict[str, Any] = {}
+    for entity, (read, out, listed) in _WINDOWED.items():
+        extra = {"staff": new_staff} if entity == "leave" else {}
+        rows = await read(
+            session, clinic_id=clinic_id, window=window, ids=delta.ids(entity), **extra
+        )
+        if since.window != window:
+            entered = await read(session, clinic_id=clinic_id, window=window, old=since.window)
+            rows = list({r["id"]: r for r in [*rows, *entered]}.values())
+            left = await read(session, clinic_id=clinic_id, window=since.window, old=window)
+            delta.gone.extend({"entity": entity, "id": str(r["id"])} for r in left)
+        body[listed] = delta.keep(entity, rows, out)
     return body

@@ -4,56 +4,32 @@ Each mutation runs in one transaction through the appointments use cases, as its
 and its outcome is stored in that same transaction: applied and recorded, or neither. A
 refusal rolls back to a savepoint taken before the mutation and is stored in the same
 transaction. A mutation pushed again answers its stored outcome; a time taken meanwhile
-becomes a conflict in the clinic's inbox.
-
-The time rules judge a mutation as of its `recorded_at` (a walk-in pushed hours after it was
-recorded is not "in the past"), within bounds: at most CLOCK_SKEW ahead of the server's
-clock and at most MAX_DELAY behind it, else it is rejected (`recorded-at-out-of-range`).
+becomes a conflict in the clinic's inbox. How one mutation is judged: booking.sync.mutations.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
-from clinic_contracts.booking import OfflineConflictRecorded
-from pydantic import ValidationError
-from servicekit.auth import CLINIC_ADMIN, RECEPTIONIST, Principal
-from servicekit.problems import TYPE_PREFIX, Forbidden, NotFound, Problem
+from servicekit.auth import Principal
+from servicekit.problems import TYPE_PREFIX, Problem
 from servicekit.transactions import Transactions
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.appointments import repository as appointments
-from booking.appointments import service
-from booking.appointments.schemas import AppointmentCreate, Cancellation, Reschedule
-from booking.db import outbox
-from booking.projection.repository import get_clinic
+from booking.access import require_front_desk
 from booking.sync import repository
-from booking.sync.models import OfflineConflict, SyncMutation
-from booking.sync.schemas import ARGS, BookArgs, Mutation, PushRequest
-from booking.types.models import AppointmentType
+from booking.sync.conflicts import open_conflict
+from booking.sync.models import SyncMutation
+from booking.sync.mutations import apply_mutation, content_hash, creates
+from booking.sync.schemas import Mutation, PushRequest
 
 CONFLICTS = {"slot-taken", "slot-unavailable"}
 """409s that mean the time was taken (or stopped being worked) meanwhile."""
-STEPS = {"check_in": "check-in", "complete": "complete", "no_show": "no-show"}
-CLOCK_SKEW = timedelta(minutes=5)
-"""How far ahead of the server's clock a device's `recorded_at` may be."""
-MAX_DELAY = timedelta(days=7)
-"""How long a queued change may wait to be pushed (the pull's window reaches 7 days back)."""
-
-
-def require_front_desk(caller: Principal, clinic_id: UUID) -> None:
-    """403 unless the caller is the clinic's front desk (receptionist, clinic admin; org admin)."""
-    if not caller.has_role(clinic_id, RECEPTIONIST, CLINIC_ADMIN):
-        raise Forbidden("Only the clinic's receptionists and admins push its devices' changes.")
 
 
 def problem_body(exc: Problem) -> dict[str, Any]:
@@ -65,13 +41,6 @@ def problem_body(exc: Problem) -> dict[str, Any]:
         "detail": exc.detail,
     }
     return body | exc.extensions
-
-
-def content_hash(mutation: Mutation) -> str:
-    """What a mutation id stands for: a reused id must come with the same content."""
-    content = mutation.model_dump(mode="json", include={"kind", "recorded_at", "depends_on"})
-    content["args"] = mutation.args
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass
@@ -99,8 +68,10 @@ async def push(
 
     async def known(session: AsyncSession) -> None:
         device = request.device_id
-        run.creations = await repository.failed_creations(session, device, sorted(run.failed))
-        run.stored = await repository.outcomes_of(session, device, ids)
+        run.creations = await repository.failed_creations(
+            session, device_id=device, mutation_ids=sorted(run.failed)
+        )
+        run.stored = await repository.outcomes_of(session, device_id=device, mutation_ids=ids)
 
     await tx.run(known)
     outcomes = []
@@ -108,19 +79,10 @@ async def push(
         outcome = await _one(run, mutation)
         if outcome["status"] != "applied":
             run.failed.add(mutation.id)
-            if (created := _creates(mutation)) is not None:
+            if (created := creates(mutation)) is not None:
                 run.creations[created] = mutation.id
         outcomes.append(outcome)
     return outcomes
-
-
-def _creates(mutation: Mutation) -> UUID | None:
-    if mutation.kind != "book":
-        return None
-    try:
-        return UUID(str(mutation.args.get("appointment_id")))
-    except ValueError:
-        return None
 
 
 def _blocker(run: Run, mutation: Mutation) -> UUID | None:
@@ -166,7 +128,17 @@ async def _settle(
     """Apply the mutation, or keep why not: a refusal undoes its writes to the savepoint."""
     try:
         async with session.begin_nested():
-            return await _apply(session, run, mutation, digest)
+            result = await apply_mutation(
+                session,
+                caller=run.caller,
+                clinic_id=run.request.clinic_id,
+                device_id=run.request.device_id,
+                mutation=mutation,
+                offer_minutes=run.offer_minutes,
+            )
+            outcome = _head(mutation, "applied") | {"result": result}
+            await repository.store_outcome(session, values=_record(run, mutation, digest, outcome))
+            return outcome
     except Problem as refused:
         if refused.status >= 500:
             raise  # the service, not the mutation: the device pushes again later
@@ -177,7 +149,7 @@ async def _settle(
         ):
             return await _conflict(session, run, mutation, digest, refused)
         outcome = _head(mutation, "rejected") | {"problem": problem_body(refused)}
-        await repository.store_outcome(session, _record(run, mutation, digest, outcome))
+        await repository.store_outcome(session, values=_record(run, mutation, digest, outcome))
         return outcome
 
 
@@ -196,7 +168,7 @@ def _record(run: Run, mutation: Mutation, digest: str, outcome: dict[str, Any]) 
         "recorded_at": mutation.recorded_at,
         "content_hash": digest,
         "status": outcome["status"],
-        "creates": _creates(mutation),
+        "creates": creates(mutation),
         "outcome": outcome,
     }
 
@@ -205,7 +177,7 @@ async def _store(
     run: Run, mutation: Mutation, digest: str, outcome: dict[str, Any]
 ) -> dict[str, Any]:
     async def work(session: AsyncSession) -> dict[str, Any]:
-        await repository.store_outcome(session, _record(run, mutation, digest, outcome))
+        await repository.store_outcome(session, values=_record(run, mutation, digest, outcome))
         return outcome
 
     return await _stored_or(run, mutation, work)
@@ -223,163 +195,30 @@ async def _stored_or(
 
 async def _replayed(run: Run, mutation: Mutation, error: IntegrityError) -> dict[str, Any]:
     device = run.request.device_id
-    stored = await run.tx.run(lambda s: repository.outcome_of(s, device, mutation.id))
+    stored = await run.tx.run(
+        lambda s: repository.outcome_of(s, device_id=device, mutation_id=mutation.id)
+    )
     if stored is None:
         raise error  # not a concurrent push of this mutation: the error stands
     return stored.outcome
 
 
-def _args(mutation: Mutation) -> Any:
-    model = ARGS.get(mutation.kind)
-    if model is None:
-        raise Problem(
-            f"Booking applies {', '.join(ARGS)}; not {mutation.kind!r}.",
-            status=422,
-            slug="unknown-mutation-kind",
-        )
-    try:
-        return model.model_validate(mutation.args)
-    except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "code": e["type"]}
-            for e in exc.errors()
-        ]
-        raise Problem(
-            "The mutation's args are not valid.", status=422, slug="validation-error", errors=errors
-        ) from None
-
-
-def _check_recorded(mutation: Mutation) -> None:
-    now = datetime.now(UTC)
-    if not now - MAX_DELAY <= mutation.recorded_at <= now + CLOCK_SKEW:
-        raise Problem(
-            f"recorded_at must lie within {MAX_DELAY.days} days before the server's clock "
-            f"and {CLOCK_SKEW.seconds // 60} minutes after it; check the device's clock.",
-            status=422,
-            slug="recorded-at-out-of-range",
-        )
-
-
-async def _apply(
-    session: AsyncSession, run: Run, mutation: Mutation, digest: str
-) -> dict[str, Any]:
-    args = _args(mutation)
-    _check_recorded(mutation)
-    caller, clinic_id = run.caller, run.request.clinic_id
-    recorded_at = mutation.recorded_at
-    if isinstance(args, BookArgs):
-        if await appointments.get(session, args.appointment_id) is not None:
-            raise Problem(
-                f"Appointment {args.appointment_id} exists already.",
-                status=409,
-                slug="appointment-exists",
-            )
-        data = AppointmentCreate(clinic_id=clinic_id, **args.model_dump(exclude={"appointment_id"}))
-        offline = service.Offline(
-            args.appointment_id, run.request.device_id, recorded_at, as_recorded=True
-        )
-        result = await service.book(session, caller=caller, data=data, offline=offline)
-    else:
-        row = await appointments.get(session, args.appointment_id)
-        if row is None or row.clinic_id != clinic_id:
-            raise NotFound(f"Clinic {clinic_id} has no appointment {args.appointment_id}.")
-        if mutation.kind == "reschedule":
-            result = await service.reschedule(
-                session,
-                caller=caller,
-                appointment_id=args.appointment_id,
-                data=Reschedule(**args.model_dump(exclude={"appointment_id"})),
-                offer_minutes=run.offer_minutes,
-                recorded_at=recorded_at,
-            )
-        elif mutation.kind == "cancel":
-            result = await service.cancel(
-                session,
-                caller=caller,
-                appointment_id=args.appointment_id,
-                data=Cancellation(reason=args.reason),
-                offer_minutes=run.offer_minutes,
-            )
-        else:
-            result = await service.advance(
-                session,
-                caller=caller,
-                appointment_id=args.appointment_id,
-                action=STEPS[mutation.kind],  # type: ignore[arg-type]
-                recorded_at=recorded_at,
-            )
-    outcome = _head(mutation, "applied") | {"result": result.model_dump(mode="json")}
-    await repository.store_outcome(session, _record(run, mutation, digest, outcome))
-    return outcome
-
-
 async def _conflict(
     session: AsyncSession, run: Run, mutation: Mutation, digest: str, refused: Problem
 ) -> dict[str, Any]:
-    """Keep the clash in the clinic's inbox and tell whoever listens."""
-    args = _args(mutation)
-    clinic = await get_clinic(session, run.request.clinic_id)
-    if isinstance(args, BookArgs):
-        patient_id, type_id, provider_id = args.patient_id, args.type_id, args.provider_id
-        room_id, walk_in, note = args.room_id, args.walk_in, args.note
-    else:
-        row = await appointments.get(session, args.appointment_id)
-        assert row is not None
-        assert row.patient_id is not None
-        patient_id, type_id = row.patient_id, row.type_id
-        provider_id, room_id, walk_in, note = (
-            args.provider_id or row.provider_id,
-            args.room_id,
-            row.walk_in,
-            row.note,
-        )
-    kind = await session.get(AppointmentType, type_id)
-    assert kind is not None
+    """Keep the clash in the clinic's inbox; its outcome points there."""
     problem = problem_body(refused)
-    alternatives = list(problem.get("alternatives", []))
-    conflict = OfflineConflict(
-        id=uuid.uuid4(),
-        clinic_id=clinic.id,
-        device_id=run.request.device_id,
-        mutation_id=mutation.id,
-        kind=mutation.kind,
-        appointment_id=args.appointment_id,
-        patient_id=patient_id,
-        type_id=type_id,
-        provider_id=provider_id,
-        room_id=room_id,
-        walk_in=walk_in,
-        note=note,
-        starts_at=args.starts_at,
-        ends_at=args.starts_at + timedelta(minutes=kind.duration_minutes),
-        recorded_at=mutation.recorded_at,
-        problem=problem,
-        alternatives=alternatives,
-    )
-    session.add(conflict)
-    await session.flush()
-    await repository.add_to_directory(session, clinic.id, patient_id)
-    await outbox.stage(
+    conflict = await open_conflict(
         session,
-        OfflineConflictRecorded(
-            conflict_id=conflict.id,
-            clinic_id=clinic.id,
-            device_id=conflict.device_id,
-            patient_id=patient_id,
-            type_id=type_id,
-            type_name=kind.name,
-            kind=conflict.kind,
-            appointment_id=conflict.appointment_id,
-            starts_at=conflict.starts_at,
-            ends_at=conflict.ends_at,
-            time_zone=clinic.time_zone,
-            recorded_at=conflict.recorded_at,
-        ),
+        clinic_id=run.request.clinic_id,
+        device_id=run.request.device_id,
+        mutation=mutation,
+        problem=problem,
     )
     outcome = _head(mutation, "conflict") | {
         "conflict_id": str(conflict.id),
         "problem": problem,
-        "alternatives": alternatives,
+        "alternatives": conflict.alternatives,
     }
-    await repository.store_outcome(session, _record(run, mutation, digest, outcome))
+    await repository.store_outcome(session, values=_record(run, mutation, digest, outcome))
     return outcome

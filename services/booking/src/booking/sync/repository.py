@@ -13,7 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from servicekit.intervals import Interval
-from sqlalchemy import func, insert, select
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,6 +81,10 @@ SELECT DISTINCT entity, entity_id FROM booking.sync_changes WHERE clinic_id = $1
 """
 # Every transaction below this id has ended: its changes are visible to this pull.
 _HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_PRUNE = text(
+    "DELETE FROM booking.sync_changes WHERE seq IN (SELECT seq FROM booking.sync_changes"
+    " WHERE changed_at < :before ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED)"
+)
 
 
 async def horizon(session: AsyncSession) -> int:
@@ -89,7 +94,9 @@ async def horizon(session: AsyncSession) -> int:
     return int(row[0])
 
 
-async def changed_since(session: AsyncSession, clinic_id: UUID, txid: int) -> dict[str, set[UUID]]:
+async def changed_since(
+    session: AsyncSession, *, clinic_id: UUID, txid: int
+) -> dict[str, set[UUID]]:
     """Ids per entity of the clinic's rows written by transactions from `txid` on."""
     found: dict[str, set[UUID]] = defaultdict(set)
     for entity, entity_id in await fetch(session, _CHANGES, clinic_id, txid):
@@ -103,6 +110,7 @@ def _ids(ids: set[UUID] | None) -> list[UUID] | None:
 
 async def appointments(
     session: AsyncSession,
+    *,
     clinic_id: UUID,
     window: Interval,
     ids: set[UUID] | None = None,
@@ -114,6 +122,7 @@ async def appointments(
 
 async def shifts(
     session: AsyncSession,
+    *,
     clinic_id: UUID,
     window: Interval,
     ids: set[UUID] | None = None,
@@ -125,6 +134,7 @@ async def shifts(
 
 async def leave(
     session: AsyncSession,
+    *,
     clinic_id: UUID,
     window: Interval,
     ids: set[UUID] | None = None,
@@ -135,31 +145,35 @@ async def leave(
     return await fetch(session, _LEAVE, clinic_id, *window, _ids(ids), *old, sorted(staff or ()))
 
 
-async def types(session: AsyncSession, clinic_id: UUID, ids: set[UUID] | None = None) -> list[Any]:
+async def types(
+    session: AsyncSession, *, clinic_id: UUID, ids: set[UUID] | None = None
+) -> list[Any]:
     """The clinic's appointment types, inactive ones included."""
     return await fetch(session, _TYPES, clinic_id, _ids(ids))
 
 
-async def rooms(session: AsyncSession, clinic_id: UUID, ids: set[UUID] | None = None) -> list[Any]:
+async def rooms(
+    session: AsyncSession, *, clinic_id: UUID, ids: set[UUID] | None = None
+) -> list[Any]:
     """The clinic's rooms."""
     return await fetch(session, _ROOMS, clinic_id, _ids(ids))
 
 
 async def providers(
-    session: AsyncSession, clinic_id: UUID, ids: set[UUID] | None = None
+    session: AsyncSession, *, clinic_id: UUID, ids: set[UUID] | None = None
 ) -> list[Any]:
     """The clinic's active providers with their specialty there."""
     return await fetch(session, _PROVIDERS, clinic_id, _ids(ids))
 
 
 async def patients(
-    session: AsyncSession, clinic_id: UUID, ids: set[UUID] | None = None
+    session: AsyncSession, *, clinic_id: UUID, ids: set[UUID] | None = None
 ) -> list[Any]:
     """The clinic's patient directory (active accounts booking knows the name of)."""
     return await fetch(session, _PATIENTS, clinic_id, _ids(ids))
 
 
-async def open_conflicts(session: AsyncSession, clinic_id: UUID) -> int:
+async def open_conflicts(session: AsyncSession, *, clinic_id: UUID) -> int:
     """How many conflicts of the clinic wait for staff."""
     query = select(func.count()).where(
         OfflineConflict.clinic_id == clinic_id, OfflineConflict.status == "open"
@@ -168,14 +182,14 @@ async def open_conflicts(session: AsyncSession, clinic_id: UUID) -> int:
 
 
 async def outcome_of(
-    session: AsyncSession, device_id: UUID, mutation_id: UUID
+    session: AsyncSession, *, device_id: UUID, mutation_id: UUID
 ) -> SyncMutation | None:
     """The stored outcome of a mutation, if it was pushed before."""
     return await session.get(SyncMutation, (device_id, mutation_id))
 
 
 async def outcomes_of(
-    session: AsyncSession, device_id: UUID, mutation_ids: list[UUID]
+    session: AsyncSession, *, device_id: UUID, mutation_ids: list[UUID]
 ) -> dict[UUID, SyncMutation]:
     """The stored outcomes of those of `mutation_ids` the device pushed before."""
     query = select(SyncMutation).where(
@@ -185,7 +199,7 @@ async def outcomes_of(
 
 
 async def failed_creations(
-    session: AsyncSession, device_id: UUID, mutation_ids: list[UUID]
+    session: AsyncSession, *, device_id: UUID, mutation_ids: list[UUID]
 ) -> dict[UUID, UUID]:
     """What the device's earlier, not applied mutations among `mutation_ids` were to create:
     {created id: mutation id}."""
@@ -201,12 +215,44 @@ async def failed_creations(
     return {created: mutation for created, mutation in rows if created is not None}
 
 
-async def store_outcome(session: AsyncSession, values: dict[str, Any]) -> None:
+async def store_outcome(session: AsyncSession, *, values: dict[str, Any]) -> None:
     """Keep a mutation's outcome (IntegrityError if the device pushed it meanwhile)."""
     await session.execute(insert(SyncMutation).values(**values))
 
 
-async def add_to_directory(session: AsyncSession, clinic_id: UUID, patient_id: UUID) -> None:
+async def add_to_directory(session: AsyncSession, *, clinic_id: UUID, patient_id: UUID) -> None:
     """Put a patient in the clinic's directory (a conflict names one who has no visit yet)."""
     statement = pg_insert(ClinicPatient).values(clinic_id=clinic_id, patient_id=patient_id)
     await session.execute(statement.on_conflict_do_nothing())
+
+
+async def add_conflict(session: AsyncSession, *, conflict: OfflineConflict) -> None:
+    """Put a conflict in its clinic's inbox."""
+    session.add(conflict)
+    await session.flush()
+
+
+async def conflict_for_update(
+    session: AsyncSession, *, conflict_id: UUID
+) -> OfflineConflict | None:
+    """A conflict by id, fresh from the database and locked until commit; None if unknown."""
+    return await session.get(
+        OfflineConflict, conflict_id, with_for_update=True, populate_existing=True
+    )
+
+
+async def conflicts_page(
+    session: AsyncSession, *, clinic_id: UUID, status: str | None, cursor: str | None, limit: int
+) -> Keyset[OfflineConflict]:
+    """A page of the clinic's conflicts (in `status`, if given), oldest first."""
+    query = select(OfflineConflict).where(OfflineConflict.clinic_id == clinic_id)
+    if status is not None:
+        query = query.where(OfflineConflict.status == status)
+    order = (OfflineConflict.created_at, OfflineConflict.id)
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)
+
+
+async def delete_changes_before(session: AsyncSession, *, before: datetime, batch: int) -> int:
+    """Delete up to `batch` changes made before `before`, skipping locked ones; how many went."""
+    result = await session.execute(_PRUNE, {"before": before, "batch": batch})
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -219,7 +219,7 @@ class StepArgs(_Args):
     appointment_id: UUID
 
 
-ARGS: dict[str, type[_Args] | type[CancelArgs]] = {
+ARGS: dict[str, type[BookArgs | RescheduleArgs | CancelArgs | StepArgs]] = {
     "book": BookArgs,
     "reschedule": RescheduleArgs,
     "cancel": CancelArgs,

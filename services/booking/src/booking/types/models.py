@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ARRAY, CheckConstraint, DateTime, Index, SmallInteger, Text, func, text
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    DateTime,
+    Index,
+    SmallInteger,
+    Text,
+    false,
+    func,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.db import Base
@@ -33,8 +43,8 @@ class AppointmentType(Base):
     specialties: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     min_notice_minutes: Mapped[int | None] = mapped_column(SmallInteger)
     max_days_ahead: Mapped[int | None] = mapped_column(SmallInteger)
-    online_bookable: Mapped[bool] = mapped_column(server_default=text("true"))
-    requires_room: Mapped[bool] = mapped_column(server_default=text("false"))
-    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    online_bookable: Mapped[bool] = mapped_column(server_default=true())
+    requires_room: Mapped[bool] = mapped_column(server_default=false())
+    active: Mapped[bool] = mapped_column(server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -12,6 +12,7 @@ Step = Literal[5, 10, 15, 20, 30, 60]
 
 
 def clean_text(value: str) -> str:
+    """The text without surrounding blanks; a ValueError (422) when nothing else is left."""
     if not value.strip():
         raise ValueError("must not be blank")
     return value.strip()

@@ -1,24 +1,27 @@
-"""Offering freed slots to the waitlist, first come first served, as timed holds."""
+"""Offering freed slots to the waitlist, first come first served, as timed holds: an offer
+is made, then claimed by booking its hold, or lapses with the hold."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from clinic_contracts.booking import WaitlistOfferMade
+from clinic_contracts.booking import WaitlistOfferExpired, WaitlistOfferMade
 from servicekit.problems import Problem
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.appointments import repository
+from booking.appointments import placement
+from booking.appointments import repository as appointments
 from booking.appointments.models import Appointment
-from booking.appointments.placement import Placement, place
+from booking.appointments.placement import Placement
 from booking.db import outbox
 from booking.projection.models import Clinic
-from booking.types.models import AppointmentType
-from booking.waitlist.lapse import offer_event
-from booking.waitlist.models import BOOKED, OFFERED, WAITING, WaitlistEntry
+from booking.waitlist import repository
+from booking.waitlist.events import offer_event
+from booking.waitlist.models import WaitlistEntry
 
 OFFER_MINUTES = 60
 """How long a waiting patient has to take an offered slot (BOOKING_WAITLIST_OFFER_MINUTES)."""
@@ -38,20 +41,10 @@ async def offer_freed(
     now = datetime.now(UTC)
     if starts_at <= now + timedelta(minutes=minutes):
         return None  # too close to offer: nobody could take it in time
-    waiting = await session.scalars(
-        select(WaitlistEntry)
-        .where(
-            WaitlistEntry.clinic_id == clinic.id,
-            WaitlistEntry.status == WAITING,
-            WaitlistEntry.earliest <= starts_at,
-            WaitlistEntry.latest > starts_at,
-            (WaitlistEntry.provider_id.is_(None)) | (WaitlistEntry.provider_id == provider_id),
-        )
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
-        .limit(CANDIDATES)
-        .with_for_update(skip_locked=True)
+    waiting = await repository.waiting_for(
+        session, clinic_id=clinic.id, provider_id=provider_id, starts_at=starts_at, limit=CANDIDATES
     )
-    for entry in list(waiting):
+    for entry in waiting:
         if await _offer(
             session, clinic, entry, provider_id, starts_at, now + timedelta(minutes=minutes)
         ):
@@ -67,15 +60,14 @@ async def _offer(
     starts_at: datetime,
     expires_at: datetime,
 ) -> bool:
-    kind = await session.get(AppointmentType, entry.type_id)
+    kind = await appointments.get_type(session, type_id=entry.type_id)
     if kind is None or not kind.active:
         return False
     want = Placement(
         clinic, kind, starts_at, provider_id, staff=True, patient_id=entry.patient_id, explain=False
     )
-    hold_id = uuid.uuid4()
     extra = {
-        "id": hold_id,
+        "id": uuid.uuid4(),
         "clinic_id": clinic.id,
         "type_id": kind.id,
         "status": "pending",
@@ -84,26 +76,43 @@ async def _offer(
         "created_by": entry.patient_id,
     }
     try:
-        await place(session, want, lambda values: repository.add(session, values | extra))
+        hold = await _place_hold(session, want, extra)
     except Problem:
         return False  # this patient's type does not fit there, or they are busy then
-    entry.status, entry.hold_id = OFFERED, hold_id
-    entry.offers_made += 1
-    entry.updated_at = datetime.now(UTC)
-    hold = await session.get(Appointment, hold_id)
-    assert hold is not None
-    await repository.record(session, hold, "waitlist-offer", details={"entry_id": str(entry.id)})
+    await repository.mark_offered(session, entry=entry, hold_id=hold.id)
+    await appointments.record(
+        session, row=hold, action="waitlist-offer", details={"entry_id": str(entry.id)}
+    )
     await outbox.stage(
         session, await offer_event(session, WaitlistOfferMade, hold, expires_at=expires_at)
     )
     return True
 
 
-async def claim_offer(session: AsyncSession, entry_id: UUID) -> None:
-    """The patient took the offered slot."""
-    await session.execute(
-        update(WaitlistEntry)
-        .where(WaitlistEntry.id == entry_id)
-        .values(status=BOOKED, updated_at=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
+async def _place_hold(session: AsyncSession, want: Placement, extra: dict[str, Any]) -> Appointment:
+    """Place the offer's hold; other offers lapsing in its way lapse first (as they would for
+    any booking)."""
+    planned = await placement.plan(session, want)
+    await lapse(session, released=planned.released)
+    return await placement.take(
+        session, planned, lambda values: appointments.add(session, values=values | extra)
     )
+
+
+async def claim_offer(session: AsyncSession, *, entry_id: UUID) -> None:
+    """The patient took the offered slot."""
+    await repository.mark_booked(session, entry_id=entry_id)
+
+
+async def lapse(session: AsyncSession, *, released: Sequence[Appointment]) -> list[Appointment]:
+    """Mark the entries of released offer holds lapsed; the offer holds among `released`."""
+    offers = {hold.waitlist_entry_id: hold for hold in released if hold.waitlist_entry_id}
+    if not offers:
+        return []
+    lapsed = [
+        offers[entry_id] for entry_id in await repository.mark_lapsed(session, entry_ids=offers)
+    ]
+    await outbox.stage_many(
+        session, [await offer_event(session, WaitlistOfferExpired, h) for h in lapsed]
+    )
+    return lapsed

@@ -8,17 +8,17 @@ from uuid import UUID
 
 from clinic_contracts.identity import BookingPolicy
 from servicekit.auth import Principal
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.pagination import Page
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
 from servicekit.scopes import list_scope
-from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.access import is_staff
-from booking.appointments.models import Appointment
+from booking.appointments import repository as appointments
 from booking.projection.repository import get_clinic
 from booking.types.service import visible_type
-from booking.waitlist.models import CANCELLED, OFFERED, WAITING, WaitlistEntry
+from booking.waitlist import repository
+from booking.waitlist.models import OFFERED, WAITING, WaitlistEntry
 from booking.waitlist.schemas import WaitlistJoin, WaitlistRead
 
 
@@ -48,18 +48,13 @@ async def join(session: AsyncSession, *, caller: Principal, data: WaitlistJoin) 
         created_by=caller.user_id,
         **data.model_dump(exclude={"patient_id"}),
     )
-    session.add(row)
-    await session.flush()
-    await session.refresh(row)
-    return WaitlistRead.model_validate(row)
+    return WaitlistRead.model_validate(await repository.add(session, entry=row))
 
 
 async def _visible(
     session: AsyncSession, caller: Principal, entry_id: UUID, *, for_update: bool = False
 ) -> WaitlistEntry:
-    row = await session.get(
-        WaitlistEntry, entry_id, with_for_update=for_update, populate_existing=True
-    )
+    row = await repository.get(session, entry_id=entry_id, for_update=for_update)
     if row is None or not (row.patient_id == caller.user_id or is_staff(caller, row.clinic_id)):
         raise NotFound(f"No waitlist entry has id {entry_id}.")
     return row
@@ -84,24 +79,17 @@ async def list_entries(
     403 for a clinic the caller does not work at (unless a patient, for their own entries).
     """
     scope = list_scope(caller, clinic_id, what="waitlist")
-    query = select(WaitlistEntry)
-    if scope.clinics is not None:
-        query = query.where(WaitlistEntry.clinic_id.in_(scope.clinics))
-    if scope.own_only:
-        query = query.where(WaitlistEntry.patient_id == caller.user_id)
-    if status is not None:
-        query = query.where(WaitlistEntry.status == status)
-    if cursor:
-        after = decode_keyset(cursor, instant, UUID)
-        query = query.where(tuple_(WaitlistEntry.created_at, WaitlistEntry.id) > tuple_(*after))
-    order = (WaitlistEntry.created_at, WaitlistEntry.id)
-    rows = list(await session.scalars(query.order_by(*order).limit(limit + 1)))
-    page = rows[:limit]
-    next_cursor = (
-        encode_cursor(page[-1].created_at.isoformat(), page[-1].id) if len(rows) > limit else None
+    found = await repository.page(
+        session,
+        clinic_ids=scope.clinics,
+        patient_id=caller.user_id if scope.own_only else None,
+        status=status,
+        cursor=cursor,
+        limit=limit,
     )
     return Page[WaitlistRead](
-        items=[WaitlistRead.model_validate(r) for r in page], next_cursor=next_cursor
+        items=[WaitlistRead.model_validate(r) for r in found.items],
+        next_cursor=found.next_cursor,
     )
 
 
@@ -111,11 +99,6 @@ async def leave(session: AsyncSession, *, caller: Principal, entry_id: UUID) -> 
     if row.status not in (WAITING, OFFERED):
         raise Conflict(f"This entry is already {row.status}.", slug="invalid-transition")
     if row.hold_id is not None:
-        await session.execute(
-            delete(Appointment).where(
-                Appointment.id == row.hold_id, Appointment.status == "pending"
-            )
-        )
-    row.status, row.hold_id, row.updated_at = CANCELLED, None, datetime.now(UTC)
-    await session.flush()
+        await appointments.delete_hold(session, hold_id=row.hold_id)
+    await repository.mark_cancelled(session, entry=row)
     return WaitlistRead.model_validate(row)

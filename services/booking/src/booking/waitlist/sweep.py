@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from booking.appointments.repository import release_expired_holds
 from booking.projection.repository import get_clinic
-from booking.waitlist.lapse import lapse
-from booking.waitlist.offers import offer_freed
+from booking.waitlist.offers import lapse, offer_freed
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -37,7 +36,7 @@ async def sweep_once(sessions: async_sessionmaker[AsyncSession], offer_minutes: 
 
 async def _sweep_batch(session: AsyncSession, offer_minutes: int) -> int:
     holds = await release_expired_holds(session, limit=BATCH)
-    for hold in await lapse(session, holds):
+    for hold in await lapse(session, released=holds):
         clinic = await get_clinic(session, hold.clinic_id)
         await offer_freed(session, clinic, hold.provider_id, hold.starts_at, minutes=offer_minutes)
     return len(holds)
