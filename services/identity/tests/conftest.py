@@ -5,22 +5,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from identity.app import create_app
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
+from identity.security.tokens import issue_access_token
 from identity.settings import Settings
-from identity.tokens import issue_access_token
 from servicekit.auth import JwksVerifier, Membership
+from servicekit.testing.databases import CleanServiceDatabase
+from servicekit.testing.fixtures import service_fixtures
+
+from .support import PASSWORD, PHONE, Mint, Register, SignIn
 
 BASE = "http://identity.test"
+
+# Identity issues the tokens itself: its settings carry a key folder per test and its app
+# verifies through its own JWKS, so those two fixtures are its own; the rest are the standard.
+standard = service_fixtures("identity", Settings, create_app)
+client, runtime = standard.client, standard.runtime
 
 
 @pytest.fixture
 async def settings(
-    clean_service_database,
+    clean_service_database: CleanServiceDatabase,
     kafka_bootstrap_servers: str,
     kafka_topic_prefix: str,
     tmp_path: Path,
@@ -50,14 +60,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 
 
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-        yield client
-
-
-@pytest.fixture
-def mint(settings: Settings):  # type: ignore[no-untyped-def]
+def mint(settings: Settings) -> Mint:
     """Sign a token as identity would, for a caller holding `memberships`."""
 
     def mint(*memberships: Membership) -> dict[str, str]:
@@ -74,14 +77,11 @@ def mint(settings: Settings):  # type: ignore[no-untyped-def]
     return mint
 
 
-PASSWORD = "a long enough passphrase"
-
-
 @pytest.fixture
-def register(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+def register(client: httpx.AsyncClient) -> Register:
     """Register a patient through the API; returns the created user."""
 
-    async def register(phone: str = "+254712345678", **fields: object) -> dict[str, object]:
+    async def register(phone: str = PHONE, **fields: object) -> dict[str, Any]:
         body = {"full_name": "Amina Odhiambo", "phone": phone, "password": PASSWORD, **fields}
         response = await client.post("/v1/auth/register", json=body)
         assert response.status_code == 201, response.text
@@ -91,10 +91,10 @@ def register(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sign_in(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+def sign_in(client: httpx.AsyncClient) -> SignIn:
     """Sign in through the API; returns the token pair."""
 
-    async def sign_in(username: str, password: str = PASSWORD) -> dict[str, str]:
+    async def sign_in(username: str, password: str = PASSWORD) -> dict[str, Any]:
         response = await client.post(
             "/v1/auth/token", json={"username": username, "password": password}
         )
@@ -102,21 +102,3 @@ def sign_in(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
         return dict(response.json())
 
     return sign_in
-
-
-@pytest.fixture
-def mint_for(settings: Settings):  # type: ignore[no-untyped-def]
-    """Sign a token for a given subject and memberships."""
-
-    def mint_for(subject: uuid.UUID, *memberships: Membership) -> dict[str, str]:
-        ring = KeyRing(settings.keys_dir, create_if_missing=False)
-        token = issue_access_token(
-            ring.current,
-            subject=subject,
-            memberships=memberships,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return mint_for

@@ -6,6 +6,7 @@ import enum
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -48,7 +49,7 @@ def chains(draw: st.DrawFn, min_size: int = 1) -> list[tuple[ChainEntry, str]]:
 
 
 @given(chains())
-def test_a_sealed_chain_with_sequence_gaps_is_intact(chain):
+def test_a_sealed_chain_with_sequence_gaps_is_intact(chain: list[tuple[ChainEntry, str]]) -> None:
     report = walk(chain)
     assert report.intact
     assert report.entries == len(chain)
@@ -56,7 +57,9 @@ def test_a_sealed_chain_with_sequence_gaps_is_intact(chain):
 
 
 @given(chains(), st.data())
-def test_editing_any_entry_is_reported_at_that_entry(chain, data):
+def test_editing_any_entry_is_reported_at_that_entry(
+    chain: list[tuple[ChainEntry, str]], data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(chain) - 1))
     entry, stored = chain[index]
     forged = replace(entry, action=entry.action + ".forged")
@@ -68,7 +71,9 @@ def test_editing_any_entry_is_reported_at_that_entry(chain, data):
 
 
 @given(chains(min_size=2), st.data())
-def test_deleting_an_entry_is_reported_at_the_one_after_it(chain, data):
+def test_deleting_an_entry_is_reported_at_the_one_after_it(
+    chain: list[tuple[ChainEntry, str]], data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(chain) - 2))
     report = walk([*chain[:index], *chain[index + 1 :]])
     assert report.broken is not None
@@ -76,7 +81,9 @@ def test_deleting_an_entry_is_reported_at_the_one_after_it(chain, data):
 
 
 @given(chains(min_size=2), st.data())
-def test_swapping_two_entries_contents_is_reported_at_the_earlier(chain, data):
+def test_swapping_two_entries_contents_is_reported_at_the_earlier(
+    chain: list[tuple[ChainEntry, str]], data: st.DataObject
+) -> None:
     i = data.draw(st.integers(0, len(chain) - 2))
     j = data.draw(st.integers(i + 1, len(chain) - 1))
     (first, first_hash), (second, second_hash) = chain[i], chain[j]
@@ -89,7 +96,9 @@ def test_swapping_two_entries_contents_is_reported_at_the_earlier(chain, data):
 
 
 @given(chains(min_size=2), st.data())
-def test_an_edit_that_recomputes_its_own_hash_breaks_the_next_link(chain, data):
+def test_an_edit_that_recomputes_its_own_hash_breaks_the_next_link(
+    chain: list[tuple[ChainEntry, str]], data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(chain) - 2))
     forged = replace(chain[index][0], outcome="forged")
     tampered = [*chain[:index], (forged, entry_hash(forged)), *chain[index + 1 :]]
@@ -99,12 +108,14 @@ def test_an_edit_that_recomputes_its_own_hash_breaks_the_next_link(chain, data):
 
 
 @given(chains(min_size=2))
-def test_moving_content_to_another_seq_changes_its_hash(chain):
+def test_moving_content_to_another_seq_changes_its_hash(
+    chain: list[tuple[ChainEntry, str]],
+) -> None:
     entry, stored = chain[0]
     assert entry_hash(replace(entry, seq=entry.seq + 1000)) != stored
 
 
-def test_dropping_the_newest_entries_goes_unnoticed_without_an_external_anchor():
+def test_dropping_the_newest_entries_goes_unnoticed_without_an_external_anchor() -> None:
     chain = seal(
         ChainEntry(seq=n, occurred_at=MOMENT, action="a", outcome="success") for n in (1, 2, 3)
     )
@@ -115,7 +126,7 @@ def test_dropping_the_newest_entries_goes_unnoticed_without_an_external_anchor()
     assert (anchored.newest_seq, anchored.newest_hash) == (3, chain[2][1])
 
 
-def test_the_encoding_is_canonical_json_with_sorted_keys_and_no_whitespace():
+def test_the_encoding_is_canonical_json_with_sorted_keys_and_no_whitespace() -> None:
     entry = ChainEntry(seq=7, occurred_at=MOMENT, action="auth.sign_in", outcome="failure")
     assert canonical_bytes(entry) == (
         b'{"action":"auth.sign_in","actor_id":null,"client_address":null,"clinic_id":null,'
@@ -124,7 +135,7 @@ def test_the_encoding_is_canonical_json_with_sorted_keys_and_no_whitespace():
     )
 
 
-def test_one_instant_hashes_alike_in_any_zone_and_detail_key_order():
+def test_one_instant_hashes_alike_in_any_zone_and_detail_key_order() -> None:
     nairobi = MOMENT.astimezone(timezone(timedelta(hours=3)))
     a = ChainEntry(
         seq=1, occurred_at=MOMENT, action="x", outcome="success", details={"a": 1, "b": 2}
@@ -135,7 +146,7 @@ def test_one_instant_hashes_alike_in_any_zone_and_detail_key_order():
     assert entry_hash(a) == entry_hash(b)
 
 
-def test_a_naive_time_is_refused():
+def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         entry_hash(ChainEntry(seq=1, occurred_at=datetime(2026, 1, 1), action="x", outcome="y"))
 
@@ -144,7 +155,7 @@ class Role(enum.StrEnum):
     ADMIN = "clinic_admin"
 
 
-def test_details_become_plain_json():
+def test_details_become_plain_json() -> None:
     clinic = uuid.uuid4()
     assert normalise_details(None) == {}
     assert normalise_details(
@@ -166,6 +177,8 @@ def test_details_become_plain_json():
         ({"blob": b"bytes"}, TypeError),
     ],
 )
-def test_details_that_would_not_survive_jsonb_are_refused(bad, error):
+def test_details_that_would_not_survive_jsonb_are_refused(
+    bad: dict[Any, Any], error: type[Exception]
+) -> None:
     with pytest.raises(error):
         normalise_details(bad)

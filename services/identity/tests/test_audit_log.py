@@ -16,6 +16,7 @@ from identity.audit.chain import ChainReport
 from identity.audit.service import record
 from identity.audit.verify import verify_chain
 from servicekit.db import asyncpg_dsn, create_engine, session_factory
+from servicekit.testing.databases import CleanServiceDatabase
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,7 +26,7 @@ WRITERS = 24
 
 
 @pytest.fixture
-async def database_url(clean_service_database) -> str:
+async def database_url(clean_service_database: CleanServiceDatabase) -> str:
     return str(await clean_service_database("identity"))
 
 
@@ -70,7 +71,9 @@ async def tamper(admin_dsn: str, sql: str) -> None:
         await connection.close()
 
 
-async def test_entries_hold_what_was_recorded_and_link_up(sessions):
+async def test_entries_hold_what_was_recorded_and_link_up(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     actor, clinic = uuid.uuid4(), uuid.uuid4()
     async with sessions() as session, session.begin():
         await record(
@@ -99,7 +102,9 @@ async def test_entries_hold_what_was_recorded_and_link_up(sessions):
     assert (await report(sessions)).entries == 4  # jsonb gave back what was hashed
 
 
-async def test_a_rolled_back_append_leaves_a_gap_that_is_not_tampering(sessions):
+async def test_a_rolled_back_append_leaves_a_gap_that_is_not_tampering(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     await append(sessions, 1)
     async with sessions() as session:
         await session.begin()
@@ -112,7 +117,9 @@ async def test_a_rolled_back_append_leaves_a_gap_that_is_not_tampering(sessions)
     assert (await report(sessions)).intact
 
 
-async def test_concurrent_transactions_append_one_chain(sessions):
+async def test_concurrent_transactions_append_one_chain(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     everyone_open = asyncio.Barrier(WRITERS)
 
     async def writer(n: int) -> None:
@@ -127,15 +134,17 @@ async def test_concurrent_transactions_append_one_chain(sessions):
     assert result.entries == WRITERS
 
 
-async def test_without_the_lock_concurrent_appends_would_fork_the_chain(sessions, monkeypatch):
+async def test_without_the_lock_concurrent_appends_would_fork_the_chain(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The control for the test above: it would catch a missing lock."""
     read_head = repository.chain_head
     all_read = asyncio.Barrier(3)
 
-    async def no_lock(session):  # type: ignore[no-untyped-def]
+    async def no_lock(session: AsyncSession) -> str:
         return "read committed"
 
-    async def slow_head(session):  # type: ignore[no-untyped-def]
+    async def slow_head(session: AsyncSession) -> tuple[int, str]:
         head = await read_head(session)
         await all_read.wait()
         return head
@@ -146,7 +155,9 @@ async def test_without_the_lock_concurrent_appends_would_fork_the_chain(sessions
     assert await first_broken(sessions) == (2, "unlinked")
 
 
-async def test_appending_outside_read_committed_is_refused(sessions):
+async def test_appending_outside_read_committed_is_refused(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessions() as session:
         await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         with pytest.raises(RuntimeError, match="READ COMMITTED"):
@@ -161,7 +172,9 @@ async def test_appending_outside_read_committed_is_refused(sessions):
         "TRUNCATE identity.audit_events",
     ],
 )
-async def test_the_service_role_cannot_change_or_remove_entries(sessions, sql):
+async def test_the_service_role_cannot_change_or_remove_entries(
+    sessions: async_sessionmaker[AsyncSession], sql: str
+) -> None:
     await append(sessions, 2)
     async with sessions() as session, session.begin():
         with pytest.raises(DBAPIError, match="permission denied"):
@@ -173,7 +186,9 @@ async def test_the_service_role_cannot_change_or_remove_entries(sessions, sql):
     "sql",
     ["UPDATE identity.audit_events SET outcome = 'success'", "DELETE FROM identity.audit_events"],
 )
-async def test_the_trigger_refuses_changes_even_from_a_superuser(sessions, admin_dsn, sql):
+async def test_the_trigger_refuses_changes_even_from_a_superuser(
+    sessions: async_sessionmaker[AsyncSession], admin_dsn: str, sql: str
+) -> None:
     await append(sessions, 2)
     connection = await asyncpg.connect(admin_dsn)
     try:
@@ -183,7 +198,9 @@ async def test_the_trigger_refuses_changes_even_from_a_superuser(sessions, admin
         await connection.close()
 
 
-async def test_an_edited_row_is_reported_at_its_seq(sessions, admin_dsn):
+async def test_an_edited_row_is_reported_at_its_seq(
+    sessions: async_sessionmaker[AsyncSession], admin_dsn: str
+) -> None:
     await append(sessions, 5)
     await tamper(
         admin_dsn, """UPDATE identity.audit_events SET details = '{"n": 99}' WHERE seq = 3"""
@@ -191,13 +208,17 @@ async def test_an_edited_row_is_reported_at_its_seq(sessions, admin_dsn):
     assert await first_broken(sessions) == (3, "edited")
 
 
-async def test_a_deleted_row_is_reported_at_the_next_seq(sessions, admin_dsn):
+async def test_a_deleted_row_is_reported_at_the_next_seq(
+    sessions: async_sessionmaker[AsyncSession], admin_dsn: str
+) -> None:
     await append(sessions, 5)
     await tamper(admin_dsn, "DELETE FROM identity.audit_events WHERE seq = 3")
     assert await first_broken(sessions) == (4, "unlinked")
 
 
-async def test_deleting_the_first_row_is_reported(sessions, admin_dsn):
+async def test_deleting_the_first_row_is_reported(
+    sessions: async_sessionmaker[AsyncSession], admin_dsn: str
+) -> None:
     await append(sessions, 3)
     await tamper(admin_dsn, "DELETE FROM identity.audit_events WHERE seq = 1")
     assert await first_broken(sessions) == (2, "unlinked")
@@ -214,7 +235,9 @@ WHERE (a.seq, b.seq) IN ((2, 4), (4, 2))
 """
 
 
-async def test_reordered_rows_are_reported_at_the_earlier_seq(sessions, admin_dsn):
+async def test_reordered_rows_are_reported_at_the_earlier_seq(
+    sessions: async_sessionmaker[AsyncSession], admin_dsn: str
+) -> None:
     await append(sessions, 5)
     await tamper(admin_dsn, SWAP_2_AND_4)
     assert await first_broken(sessions) == (2, "unlinked")
@@ -236,9 +259,9 @@ async def run_verify_command(database_url: str) -> tuple[int, str]:
     return process.returncode, output.decode()
 
 
-async def test_the_command_exits_0_when_intact_and_1_at_the_first_broken_link(
-    sessions, database_url, admin_dsn
-):
+async def test_the_command_exits_0_when_intact_printing_the_newest_entry(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
     await append(sessions, 4)
     newest = (await report(sessions)).newest_hash
     assert await run_verify_command(database_url) == (
@@ -246,17 +269,22 @@ async def test_the_command_exits_0_when_intact_and_1_at_the_first_broken_link(
         f"audit chain intact: 4 entries\nnewest entry: seq 4, hash {newest}\n",
     )
 
+
+async def test_the_command_exits_1_at_the_first_broken_link(
+    sessions: async_sessionmaker[AsyncSession], database_url: str, admin_dsn: str
+) -> None:
+    await append(sessions, 4)
     await tamper(admin_dsn, "DELETE FROM identity.audit_events WHERE seq = 2")
     code, output = await run_verify_command(database_url)
     assert code == 1
     assert output.startswith("audit chain broken at seq 3 (unlinked): prev_hash does not match")
 
 
-async def test_an_empty_log_is_intact(database_url):
+async def test_an_empty_log_is_intact(database_url: str) -> None:
     assert await run_verify_command(database_url) == (0, "audit chain intact: 0 entries\n")
 
 
-async def test_the_command_exits_2_when_it_cannot_read_the_log(database_url):
+async def test_the_command_exits_2_when_it_cannot_read_the_log(database_url: str) -> None:
     unreachable = make_url(database_url).set(host="127.0.0.1", port=9)  # discard: refused
     code, output = await run_verify_command(unreachable.render_as_string(hide_password=False))
     assert code == 2

@@ -18,10 +18,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from servicekit.auth import Membership
+from fastapi import FastAPI
+
+from .support import ORG_ADMIN, PASSWORD, Mint, Register, SignIn
 
 MATRIX = yaml.safe_load((Path(__file__).parents[3] / "docs" / "authorization.yaml").read_text())
-PASSWORD = "a long enough passphrase"
 DENIED = {401, 403, 404}
 _numbers = itertools.count(1)
 
@@ -185,8 +186,10 @@ def _scoped(route: str) -> bool:
 
 
 @pytest.fixture
-async def world(client, mint, register, sign_in) -> World:  # type: ignore[no-untyped-def]
-    admin = mint(Membership("org_admin"))
+async def world(
+    client: httpx.AsyncClient, mint: Mint, register: Register, sign_in: SignIn
+) -> World:
+    admin = mint(ORG_ADMIN)
     clinics = []
     for name in ("Walk A", "Walk B"):
         response = await client.post(
@@ -210,12 +213,12 @@ async def world(client, mint, register, sign_in) -> World:  # type: ignore[no-un
     return World(client, admin, clinics[0], clinics[1], patient_phone, callers)
 
 
-async def _signed_in(sign_in, role: str, user_id: str, username: str) -> Caller:  # type: ignore[no-untyped-def]
+async def _signed_in(sign_in: SignIn, role: str, user_id: str, username: str) -> Caller:
     pair = await sign_in(username)
     return Caller(role, user_id, username, {"Authorization": f"Bearer {pair['access_token']}"})
 
 
-async def test_every_identity_route_follows_the_matrix(app, world: World) -> None:
+async def test_every_identity_route_follows_the_matrix(app: FastAPI, world: World) -> None:
     operations = [
         f"{method.upper()} {path}"
         for path, methods in app.openapi()["paths"].items()

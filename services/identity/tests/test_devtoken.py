@@ -3,12 +3,15 @@
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import jwt
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
 
 
-def run(tmp_path, *args: str, environment: str = "development") -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, environment: str = "development"
+) -> subprocess.CompletedProcess[str]:
     env = {"IDENTITY_KEYS_DIR": str(tmp_path), "ENVIRONMENT": environment, "PATH": ""}
     return subprocess.run(
         [sys.executable, "-m", "identity", "dev-token", *args],
@@ -20,7 +23,7 @@ def run(tmp_path, *args: str, environment: str = "development") -> subprocess.Co
     )
 
 
-def test_prints_a_token_signed_by_the_local_key(tmp_path):
+def test_prints_a_token_signed_by_the_local_key(tmp_path: Path) -> None:
     ring = KeyRing(tmp_path, create_if_missing=True)
     clinic = uuid.uuid4()
     result = run(tmp_path, "--role", "receptionist", "--clinic", str(clinic))
@@ -34,7 +37,7 @@ def test_prints_a_token_signed_by_the_local_key(tmp_path):
     assert claims["roles"] == [{"role": "receptionist", "clinic_id": str(clinic)}]
 
 
-def test_refused_in_production(tmp_path):
+def test_refused_in_production(tmp_path: Path) -> None:
     KeyRing(tmp_path, create_if_missing=True)
     result = run(tmp_path, environment="production")
     assert result.returncode == 2

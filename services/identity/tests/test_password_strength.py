@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from identity.breached import breached_passwords, is_breached, normalise
-from identity.password_strength import (
+from identity.security.breached import breached_passwords, is_breached, normalise
+from identity.security.password_strength import (
     MAX_LENGTH,
     WORDS_ADVICE,
     PasswordPolicy,
@@ -26,7 +26,7 @@ def codes(password: str, personal: Personal = NOBODY, policy: PasswordPolicy = P
     return [w.code for w in judge(password, personal=personal, policy=policy).weaknesses]
 
 
-def test_the_issues_keyboard_example_is_refused_as_a_leaked_password():
+def test_the_issues_keyboard_example_is_refused_as_a_leaked_password() -> None:
     verdict = judge("qwertyuiop123", personal=NOBODY, policy=POLICY)
     assert not verdict.acceptable
     [weakness] = verdict.weaknesses
@@ -35,7 +35,7 @@ def test_the_issues_keyboard_example_is_refused_as_a_leaked_password():
     assert WORDS_ADVICE in verdict.suggestions
 
 
-def test_the_issues_name_without_its_space_is_refused_as_personal_data():
+def test_the_issues_name_without_its_space_is_refused_as_personal_data() -> None:
     verdict = judge("WanjikuKamau2026", personal=WANJIKU, policy=POLICY)
     assert [w.code for w in verdict.weaknesses] == ["personal_data"]
     assert verdict.weaknesses[0].message == (
@@ -44,7 +44,7 @@ def test_the_issues_name_without_its_space_is_refused_as_personal_data():
     assert verdict.suggestions  # and something to do about it
 
 
-def test_zxcvbn_alone_scores_the_name_low_once_it_knows_the_person():
+def test_zxcvbn_alone_scores_the_name_low_once_it_knows_the_person() -> None:
     # Without the person's data the same string looks random; the user inputs are what count.
     assert codes("WanjikuKamau2026") == []
     assert "personal_data" in codes("wanjikukamau-2026", WANJIKU)
@@ -60,7 +60,7 @@ def test_zxcvbn_alone_scores_the_name_low_once_it_knows_the_person():
         "Kibera clinic opens at dawn",
     ],
 )
-def test_good_passphrases_are_accepted(password):
+def test_good_passphrases_are_accepted(password: str) -> None:
     verdict = judge(password, personal=WANJIKU, policy=POLICY)
     assert verdict.acceptable, verdict.weaknesses
     assert verdict.suggestions == ()
@@ -75,7 +75,7 @@ def test_good_passphrases_are_accepted(password):
         ("patriciasmith1", "names"),
     ],
 )
-def test_zxcvbns_warnings_come_out_in_plain_words(password, code):
+def test_zxcvbns_warnings_come_out_in_plain_words(password: str, code: str) -> None:
     verdict = judge(password, personal=NOBODY, policy=POLICY)
     assert code in [w.code for w in verdict.weaknesses]
     assert all(w.message.startswith("It ") for w in verdict.weaknesses)
@@ -91,15 +91,18 @@ def test_zxcvbns_warnings_come_out_in_plain_words(password, code):
         "iloveyou!!!!!!",
     ],
 )
-def test_leaked_passwords_are_found_however_they_are_dressed(password):
+def test_leaked_passwords_are_found_however_they_are_dressed(password: str) -> None:
     assert is_breached(password)
     assert "breached" in codes(password)
 
 
-def test_the_breached_list_is_normalised_and_large():
+def test_the_breached_list_is_normalised_and_large() -> None:
     listed = breached_passwords()
     assert len(listed) > 50_000
     assert all(entry == normalise(entry) for entry in list(listed)[:5000])
+
+
+def test_passphrases_nobody_leaked_are_not_on_the_breached_list() -> None:
     assert not is_breached("jua kali mango sunrise")
     assert not is_breached("99 red balloons floating")
 
@@ -114,33 +117,39 @@ def test_the_breached_list_is_normalised_and_large():
         "born 19900314 in nyeri",
     ],
 )
-def test_phone_email_and_birth_date_may_not_be_in_it(password):
+def test_phone_email_and_birth_date_may_not_be_in_it(password: str) -> None:
     assert "personal_data" in codes(password, WANJIKU)
     assert "personal_data" not in codes(password, NOBODY)
 
 
-def test_length_limits_are_reasons_of_their_own():
+def test_too_short_is_a_reason_of_its_own() -> None:
     assert "too_short" in codes("kesho mvua")
+
+
+def test_the_minimum_length_is_a_setting() -> None:
     assert codes("kesho mvua", policy=PasswordPolicy(min_length=8, min_score=0)) == []
+
+
+def test_too_long_is_a_reason_of_its_own() -> None:
     verdict = judge("x7Rq" * 40, personal=NOBODY, policy=POLICY)
     assert "too_long" in [w.code for w in verdict.weaknesses]
     assert f"{MAX_LENGTH} characters" in verdict.weaknesses[0].message
 
 
-def test_the_minimum_score_is_a_setting():
+def test_the_minimum_score_is_a_setting() -> None:
     weak_but_not_leaked = "guessing guessing"  # zxcvbn scores it 3
     assert codes(weak_but_not_leaked, policy=PasswordPolicy(min_score=3)) == []
     assert codes(weak_but_not_leaked, policy=PasswordPolicy(min_score=4)) != []
 
 
-def test_the_rules_say_what_is_configured():
+def test_the_rules_say_what_is_configured() -> None:
     text = " ".join(rules(PasswordPolicy(min_length=14, min_score=4)))
     assert "14 and 128 characters" in text
     assert "at least 4" in text
     assert "date of birth" in text
 
 
-def test_concurrent_judgements_keep_each_persons_data_apart():
+def test_concurrent_judgements_keep_each_persons_data_apart() -> None:
     # zxcvbn keeps user inputs in a module global; without the lock threads would mix them.
     people = [Personal(f"Person{n:03d} Example") for n in range(40)]
 

@@ -10,61 +10,50 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-import jwt
 from clinic_contracts.identity import MembershipRevoked, SessionRevoked, UserDeactivated
 from fastapi import FastAPI
+from identity.settings import Settings
 from identity.users import repository as users
 from identity.users.models import User
-from servicekit.auth import Membership
 from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from .test_auth_api import PASSWORD, bearer, rows
-
-ORG_ADMIN = Membership("org_admin")
-DEADLINE_SECONDS = 30.0
-
-
-async def refused(client: httpx.AsyncClient, headers: dict[str, str], path: str = "/v1/me"):  # type: ignore[no-untyped-def]
-    """The first answer to GET `path` that is not 200, polling until the deadline."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
-        response = await client.get(path, headers=headers)
-        if response.status_code != 200 or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.05)
-
-
-def claims_of(pair: dict[str, Any]) -> dict[str, Any]:
-    return dict(jwt.decode(pair["access_token"], options={"verify_signature": False}))
+from .support import (
+    DEADLINE_SECONDS,
+    ORG_ADMIN,
+    PASSWORD,
+    PHONE,
+    Mint,
+    Register,
+    SignIn,
+    bearer,
+    claims_of,
+    refused,
+    rows,
+    staged,
+)
 
 
-async def staged(settings, event_type: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    found = await rows(
-        settings,
-        "SELECT envelope->'payload' FROM identity.outbox WHERE event_type = :type ORDER BY id",
-        type=event_type,
-    )
-    return [payload for (payload,) in found]
-
-
-async def new_staff(client, mint, email: str, *grants: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def new_staff(
+    client: httpx.AsyncClient, mint: Mint, email: str, *grants: dict[str, Any]
+) -> dict[str, Any]:
     body = {"full_name": "Staff", "email": email, "password": PASSWORD, "memberships": grants}
     response = await client.post("/v1/users", json=body, headers=mint(ORG_ADMIN))
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def new_clinic(client, mint) -> str:  # type: ignore[no-untyped-def]
+async def new_clinic(client: httpx.AsyncClient, mint: Mint) -> str:
     body = {"name": "Kibera", "time_zone": "Africa/Nairobi"}
     response = await client.post("/v1/clinics", json=body, headers=mint(ORG_ADMIN))
     return str(response.json()["id"])
 
 
 async def test_access_tokens_name_their_session_and_their_issue_time_to_the_microsecond(
-    client, register, sign_in
-):
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn
+) -> None:
     await register()
-    pair = await sign_in("+254712345678")
+    pair = await sign_in(PHONE)
     claims = claims_of(pair)
     assert uuid.UUID(claims["sid"])
     assert isinstance(claims["iat"], float)  # a NumericDate with its fraction
@@ -75,11 +64,11 @@ async def test_access_tokens_name_their_session_and_their_issue_time_to_the_micr
 
 
 async def test_a_signed_out_sessions_token_is_refused_and_another_session_is_not(
-    client, register, sign_in, settings
-):
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn, settings: Settings
+) -> None:
     user = await register()
-    pair = await sign_in("+254712345678")
-    other = await sign_in("+254712345678")
+    pair = await sign_in(PHONE)
+    other = await sign_in(PHONE)
     response = await client.post(
         "/v1/auth/logout", json={"refresh_token": pair["refresh_token"]}, headers=bearer(pair)
     )
@@ -95,9 +84,11 @@ async def test_a_signed_out_sessions_token_is_refused_and_another_session_is_not
     assert (event["user_id"], event["reason"]) == (user["id"], "signed_out")
 
 
-async def test_signing_out_everywhere_ends_every_session_once(client, register, sign_in, settings):
+async def test_signing_out_everywhere_ends_every_session_once(
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn, settings: Settings
+) -> None:
     await register()
-    pairs = [await sign_in("+254712345678") for _ in range(3)]
+    pairs = [await sign_in(PHONE) for _ in range(3)]
     await client.post(
         "/v1/auth/logout",
         json={"refresh_token": pairs[0]["refresh_token"]},
@@ -117,10 +108,10 @@ async def test_signing_out_everywhere_ends_every_session_once(client, register, 
 
 
 async def test_a_reused_refresh_token_ends_the_session_it_came_from(
-    client, register, sign_in, settings
-):
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn, settings: Settings
+) -> None:
     await register()
-    pair = await sign_in("+254712345678")
+    pair = await sign_in(PHONE)
     rotated = await client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     reused = await client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert reused.status_code == 401
@@ -131,10 +122,10 @@ async def test_a_reused_refresh_token_ends_the_session_it_came_from(
 
 
 async def test_a_password_change_ends_every_session_and_a_new_sign_in_works(
-    client, register, sign_in, settings
-):
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn, settings: Settings
+) -> None:
     await register()
-    pair, other = await sign_in("+254712345678"), await sign_in("+254712345678")
+    pair, other = await sign_in(PHONE), await sign_in(PHONE)
     new_password = "another long passphrase"
     body = {"current_password": PASSWORD, "new_password": new_password}
     assert (
@@ -149,18 +140,24 @@ async def test_a_password_change_ends_every_session_and_a_new_sign_in_works(
     assert reasons == {"password_changed"}
 
 
-async def test_a_deactivated_clinic_admin_can_no_longer_create_staff(
-    client, mint, sign_in, settings
-):
+async def deactivated_clinic_admin(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn
+) -> tuple[str, dict[str, Any]]:
+    """A clinic admin's clinic and token pair, issued before the admin was deactivated."""
     clinic = await new_clinic(client, mint)
     admin = await new_staff(
         client, mint, "adm@example.org", {"role": "clinic_admin", "clinic_id": clinic}
     )
     pair = await sign_in("adm@example.org")
-    issued_at = claims_of(pair)["iat"]
     deactivated = await client.post(f"/v1/users/{admin['id']}/deactivate", headers=mint(ORG_ADMIN))
     assert deactivated.status_code == 200
+    return clinic, pair
 
+
+async def test_a_deactivated_clinic_admin_can_no_longer_create_staff(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn, settings: Settings
+) -> None:
+    clinic, pair = await deactivated_clinic_admin(client, mint, sign_in)
     assert (await refused(client, bearer(pair))).json()["reason"] == "account-deactivated"
     body = {
         "full_name": "Accomplice",
@@ -173,15 +170,22 @@ async def test_a_deactivated_clinic_admin_can_no_longer_create_staff(
     assert (
         await rows(settings, "SELECT 1 FROM identity.users WHERE email = :e", e=body["email"]) == []
     )
+
+
+async def test_a_deactivation_is_announced_after_the_tokens_it_covers(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn, settings: Settings
+) -> None:
+    _, pair = await deactivated_clinic_admin(client, mint, sign_in)
     [event] = await staged(settings, "UserDeactivated")
     revoked_at = UserDeactivated.model_validate(event).deactivated_at
     assert revoked_at is not None
-    assert revoked_at.timestamp() > issued_at
+    assert revoked_at.timestamp() > claims_of(pair)["iat"]
 
 
-async def test_a_revoked_role_is_refused_and_the_refreshed_token_works_without_it(
-    client, mint, sign_in, settings
-):
+async def receptionist_whose_role_was_revoked(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn
+) -> dict[str, Any]:
+    """A receptionist's token pair, issued before their only role was revoked."""
     clinic = await new_clinic(client, mint)
     staff = await new_staff(
         client, mint, "rec@example.org", {"role": "receptionist", "clinic_id": clinic}
@@ -190,8 +194,20 @@ async def test_a_revoked_role_is_refused_and_the_refreshed_token_works_without_i
     membership = staff["memberships"][0]["id"]
     path = f"/v1/users/{staff['id']}/memberships/{membership}"
     assert (await client.delete(path, headers=mint(ORG_ADMIN))).status_code == 204
+    return pair
 
+
+async def test_a_revoked_roles_tokens_are_refused(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn
+) -> None:
+    pair = await receptionist_whose_role_was_revoked(client, mint, sign_in)
     assert (await refused(client, bearer(pair))).json()["reason"] == "role-revoked"
+
+
+async def test_after_a_role_is_revoked_the_refreshed_token_works_without_it(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn, settings: Settings
+) -> None:
+    pair = await receptionist_whose_role_was_revoked(client, mint, sign_in)
     refreshed = await client.post("/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert refreshed.status_code == 200
     assert claims_of(refreshed.json())["roles"] == []
@@ -202,7 +218,9 @@ async def test_a_revoked_role_is_refused_and_the_refreshed_token_works_without_i
     assert claims_of(pair)["iat"] < revoked_at.timestamp() < claims_of(refreshed.json())["iat"]
 
 
-async def test_a_role_granted_again_works_in_tokens_issued_after(client, mint, sign_in):
+async def test_a_role_granted_again_works_in_tokens_issued_after(
+    client: httpx.AsyncClient, mint: Mint, sign_in: SignIn
+) -> None:
     clinic = await new_clinic(client, mint)
     grant = {"role": "receptionist", "clinic_id": clinic}
     staff = await new_staff(client, mint, "rec@example.org", grant)
@@ -220,12 +238,12 @@ async def test_a_role_granted_again_works_in_tokens_issued_after(client, mint, s
 
 
 async def test_a_refresh_racing_a_deactivation_waits_for_it_and_is_refused(
-    app: FastAPI, client, register, sign_in
-):
+    app: FastAPI, client: httpx.AsyncClient, register: Register, sign_in: SignIn
+) -> None:
     # Without the lock, the refresh would read the account as active, then take an issue time
     # after the deactivation's: a token no revocation covers. The lock orders the two.
     user = await register()
-    pair = await sign_in("+254712345678")
+    pair = await sign_in(PHONE)
     runtime = app.state.runtime
     async with runtime.sessions() as session, session.begin():
         at = await users.lock_for_revoking(session, uuid.UUID(user["id"]))
@@ -241,7 +259,7 @@ async def test_a_refresh_racing_a_deactivation_waits_for_it_and_is_refused(
     assert (await refresh).status_code == 401
 
 
-async def waiting_on_a_lock(session) -> None:  # type: ignore[no-untyped-def]
+async def waiting_on_a_lock(session: AsyncSession) -> None:
     """Until another backend of the service waits on a lock (the refresh reached the user row)."""
     deadline = time.monotonic() + DEADLINE_SECONDS
     query = text(
@@ -257,10 +275,10 @@ async def waiting_on_a_lock(session) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_session_revocations_are_published_with_their_instant(
-    client, register, sign_in, settings
-):
+    client: httpx.AsyncClient, register: Register, sign_in: SignIn, settings: Settings
+) -> None:
     await register()
-    pair = await sign_in("+254712345678")
+    pair = await sign_in(PHONE)
     await client.post("/v1/auth/logout", json={"everywhere": True}, headers=bearer(pair))
     [event] = await staged(settings, "SessionRevoked")
     ended = SessionRevoked.model_validate(event)

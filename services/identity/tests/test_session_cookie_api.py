@@ -11,11 +11,20 @@ from http.cookies import Morsel, SimpleCookie
 import httpx
 import pytest
 from fastapi import FastAPI
+from identity.settings import Settings
 
-from .test_auth_api import PASSWORD, bearer, rows
-from .test_revocation_api import claims_of, refused, staged
+from .support import (
+    PASSWORD,
+    PHONE,
+    Register,
+    SignIn,
+    bearer,
+    claims_of,
+    refused,
+    rows,
+    staged,
+)
 
-PHONE = "+254712345678"
 WEB = {"X-Requested-With": "clinic-web"}
 SESSION, REFRESH, LOGOUT = "/v1/auth/session", "/v1/auth/session/refresh", "/v1/auth/session/logout"
 CSRF_REFUSED = "urn:clinic:problem:csrf-refused"
@@ -68,7 +77,7 @@ def assert_cleared(response: httpx.Response) -> None:
 
 
 async def test_signing_in_sets_the_refresh_token_as_a_strict_httponly_cookie_only(
-    browser: Browser, register, client, settings
+    browser: Browser, register: Register, client: httpx.AsyncClient, settings: Settings
 ) -> None:
     await register()
     response = await open_session(browser())
@@ -108,29 +117,43 @@ async def test_signing_in_sets_the_refresh_token_as_a_strict_httponly_cookie_onl
     ],
 )
 async def test_secure_is_left_out_only_over_plain_http_to_a_loopback_host(
-    browser: Browser, register, base: str, headers: dict[str, str], secure: bool
+    browser: Browser, register: Register, base: str, headers: dict[str, str], secure: bool
 ) -> None:
     await register()
     response = await open_session(browser(base, **headers))
     assert bool(session_cookie(response)["secure"]) is secure
 
 
-async def test_secure_can_be_forced_and_the_forwarded_host_distrusted(
-    browser: Browser, register, settings, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("base", "headers"),
+    [
+        ("http://identity.test", {"X-Forwarded-Host": "127.0.0.1:8000"}),
+        ("https://identity.test", {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "localhost"}),
+    ],
+)
+async def test_a_distrusted_forwarded_origin_leaves_the_cookie_secure(
+    browser: Browser,
+    register: Register,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    base: str,
+    headers: dict[str, str],
 ) -> None:
     await register()
     monkeypatch.setattr(settings, "trust_forwarded_origin", False)
-    behind = browser("http://identity.test", **{"X-Forwarded-Host": "127.0.0.1:8000"})
-    assert session_cookie(await open_session(behind))["secure"] is True
-    claimed = {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "localhost"}
-    assert session_cookie(await open_session(browser(**claimed)))["secure"] is True
+    assert session_cookie(await open_session(browser(base, **headers)))["secure"] is True
+
+
+async def test_secure_can_be_forced_even_over_plain_http_to_a_loopback_host(
+    browser: Browser, register: Register, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await register()
+    monkeypatch.setattr(settings, "trust_forwarded_origin", False)
     monkeypatch.setattr(settings, "session_cookie_secure", "always")
     assert session_cookie(await open_session(browser("http://127.0.0.1:8000")))["secure"] is True
 
 
-async def test_refresh_rotates_the_cookie_and_a_spent_value_ends_the_session(
-    browser: Browser, register, client, settings
-) -> None:
+async def test_refresh_rotates_the_cookie(browser: Browser, register: Register) -> None:
     await register()
     web = browser()
     signed_in = await open_session(web)
@@ -145,6 +168,16 @@ async def test_refresh_rotates_the_cookie_and_a_spent_value_ends_the_session(
     assert second.value != first
     assert (second["httponly"], second["path"], second["secure"]) == (True, SESSION, True)
     assert claims_of(rotated.json())["sid"] == claims_of(signed_in.json())["sid"]
+
+
+async def test_a_spent_cookie_value_coming_back_ends_the_session(
+    browser: Browser, register: Register, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await register()
+    web = browser()
+    first = session_cookie(await open_session(web)).value
+    rotated = await web.post(REFRESH, headers=with_cookie(first))
+    second = session_cookie(rotated)
 
     # The first value comes back (a stolen copy): refused, and the whole session ends with it.
     reused = await web.post(REFRESH, headers=with_cookie(first))
@@ -171,7 +204,11 @@ async def test_refresh_without_a_good_cookie_is_401_and_clears_it(
 
 
 async def test_logout_ends_the_session_without_an_access_token(
-    browser: Browser, register, sign_in, client, settings
+    browser: Browser,
+    register: Register,
+    sign_in: SignIn,
+    client: httpx.AsyncClient,
+    settings: Settings,
 ) -> None:
     user = await register()
     web = browser()
@@ -195,7 +232,9 @@ async def test_logout_ends_the_session_without_an_access_token(
     assert logouts == [(user["id"],)]
 
 
-async def test_logout_is_idempotent(browser: Browser, register, settings) -> None:
+async def test_logout_is_idempotent(
+    browser: Browser, register: Register, settings: Settings
+) -> None:
     await register()
     web = browser()
     cookie = session_cookie(await open_session(web)).value
@@ -226,7 +265,7 @@ FORGED = [
 
 @pytest.mark.parametrize("path", [SESSION, REFRESH, LOGOUT])
 async def test_what_another_site_could_send_is_refused(
-    browser: Browser, register, settings, path: str
+    browser: Browser, register: Register, settings: Settings, path: str
 ) -> None:
     await register()
     cookie = session_cookie(await open_session(browser())).value
@@ -242,7 +281,7 @@ async def test_what_another_site_could_send_is_refused(
     assert await staged(settings, "SessionRevoked") == []
 
 
-async def test_a_missing_web_client_header_is_refused(app: FastAPI, register) -> None:
+async def test_a_missing_web_client_header_is_refused(app: FastAPI, register: Register) -> None:
     await register()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://identity.test") as bare:
@@ -275,28 +314,38 @@ async def test_a_missing_web_client_header_is_refused(app: FastAPI, register) ->
     ],
 )
 async def test_the_web_apps_own_requests_pass(
-    browser: Browser, register, base: str, headers: dict[str, str]
+    browser: Browser, register: Register, base: str, headers: dict[str, str]
 ) -> None:
     await register()
     assert (await open_session(browser(base, **headers))).status_code == 200
 
 
-async def test_sign_in_failures_are_answered_and_throttled_as_on_the_token_route(
-    browser: Browser, register, client, settings
+WRONG = {"username": PHONE, "password": "not the password!"}
+
+
+async def test_sign_in_failures_are_answered_as_on_the_token_route(
+    browser: Browser, register: Register, client: httpx.AsyncClient
 ) -> None:
     await register()
-    web = browser()
-    wrong = {"username": PHONE, "password": "not the password!"}
-    by_cookie = await web.post(SESSION, json=wrong)
-    by_token = await client.post("/v1/auth/token", json=wrong)
+    by_cookie = await browser().post(SESSION, json=WRONG)
+    by_token = await client.post("/v1/auth/token", json=WRONG)
     assert by_cookie.status_code == by_token.status_code == 401
     assert "set-cookie" not in by_cookie.headers
     strip = {"instance"}
     assert {k: v for k, v in by_cookie.json().items() if k not in strip} == {
         k: v for k, v in by_token.json().items() if k not in strip
     }
+
+
+async def test_sign_in_failures_are_throttled_as_on_the_token_route(
+    browser: Browser, register: Register, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await register()
+    web = browser()
+    assert (await web.post(SESSION, json=WRONG)).status_code == 401
+    assert (await client.post("/v1/auth/token", json=WRONG)).status_code == 401
     for _ in range(settings.login_account_max_failures - 2):
-        assert (await web.post(SESSION, json=wrong)).status_code == 401
+        assert (await web.post(SESSION, json=WRONG)).status_code == 401
     # One account, one count: the failures on either route lock both.
     blocked = await web.post(SESSION, json={"username": PHONE, "password": PASSWORD})
     assert blocked.status_code == 429
@@ -307,7 +356,9 @@ async def test_sign_in_failures_are_answered_and_throttled_as_on_the_token_route
     ).status_code == 429
 
 
-async def test_the_json_token_routes_are_unchanged(register, client) -> None:
+async def test_the_json_token_routes_are_unchanged(
+    register: Register, client: httpx.AsyncClient
+) -> None:
     await register()
     response = await client.post("/v1/auth/token", json={"username": PHONE, "password": PASSWORD})
     assert response.status_code == 200

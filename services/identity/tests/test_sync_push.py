@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from identity import passwords
+from identity.security import passwords
 from identity.settings import Settings
 from servicekit.auth import Membership
 
-from .test_registration_privacy import attempts, rows
+from .support import ORG_ADMIN, Mint, Register, attempts, rows
 
 PUSH = "/v1/sync/push"
 RECORDED_AT = "2026-12-07T07:55:00Z"
@@ -65,8 +66,8 @@ async def events(settings: Settings, event_type: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-async def desk(client: httpx.AsyncClient, mint) -> Desk:  # type: ignore[no-untyped-def]
-    admin = mint(Membership("org_admin"))
+async def desk(client: httpx.AsyncClient, mint: Mint) -> Desk:
+    admin = mint(ORG_ADMIN)
     ids = []
     for name in ("Kisumu East", "Kisumu West"):
         body = {"name": name, "time_zone": "Africa/Nairobi"}
@@ -80,14 +81,13 @@ async def push(client: httpx.AsyncClient, desk: Desk, body: dict[str, Any]) -> h
     return await client.post(PUSH, json=body, headers=desk.staff)
 
 
-async def test_a_registration_is_applied_under_the_devices_id_once(
-    client: httpx.AsyncClient, desk: Desk, settings: Settings
+async def test_a_registration_is_applied_under_the_devices_id(
+    client: httpx.AsyncClient, desk: Desk
 ) -> None:
     mutation = register_patient(17, "+254722000111", email="baraka@example.org")
     patient_id = mutation["args"]["patient_id"]
-    batch = desk.batch(mutation)
 
-    first = await push(client, desk, batch)
+    first = await push(client, desk, desk.batch(mutation))
 
     assert first.status_code == 200, first.text
     [outcome] = first.json()["outcomes"]
@@ -105,6 +105,15 @@ async def test_a_registration_is_applied_under_the_devices_id_once(
     patient = await client.get(f"/v1/users/{patient_id}", headers=desk.staff)
     assert patient.status_code == 200, patient.text
     assert (patient.json()["kind"], patient.json()["preferred_language"]) == ("patient", "sw")
+
+
+async def test_a_registration_from_a_device_is_announced_and_audited_as_offline(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings
+) -> None:
+    mutation = register_patient(17, "+254722000111", email="baraka@example.org")
+    patient_id = mutation["args"]["patient_id"]
+    assert (await push(client, desk, desk.batch(mutation))).status_code == 200
+
     [registered] = await events(settings, "UserRegistered")
     assert registered["payload"]["user_id"] == patient_id
     assert registered["payload"]["consent"] == {"sms": True, "whatsapp": False}
@@ -122,12 +131,24 @@ async def test_a_registration_is_applied_under_the_devices_id_once(
         "recorded_at": "2026-12-07T07:55:00+00:00",
     }
 
-    # The same batch again: the same answer, nothing new.
+
+async def test_the_same_batch_pushed_again_answers_the_same_and_changes_nothing(
+    client: httpx.AsyncClient, desk: Desk, settings: Settings
+) -> None:
+    batch = desk.batch(register_patient(17, "+254722000111", email="baraka@example.org"))
+    first = await push(client, desk, batch)
     again = await push(client, desk, batch)
     assert again.json() == first.json()
     assert len(await events(settings, "UserRegistered")) == 1
 
-    # The same mutation id with other content is refused, and changes nothing either.
+
+async def test_a_mutation_id_pushed_again_with_other_content_is_rejected(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    mutation = register_patient(17, "+254722000111", email="baraka@example.org")
+    patient_id = mutation["args"]["patient_id"]
+    await push(client, desk, desk.batch(mutation))
+
     mutation["args"]["full_name"] = "Someone Else"
     reused = await push(client, desk, desk.batch(mutation))
     [refused] = reused.json()["outcomes"]
@@ -178,7 +199,7 @@ async def test_a_patient_registered_offline_has_no_password(
 
 
 async def test_a_phone_that_has_an_account_is_matched_to_it(
-    client: httpx.AsyncClient, desk: Desk, settings: Settings, register
+    client: httpx.AsyncClient, desk: Desk, settings: Settings, register: Register
 ) -> None:
     existing = await register(phone="+254722000222")
     mutation = register_patient(3, "+254722000222")
@@ -221,22 +242,31 @@ async def test_invalid_and_dependent_mutations_are_rejected_and_blocked(
     assert [e["payload"]["phone"] for e in registered] == ["+254722000555"]
 
 
+@pytest.mark.parametrize("caller", ["staff elsewhere", "provider", "anonymous"])
 async def test_only_front_desk_staff_of_the_clinic_may_push(
-    client: httpx.AsyncClient, desk: Desk, settings: Settings, mint
+    client: httpx.AsyncClient, desk: Desk, settings: Settings, mint: Mint, caller: str
 ) -> None:
     batch = desk.batch(register_patient(1, "+254722000666"))
-    elsewhere = {**batch, "clinic_id": desk.other_clinic_id}
-    provider = mint(Membership("provider", uuid.UUID(desk.clinic_id)))
-
-    for body, headers in ((elsewhere, desk.staff), (batch, provider), (batch, {})):
-        response = await client.post(PUSH, json=body, headers=headers)
-        assert response.status_code in (401, 403), response.text
-        assert response.headers["content-type"] == "application/problem+json"
-    assert (await client.post(PUSH, json=elsewhere, headers=desk.staff)).status_code == 403
+    if caller == "staff elsewhere":
+        batch, headers = {**batch, "clinic_id": desk.other_clinic_id}, desk.staff
+    else:
+        provider = mint(Membership("provider", uuid.UUID(desk.clinic_id)))
+        headers = provider if caller == "provider" else {}
+    response = await client.post(PUSH, json=batch, headers=headers)
+    assert response.status_code in (401, 403), response.text
+    assert response.headers["content-type"] == "application/problem+json"
     assert await events(settings, "UserRegistered") == []
 
 
-def test_the_refresh_cookie_must_outlive_the_offline_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_receptionist_pushing_for_another_clinic_gets_403(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    batch = desk.batch(register_patient(1, "+254722000666"))
+    elsewhere = {**batch, "clinic_id": desk.other_clinic_id}
+    assert (await client.post(PUSH, json=elsewhere, headers=desk.staff)).status_code == 403
+
+
+def test_the_refresh_cookie_must_outlive_the_offline_time(tmp_path: Path) -> None:
     database = "postgresql+asyncpg://nobody:x@127.0.0.1:1/none"
     assert Settings(database_url=database, keys_dir=tmp_path).offline_session_hours == 72
     with pytest.raises(ValueError, match="OFFLINE_SESSION_HOURS"):

@@ -27,7 +27,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from identity.breached import normalise
+from identity.security.breached import normalise
 
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "identity" / "data"
 NPM_FILE = "package/src/passwords.json"

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 COMMANDS = {
-    "dev-token": "identity.devtoken",
+    "dev-token": "identity.security.devtoken",
     "verify-audit": "identity.audit.verify",
     "create-admin": "identity.users.bootstrap",
-    "rotate-keys": "identity.keys",
+    "rotate-keys": "identity.security.keys",
 }
 
 if sys.argv[1:2] and sys.argv[1] in COMMANDS:

@@ -11,7 +11,7 @@ from identity.auth.router import router as auth_router
 from identity.clinics.router import router as clinics_router
 from identity.db import outbox
 from identity.deps import IdentityConfig
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
 from identity.settings import Settings
 from identity.sync.router import router as sync_router
 from identity.users.router import me_router

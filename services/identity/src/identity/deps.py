@@ -9,8 +9,8 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from identity.auth.throttle import ThrottlePolicy
-from identity.keys import KeyRing
-from identity.password_strength import PasswordPolicy
+from identity.security.keys import KeyRing
+from identity.security.password_strength import PasswordPolicy
 from identity.settings import Settings
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from servicekit.pagination import Keyset, keyset_page
 from sqlalchemy import Select, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -79,14 +80,13 @@ def _filtered(filters: AuditFilters) -> Select[AuditEvent]:
 
 
 async def page(
-    session: AsyncSession, filters: AuditFilters, *, before_seq: int | None, limit: int
-) -> Sequence[AuditEvent]:
-    """Up to `limit` matching entries, newest first, older than `before_seq` when given."""
-    query = _filtered(filters)
-    if before_seq is not None:
-        query = query.where(AuditEvent.seq < before_seq)
-    result = await session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit))
-    return result.all()
+    session: AsyncSession, filters: AuditFilters, *, cursor: str | None, limit: int
+) -> Keyset[AuditEvent]:
+    """A page of the matching entries, newest first, older than the entry `cursor` names."""
+    order = (AuditEvent.seq,)
+    return await keyset_page(
+        session, _filtered(filters), order=order, cursor=cursor, limit=limit, descending=True
+    )
 
 
 async def chain_batch(

@@ -6,9 +6,9 @@ import re
 
 from servicekit.auth import Principal
 from servicekit.pagination import BadCursor, decode_cursor, encode_cursor
-from servicekit.problems import Forbidden
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity import access
 from identity.audit.chain import ChainWalk
 from identity.audit.schemas import AuditVerification, BrokenLinkRead, VerificationQuery
 from identity.audit.verify import walk_chain
@@ -21,9 +21,7 @@ async def verify(
     *, session: AsyncSession, principal: Principal, query: VerificationQuery
 ) -> AuditVerification:
     """Check up to `query.limit` entries after the cursor (organisation admins only)."""
-    if not principal.is_org_admin:
-        # The chain runs through every clinic's entries, so only whole-network admins walk it.
-        raise Forbidden("Only organisation admins may verify the audit log.")
+    access.require_audit_verifier(principal)
     start = _resume(query.cursor) if query.cursor else ChainWalk()
     walked = await walk_chain(session, start=start, limit=query.limit)
     report = walked.report

@@ -4,6 +4,11 @@ A registration whose phone or email is taken gets the answer a new one would get
 same body shape and headers, after the same password checks and argon2 hashing), but nothing
 is stored: the body describes an account that exists nowhere, under a fresh random id. The
 attempt is audited, and `DuplicateRegistrationAttempted` lets notify tell the owner by SMS.
+
+A front desk's registration (`register_by_staff`, for its offline pushes) is different: staff
+register people in front of them, so a match is told to staff and not sent to the owner as a
+DuplicateRegistrationAttempted; and no random password is hashed, since nobody would know it
+and argon2's 0.1 s of CPU per patient made a device's backlog of registrations slow to push.
 """
 
 from __future__ import annotations
@@ -22,15 +27,10 @@ from identity.audit import service as audit
 from identity.auth.schemas import PatientDetails, PatientRegister
 from identity.db import outbox
 from identity.deps import IdentityConfig
+from identity.security.passwords import check_new_password
+from identity.users.accounts import contact_owners, personal_of, store_account, to_read
 from identity.users.models import User
 from identity.users.schemas import UserRead
-from identity.users.service import (
-    check_new_password,
-    contact_owners,
-    personal_of,
-    store_account,
-    to_read,
-)
 
 REGISTERED = "user.registered"
 DUPLICATE = "user.registration_duplicate"
@@ -85,12 +85,7 @@ async def register_by_staff(
 ) -> tuple[User, bool]:
     """A patient registered at a clinic's desk under the id the desk chose, with no password
     (sign-in fails as with a wrong one until a reset gives one); or, when the phone or email
-    already has a patient account, that account. The flag says whether it was matched.
-
-    No random password is hashed: nobody would know it, and argon2's 0.1 s of CPU per patient
-    made a device's backlog of registrations slow to push. Staff register people in front of
-    them, so a match is told to staff and not spammed to the owner as a
-    DuplicateRegistrationAttempted."""
+    already has a patient account, that account. The flag says whether it was matched."""
     owner = await _patient_owning_contact(session, data)
     if owner is None:
         try:
@@ -110,6 +105,21 @@ async def register_by_staff(
             owner = await _patient_owning_contact(session, data)
             if owner is None:
                 raise
+    return await _matched(
+        session, owner, actor_id=actor_id, clinic_id=clinic_id, client=client, details=details
+    )
+
+
+async def _matched(
+    session: AsyncSession,
+    owner: User,
+    *,
+    actor_id: UUID,
+    clinic_id: UUID,
+    client: str,
+    details: Mapping[str, Any],
+) -> tuple[User, bool]:
+    """The patient account the desk's registration matched, audited as such."""
     await audit.record(
         session,
         action=MATCHED,

@@ -22,7 +22,7 @@ from identity.auth.schemas import (
 from identity.auth.session_routes import router as session_router
 from identity.db import Idempotent
 from identity.deps import ClientAddress, Config
-from identity.password_strength import MAX_LENGTH, rules
+from identity.security.password_strength import MAX_LENGTH, rules
 from identity.users.schemas import UserRead
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])

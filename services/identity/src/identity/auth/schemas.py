@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from identity.fields import (
+from identity.schemas import (
     BirthDate,
     Email,
     FullName,

@@ -16,7 +16,6 @@ from servicekit.auth import PATIENT, Membership, Principal
 from servicekit.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity import passwords
 from identity.audit import service as audit
 from identity.auth import repository as tokens
 from identity.auth.models import RefreshToken
@@ -24,7 +23,8 @@ from identity.auth.schemas import LogoutRequest, TokenPair, TokenRequest
 from identity.auth.sessions import announce_ended
 from identity.auth.throttle import retry_after_seconds
 from identity.deps import IdentityConfig
-from identity.tokens import issue_access_token
+from identity.security import passwords
+from identity.security.tokens import issue_access_token
 from identity.users import repository as users
 from identity.users.models import User
 
@@ -44,6 +44,38 @@ async def sign_in(
     now = datetime.now(UTC)
     canonical = _canonical_login(data.username)
     keys = (f"account:{canonical or data.username.strip().lower()}", f"address:{client}")
+    await _refuse_if_throttled(session, keys, now=now, client=client)
+    user = await _find_by_login(session, canonical)
+    password = data.password.get_secret_value()
+    # Verified even for unknown or deactivated accounts, so the time taken gives nothing away.
+    matches = await passwords.verify_password(password, user.password_hash if user else None)
+    if user is None or not matches or not user.active:
+        await _count_failure(session, keys, user, matches, config=config, now=now, client=client)
+        raise Refused(SIGN_IN_REFUSED)
+    await tokens.clear_throttle(session, keys[0])
+    if user.password_hash is not None and passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash_password(password)
+    await audit.record(
+        session,
+        action="auth.sign_in",
+        actor_id=user.id,
+        subject_id=user.id,
+        client_address=client,
+    )
+    return await _token_pair(
+        session,
+        user,
+        family_id=uuid.uuid4(),
+        config=config,
+        now=now,
+        refusal=Refused(SIGN_IN_REFUSED),
+    )
+
+
+async def _refuse_if_throttled(
+    session: AsyncSession, keys: tuple[str, str], *, now: datetime, client: str
+) -> None:
+    """429 with Retry-After while the account name or the address is locked out."""
     states = await tokens.throttle_states(session, keys)
     wait = max((retry_after_seconds(s, now) for s in states), default=0)
     if wait:
@@ -60,45 +92,31 @@ async def sign_in(
             slug="sign-in-throttled",
             headers={"Retry-After": str(wait)},
         )
-    user = await _find_by_login(session, canonical)
-    # Verified even for unknown or deactivated accounts, so the time taken gives nothing away.
-    matches = await passwords.verify_password(
-        data.password.get_secret_value(), user.password_hash if user else None
+
+
+async def _count_failure(
+    session: AsyncSession,
+    keys: tuple[str, str],
+    user: User | None,
+    matches: bool,
+    *,
+    config: IdentityConfig,
+    now: datetime,
+    client: str,
+) -> None:
+    """Count a failed sign-in against the account name and the address, and audit why."""
+    for key, policy in zip(keys, (config.per_account, config.per_address), strict=True):
+        await tokens.record_failure(session, key, policy, now)
+    reason = (
+        "unknown_account" if user is None else ("wrong_password" if not matches else "deactivated")
     )
-    if user is None or not matches or not user.active:
-        for key, policy in zip(keys, (config.per_account, config.per_address), strict=True):
-            await tokens.record_failure(session, key, policy, now)
-        reason = (
-            "unknown_account"
-            if user is None
-            else ("wrong_password" if not matches else "deactivated")
-        )
-        await audit.record(
-            session,
-            action="auth.sign_in",
-            outcome="failure",
-            subject_id=user.id if user else None,
-            client_address=client,
-            details={"reason": reason},
-        )
-        raise Refused(SIGN_IN_REFUSED)
-    await tokens.clear_throttle(session, keys[0])
-    if user.password_hash is not None and passwords.needs_rehash(user.password_hash):
-        user.password_hash = await passwords.hash_password(data.password.get_secret_value())
     await audit.record(
         session,
         action="auth.sign_in",
-        actor_id=user.id,
-        subject_id=user.id,
+        outcome="failure",
+        subject_id=user.id if user else None,
         client_address=client,
-    )
-    return await _token_pair(
-        session,
-        user,
-        family_id=uuid.uuid4(),
-        config=config,
-        now=now,
-        refusal=Refused(SIGN_IN_REFUSED),
+        details={"reason": reason},
     )
 
 

@@ -3,7 +3,8 @@
 from uuid import UUID
 
 from servicekit.db import contains_pattern
-from sqlalchemy import select, tuple_
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.clinics.models import Clinic
@@ -23,12 +24,11 @@ async def get(session: AsyncSession, clinic_id: UUID, *, for_update: bool = Fals
 
 
 async def list_clinics(
-    session: AsyncSession, *, name_contains: str | None, after: tuple[str, UUID] | None, limit: int
-) -> list[Clinic]:
-    """Clinics by name, then id."""
+    session: AsyncSession, *, name_contains: str | None, cursor: str | None, limit: int
+) -> Keyset[Clinic]:
+    """A page of clinics by name, then id."""
     query = select(Clinic)
     if name_contains:
         query = query.where(Clinic.name.ilike(contains_pattern(name_contains)))
-    if after is not None:
-        query = query.where(tuple_(Clinic.name, Clinic.id) > tuple_(*after))
-    return list(await session.scalars(query.order_by(Clinic.name, Clinic.id).limit(limit)))
+    order = (Clinic.name, Clinic.id)
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)

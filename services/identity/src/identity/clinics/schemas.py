@@ -10,7 +10,7 @@ from uuid import UUID
 from clinic_contracts.identity import BookingPolicy, OpeningPeriod, check_time_zone
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from identity.fields import Phone
+from identity.schemas import Phone
 
 ClinicName = Annotated[
     str,

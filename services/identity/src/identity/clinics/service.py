@@ -6,11 +6,12 @@ import uuid
 from uuid import UUID
 
 from clinic_contracts.identity import ClinicCreated, ClinicUpdated
-from servicekit.auth import CLINIC_ADMIN, Principal
-from servicekit.pagination import Page, decode_keyset, encode_cursor
-from servicekit.problems import Forbidden, NotFound
+from servicekit.auth import Principal
+from servicekit.pagination import Page
+from servicekit.problems import NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity import access
 from identity.audit import service as audit
 from identity.clinics import repository
 from identity.clinics.models import Clinic
@@ -61,16 +62,11 @@ async def list_clinics(
     *, session: AsyncSession, name_contains: str | None, cursor: str | None, limit: int
 ) -> Page[ClinicRead]:
     """Clinics by name, a page at a time."""
-    after = None
-    if cursor:
-        after = decode_keyset(cursor, str, UUID)
-    rows = await repository.list_clinics(
-        session, name_contains=name_contains, after=after, limit=limit + 1
+    page = await repository.list_clinics(
+        session, name_contains=name_contains, cursor=cursor, limit=limit
     )
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].name, page[-1].id) if len(rows) > limit else None
     return Page[ClinicRead](
-        items=[ClinicRead.model_validate(c) for c in page], next_cursor=next_cursor
+        items=[ClinicRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor
     )
 
 
@@ -78,8 +74,7 @@ async def update_clinic(
     *, session: AsyncSession, actor: Principal, clinic_id: UUID, data: ClinicUpdate, client: str
 ) -> ClinicRead:
     """Change a clinic (org admins, or its clinic admins); ClinicUpdated when anything changed."""
-    if not actor.has_role(clinic_id, CLINIC_ADMIN):
-        raise Forbidden("Only organisation admins and this clinic's admins may change it.")
+    access.require_clinic_admin(actor, clinic_id)
     clinic = await repository.get(session, clinic_id, for_update=True)
     if clinic is None:
         raise NotFound(f"No clinic has id {clinic_id}.")

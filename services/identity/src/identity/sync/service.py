@@ -17,11 +17,12 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
-from servicekit.auth import CLINIC_ADMIN, RECEPTIONIST, Principal
-from servicekit.problems import TYPE_PREFIX, Forbidden, Problem
+from servicekit.auth import Principal
+from servicekit.problems import TYPE_PREFIX, Problem
 from servicekit.transactions import Transactions
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity import access
 from identity.auth import registration
 from identity.clinics import repository as clinics
 from identity.sync import repository
@@ -33,8 +34,6 @@ from identity.sync.schemas import (
     PushOutcomes,
     RegisterPatientArgs,
 )
-
-FRONT_DESK = (RECEPTIONIST, CLINIC_ADMIN)
 
 
 class TooManyMutations(Problem):
@@ -48,8 +47,7 @@ async def push(
     of the clinic or an org admin."""
     if len(batch.mutations) > MAX_MUTATIONS:
         raise TooManyMutations(f"At most {MAX_MUTATIONS} mutations per push.", limit=MAX_MUTATIONS)
-    if not actor.is_org_admin and batch.clinic_id not in actor.clinics(*FRONT_DESK):
-        raise Forbidden(f"You are not front desk staff of clinic {batch.clinic_id}.")
+    access.require_front_desk(actor, batch.clinic_id)
     await tx.run(lambda session: _require_clinic(session, batch.clinic_id))
     failed = set(batch.failed)
     outcomes = []

@@ -18,7 +18,7 @@ from servicekit.auth import ORG_ADMIN, Membership, Principal
 from servicekit.db import create_engine, session_factory
 from servicekit.problems import Problem
 
-from identity.password_strength import PasswordPolicy
+from identity.security.password_strength import PasswordPolicy
 from identity.settings import Settings
 from identity.users import repository, service
 from identity.users.schemas import MembershipGrant, StaffCreate

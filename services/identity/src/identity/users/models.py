@@ -13,14 +13,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Text,
+    Uuid,
+    false,
     func,
-    text,
+    literal,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.db import Base
 
-NO_CLINIC = "'00000000-0000-0000-0000-000000000000'::uuid"
+# Stands in for an organisation-wide role's missing clinic, so the unique index covers it too.
+NO_CLINIC = UUID(int=0)
 
 
 class User(Base):
@@ -30,7 +34,6 @@ class User(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('patient', 'staff')", name="kind"),
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
-        Index("ix_users_email_lower", text("lower(email)"), unique=True),
         Index("ix_users_phone", "phone", unique=True),
         Index("ix_users_created", "created_at", "id"),
     )
@@ -42,10 +45,10 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(Text)
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     preferred_language: Mapped[str] = mapped_column(Text, server_default="en")
-    consent_sms: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    consent_whatsapp: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    consent_sms: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    consent_whatsapp: Mapped[bool] = mapped_column(Boolean, server_default=false())
     password_hash: Mapped[str | None] = mapped_column(Text)  # none: registered offline
-    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -61,13 +64,6 @@ class Membership(Base):
         ),
         CheckConstraint("(role = 'org_admin') = (clinic_id IS NULL)", name="clinic_for_role"),
         CheckConstraint("specialty IS NULL OR role = 'provider'", name="specialty_for_providers"),
-        Index(
-            "ix_memberships_unique",
-            "user_id",
-            text(f"coalesce(clinic_id, {NO_CLINIC})"),
-            "role",
-            unique=True,
-        ),
         Index("ix_memberships_clinic", "clinic_id", "role"),
     )
 
@@ -78,3 +74,14 @@ class Membership(Base):
     specialty: Mapped[str | None] = mapped_column(Text)
     granted_by: Mapped[UUID | None] = mapped_column()
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# Expression indexes name the mapped columns, so they follow the classes.
+Index("ix_users_email_lower", func.lower(User.email), unique=True)
+Index(
+    "ix_memberships_unique",
+    Membership.user_id,
+    func.coalesce(Membership.clinic_id, literal(NO_CLINIC, Uuid)),
+    Membership.role,
+    unique=True,
+)

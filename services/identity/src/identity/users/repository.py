@@ -7,8 +7,9 @@ from datetime import datetime
 from uuid import UUID
 
 from servicekit.db import contains_pattern
+from servicekit.pagination import Keyset, keyset_page
 from servicekit.problems import Conflict
-from sqlalchemy import Exists, Select, delete, exists, func, or_, select, tuple_
+from sqlalchemy import Exists, Select, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -121,16 +122,15 @@ async def list_users(
     *,
     visible_clinics: frozenset[UUID] | None,
     patients_visible: bool,
-    after: tuple[datetime, UUID] | None,
+    cursor: str | None,
     limit: int,
-) -> list[User]:
-    """Users matching the filters, oldest first, limited to what the caller may see."""
+) -> Keyset[User]:
+    """A page of the users matching the filters, oldest first, limited to what the caller may
+    see."""
     query = _filtered(select(User), filters)
     query = _visible(query, visible_clinics, patients_visible=patients_visible)
-    if after is not None:
-        query = query.where(tuple_(User.created_at, User.id) > tuple_(*after))
-    query = query.order_by(User.created_at, User.id).limit(limit)
-    return list(await session.scalars(query))
+    order = (User.created_at, User.id)
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)
 
 
 def _member(clinic_id: UUID | None = None, role: str | None = None) -> Exists:

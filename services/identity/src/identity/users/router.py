@@ -11,7 +11,7 @@ from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from servicekit.runtime import SessionDep
 
 from identity.deps import ClientAddress, Config
-from identity.users import service
+from identity.users import memberships, service
 from identity.users.schemas import (
     MembershipGrant,
     MembershipRead,
@@ -127,7 +127,7 @@ async def grant_membership(
     client: ClientAddress,
 ) -> MembershipRead:
     """Grant a role (org admins: any; clinic admins: clinic roles in their clinics)."""
-    return await service.grant(
+    return await memberships.grant(
         session=session, actor=caller, user_id=user_id, data=data, client=client
     )
 
@@ -141,7 +141,7 @@ async def revoke_membership(
     client: ClientAddress,
 ) -> Response:
     """Revoke a role."""
-    await service.revoke(
+    await memberships.revoke(
         session=session, actor=caller, user_id=user_id, membership_id=membership_id, client=client
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,7 @@ from uuid import UUID
 from clinic_contracts.identity import Role
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from identity.fields import (
+from identity.schemas import (
     BirthDate,
     Email,
     FullName,

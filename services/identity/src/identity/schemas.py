@@ -1,4 +1,4 @@
-"""Validated field types shared by the identity request bodies."""
+"""Validated field types shared by identity's request bodies (names, contacts, passwords)."""
 
 from __future__ import annotations
 

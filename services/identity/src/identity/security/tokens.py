@@ -15,7 +15,7 @@ from uuid import UUID
 import jwt
 from servicekit.auth import Membership
 
-from identity.keys import SigningKey
+from identity.security.keys import SigningKey
 
 
 def issue_access_token(

@@ -1,4 +1,5 @@
-"""argon2id hashing through passlib's API (the libpass fork); the rules are password_strength."""
+"""argon2id hashing through passlib's API (the libpass fork), and the check every new password
+passes before it is hashed; the rules themselves are password_strength."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ import unicodedata
 from functools import cache
 
 from passlib.context import CryptContext
+from servicekit.problems import Problem
+
+from identity.security.password_strength import PasswordPolicy, Personal, judge
 
 _context = CryptContext(schemes=["argon2"], argon2__type="ID")
+
+
+class WeakPassword(Problem):
+    status, slug = 422, "weak-password"
 
 
 def normalized(password: str) -> str:
@@ -19,6 +27,25 @@ def normalized(password: str) -> str:
 async def hash_password(password: str) -> str:
     """An argon2id hash; off the event loop, it takes about 0.1 s by design."""
     return str(await asyncio.to_thread(_context.hash, normalized(password)))
+
+
+async def check_new_password(
+    password: str, *, policy: PasswordPolicy, personal: Personal, field: str = "password"
+) -> str:
+    """The argon2id hash of an acceptable new password; 422 saying why and what to do otherwise.
+
+    The rules run before any hashing, so a refused password costs no argon2 work.
+    """
+    verdict = await asyncio.to_thread(judge, password, personal=personal, policy=policy)
+    if not verdict.acceptable:
+        raise WeakPassword(
+            "Choose another password. " + " ".join(w.message for w in verdict.weaknesses),
+            errors=[
+                {"field": field, "message": w.message, "code": w.code} for w in verdict.weaknesses
+            ],
+            suggestions=list(verdict.suggestions),
+        )
+    return await hash_password(password)
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:

@@ -1,7 +1,7 @@
 """`python -m identity dev-token`: an access token for trying the API on the local stack.
 
 Signs with the local signing key, so it works only where that key is readable; refused when
-ENVIRONMENT=production. Sign-in with passwords arrives with the identity issue.
+ENVIRONMENT=production.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from uuid import UUID
 
 from servicekit.auth import Membership
 
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
+from identity.security.tokens import issue_access_token
 from identity.settings import Settings
-from identity.tokens import issue_access_token
 
 ROLES = ("org_admin", "clinic_admin", "provider", "receptionist", "patient")
 

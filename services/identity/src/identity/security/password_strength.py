@@ -18,7 +18,7 @@ from datetime import date
 import phonenumbers
 from zxcvbn import zxcvbn
 
-from identity.breached import is_breached, normalise
+from identity.security.breached import is_breached, normalise
 
 MAX_LENGTH = 128
 JUDGED_LENGTH = 72

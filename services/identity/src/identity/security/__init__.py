@@ -1,0 +1,1 @@
+"""What identity proves and checks callers with: signing keys, access tokens, passwords."""
