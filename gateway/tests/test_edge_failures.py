@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -14,10 +15,10 @@ from .conftest import GatewayFactory, SigningKey, TokenFactory, Upstream, scrape
 PROBLEM_JSON = "application/problem+json"
 
 
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict:
+def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == f"urn:clinic:problem:{slug}"
     assert "Traceback" not in response.text
     return body
@@ -51,7 +52,7 @@ def test_invalid_tokens_are_refused_before_any_service_sees_them(
     mint_token: TokenFactory,
     upstreams: dict[str, Upstream],
     marker: str,
-    make_token,
+    make_token: Callable[[TokenFactory], str],
 ) -> None:
     authorization = f"Bearer {make_token(mint_token)}".strip()
     headers = {"Authorization": authorization, "X-Test-Marker": marker}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -12,9 +13,10 @@ from .conftest import ROTATED_SESSION_COOKIE, TokenFactory, Upstream
 PROBLEM_JSON = "application/problem+json"
 
 
-def echoed(response: httpx.Response) -> dict:
+def echoed(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ class FakeClock:
         return self.now
 
 
-def limiter(clock: FakeClock, *, per_minute: float = 60, burst: int = 3, max_clients: int = 100):
+def limiter(
+    clock: FakeClock, *, per_minute: float = 60, burst: int = 3, max_clients: int = 100
+) -> TokenBucketLimiter:
     return TokenBucketLimiter(
         per_minute=per_minute, burst=burst, max_clients=max_clients, clock=clock
     )

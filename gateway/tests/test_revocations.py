@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -23,12 +23,13 @@ from .conftest import TokenFactory, Upstream
 
 CLINIC = uuid.uuid4()
 DEADLINE_SECONDS = 30.0
+Announce = Callable[[Event], Awaitable[None]]
 
 
 @pytest.fixture
 async def announce(
     kafka_bootstrap_servers: str, revocations_topic_prefix: str
-) -> AsyncIterator[object]:
+) -> AsyncIterator[Announce]:
     """Publish identity events where the session's gateways read them."""
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
     await producer.start()
@@ -67,7 +68,10 @@ def now_utc() -> datetime:
 
 
 async def test_a_signed_out_session_is_refused_and_the_users_other_session_is_not(
-    client, announce, mint_token: TokenFactory, upstreams: dict[str, Upstream]
+    client: httpx.AsyncClient,
+    announce: Announce,
+    mint_token: TokenFactory,
+    upstreams: dict[str, Upstream],
 ) -> None:
     user, ended, other = str(uuid.uuid4()), uuid.uuid4(), uuid.uuid4()
     signed_out = bearer(mint_token(sub=user, sid=str(ended)))
@@ -92,7 +96,7 @@ async def test_a_signed_out_session_is_refused_and_the_users_other_session_is_no
 
 
 async def test_a_deactivated_users_tokens_are_refused_and_later_ones_accepted(
-    client, announce, mint_token: TokenFactory
+    client: httpx.AsyncClient, announce: Announce, mint_token: TokenFactory
 ) -> None:
     user = uuid.uuid4()
     before = bearer(mint_token(sub=str(user)))
@@ -109,7 +113,7 @@ async def test_a_deactivated_users_tokens_are_refused_and_later_ones_accepted(
 
 
 async def test_a_revoked_roles_tokens_are_refused_and_tokens_without_it_accepted(
-    client, announce, mint_token: TokenFactory
+    client: httpx.AsyncClient, announce: Announce, mint_token: TokenFactory
 ) -> None:
     user = uuid.uuid4()
     role = {"role": "receptionist", "clinic_id": str(CLINIC)}

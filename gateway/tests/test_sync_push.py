@@ -34,6 +34,7 @@ class FakeService:
     """A service's POST /v1/sync/push: applies everything, except what a test scripts."""
 
     name: str
+    url: str = ""  # where the fake listens, once its server has started
     pushes: list[dict[str, Any]] = field(default_factory=list)
     # device_id -> the status to refuse every run of that device's pushes with
     refusals: dict[str, int] = field(default_factory=dict)
@@ -79,7 +80,7 @@ def services() -> Iterator[dict[str, FakeService]]:
     fakes = {name: FakeService(name) for name in ("identity", "booking")}
     servers = [ThreadedServer(fake.app()).start() for fake in fakes.values()]
     for fake, server in zip(fakes.values(), servers, strict=True):
-        fake.url = server.url  # type: ignore[attr-defined]
+        fake.url = server.url
     yield fakes
     for server in servers:
         server.stop()
@@ -88,8 +89,8 @@ def services() -> Iterator[dict[str, FakeService]]:
 @pytest.fixture(scope="module")
 def sync_gateway(start_gateway: GatewayFactory, services: dict[str, FakeService]) -> str:
     return start_gateway(
-        identity_url=services["identity"].url,  # type: ignore[attr-defined]
-        booking_url=services["booking"].url,  # type: ignore[attr-defined]
+        identity_url=services["identity"].url,
+        booking_url=services["booking"].url,
         sync_push_max_mutations=6,
         sync_push_max_bytes=8 * 1024,
     )
@@ -258,7 +259,7 @@ def test_a_service_down_or_failing_ends_the_push_with_503(
     assert failing.json()["service"] == "booking"
 
     down = start_gateway(
-        identity_url=services["identity"].url,  # type: ignore[attr-defined]
+        identity_url=services["identity"].url,
         booking_url=f"http://127.0.0.1:{free_port_with_nothing_listening()}",
     )
     registration = device.register("+254700000071")

@@ -42,14 +42,18 @@ def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[EdgeVerifier, list[str]]:
     return edge, checked
 
 
-async def test_a_token_is_checked_once_while_it_is_valid(verifier) -> None:  # type: ignore[no-untyped-def]
+async def test_a_token_is_checked_once_while_it_is_valid(
+    verifier: tuple[EdgeVerifier, list[str]],
+) -> None:
     edge, checked = verifier
     first = await edge.verify("token-1")
     assert await edge.verify("token-1") is first
     assert checked == ["token-1"]
 
 
-async def test_refused_and_expired_tokens_are_checked_every_time(verifier) -> None:  # type: ignore[no-untyped-def]
+async def test_refused_and_expired_tokens_are_checked_every_time(
+    verifier: tuple[EdgeVerifier, list[str]],
+) -> None:
     edge, checked = verifier
     for _ in range(2):
         with pytest.raises(Unauthorized):
@@ -58,14 +62,18 @@ async def test_refused_and_expired_tokens_are_checked_every_time(verifier) -> No
     assert checked == ["bad-token", "expired-token"] * 2
 
 
-async def test_the_cache_keeps_only_the_most_recent_tokens(verifier) -> None:  # type: ignore[no-untyped-def]
+async def test_the_cache_keeps_only_the_most_recent_tokens(
+    verifier: tuple[EdgeVerifier, list[str]],
+) -> None:
     edge, checked = verifier
     for token in ("a", "b", "a", "c", "a", "b"):
         await edge.verify(token)
     assert checked == ["a", "b", "c", "b"]  # b was the least recently used when c arrived
 
 
-async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(verifier) -> None:  # type: ignore[no-untyped-def]
+async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(
+    verifier: tuple[EdgeVerifier, list[str]],
+) -> None:
     edge, checked = verifier
     await edge.verify("token-1")
     assert edge.revocations is not None
@@ -76,7 +84,9 @@ async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(v
     assert checked == ["token-1"]  # refused from the cache, without decoding it again
 
 
-async def test_a_remembered_token_is_refused_once_its_user_is_deactivated(verifier) -> None:  # type: ignore[no-untyped-def]
+async def test_a_remembered_token_is_refused_once_its_user_is_deactivated(
+    verifier: tuple[EdgeVerifier, list[str]],
+) -> None:
     edge, _ = verifier
     principal = await edge.verify("token-1")
     assert edge.revocations is not None

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -18,17 +19,18 @@ PROBLEM_JSON = "application/problem+json"
 BIG_BODY_BYTES = 32 * 1024 * 1024
 
 
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict:
+def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == f"urn:clinic:problem:{slug}"
     return body
 
 
-def echoed(response: httpx.Response) -> dict:
+def echoed(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 class HangingUp:

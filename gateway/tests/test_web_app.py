@@ -73,7 +73,7 @@ def raw_get(url: str, path: str) -> tuple[int, str, bytes]:
         connection.close()
 
 
-def test_index_and_assets_are_served_with_their_caching(web: httpx.Client) -> None:
+def test_the_index_is_served_and_never_cached(web: httpx.Client) -> None:
     index = web.get("/")
     assert index.status_code == 200
     assert index.text == INDEX_HTML
@@ -81,12 +81,17 @@ def test_index_and_assets_are_served_with_their_caching(web: httpx.Client) -> No
     assert index.headers["cache-control"] == "no-cache"
     assert web.get("/index.html").headers["cache-control"] == "no-cache"
 
+
+def test_hashed_assets_are_served_and_cached_for_good(web: httpx.Client) -> None:
     script = web.get(f"/{SCRIPT}")
     assert script.status_code == 200
     assert script.content == JS
     assert script.headers["content-type"].startswith("text/javascript")
     assert script.headers["cache-control"] == IMMUTABLE
     assert web.get(f"/{STYLE}").headers["content-type"].startswith("text/css")
+
+
+def test_the_favicon_is_served_and_never_cached(web: httpx.Client) -> None:
     favicon = web.get("/favicon.ico")
     assert favicon.content == bytes(range(256))
     assert favicon.headers["cache-control"] == "no-cache"
@@ -184,14 +189,25 @@ def test_the_app_is_only_read(web: httpx.Client, method: str) -> None:
     assert response.headers["allow"] == "GET, HEAD"
 
 
-def test_the_api_beside_the_app_is_unchanged(web: httpx.Client) -> None:
-    for path in ("/v1/nothing-here", "/v1/reports/%2e%2e/users", "/metrics", "/.well-known/x"):
-        response = web.get(path)
-        assert response.status_code in (401, 404), path
-        assert response.headers["content-type"] == PROBLEM_JSON
-        assert response.headers["content-security-policy"] == API_POLICY
-    assert web.get("/v1/users").status_code == 401  # still needs a token
+@pytest.mark.parametrize(
+    "path", ["/v1/nothing-here", "/v1/reports/%2e%2e/users", "/metrics", "/.well-known/x"]
+)
+def test_api_paths_beside_the_app_still_answer_problems(web: httpx.Client, path: str) -> None:
+    response = web.get(path)
+    assert response.status_code in (401, 404), path
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["content-security-policy"] == API_POLICY
+
+
+def test_the_api_beside_the_app_still_needs_a_token(web: httpx.Client) -> None:
+    assert web.get("/v1/users").status_code == 401
+
+
+def test_health_is_answered_beside_the_app(web: httpx.Client) -> None:
     assert web.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_api_docs_are_served_beside_the_app(web: httpx.Client) -> None:
     docs = web.get("/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()

@@ -4,8 +4,8 @@ the web app's files."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -57,47 +57,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # httpx logs every proxied request at INFO; the metrics and traces already record them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     configure_tracing("gateway", settings.otel_exporter_otlp_endpoint)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        metrics = MetricsServer(settings.host, settings.metrics_port).start()
-        app.state.metrics_port = metrics.port
-        resources = GatewayResources.open(settings)
-        app.state.resources = resources
-        try:
-            yield
-        finally:
-            await resources.aclose()
-            metrics.stop()
-
     # The gateway's own schema would shadow the merged one, so FastAPI's is switched off.
     app = FastAPI(
         title="clinic gateway",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings),
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )
-    app.state.web_app = web_app = WebApp.load(settings.web_dir) if settings.web_dir else None
-    unlimited = frozenset(path for path in OPS_PATHS if path != "/metrics")  # 404 here
-
-    def exempt(path: str) -> bool:
-        # The app's files come from memory and cost no service anything; counting them would
-        # spend a clinic's shared address on page loads (a dozen files each) instead of its work.
-        return path in unlimited or (web_app is not None and is_app_path(path))
-
-    limiter = TokenBucketLimiter(
-        per_minute=settings.rate_limit_per_minute,
-        burst=settings.rate_limit_burst,
-        max_clients=settings.rate_limit_max_clients,
-    )
+    app.state.web_app = WebApp.load(settings.web_dir) if settings.web_dir else None
     # Added before install_common, so request ids and metrics wrap the 429 answers too.
-    app.add_middleware(
-        RateLimitMiddleware,
-        limiter=limiter,
-        exempt=exempt,
-        trust_forwarded_for=settings.trust_forwarded_for,
-    )
+    _limit_rates(app, settings, app.state.web_app)
     app.include_router(ops.router)
     install_swagger_ui(app, openapi_url="/openapi.json", title=str(INFO["title"]))
     # Without an exporter the gateway's spans would go nowhere; callers' traceparent passes on.
@@ -112,3 +82,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sync_router)
     app.include_router(proxy_router)  # the catch-all goes last, after every ops route
     return app
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics = MetricsServer(settings.host, settings.metrics_port).start()
+        app.state.metrics_port = metrics.port
+        resources = GatewayResources.open(settings)
+        app.state.resources = resources
+        try:
+            yield
+        finally:
+            await resources.aclose()
+            metrics.stop()
+
+    return lifespan
+
+
+def _limit_rates(app: FastAPI, settings: Settings, web_app: WebApp | None) -> None:
+    unlimited = frozenset(path for path in OPS_PATHS if path != "/metrics")  # 404 here
+
+    def exempt(path: str) -> bool:
+        # The app's files come from memory and cost no service anything; counting them would
+        # spend a clinic's shared address on page loads (a dozen files each) instead of its work.
+        return path in unlimited or (web_app is not None and is_app_path(path))
+
+    limiter = TokenBucketLimiter(
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        max_clients=settings.rate_limit_max_clients,
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=limiter,
+        exempt=exempt,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )

@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from prometheus_client import Counter, Histogram
+from servicekit.problem_types import ProblemSlug
 from servicekit.problems import Problem
 from starlette.background import BackgroundTask
 from starlette.types import Scope
@@ -185,6 +186,7 @@ def _upstream_problem(service: str, exc: httpx.HTTPError) -> Problem:
     # Not being able to connect (refused, or no answer to connect) means the service is down;
     # a service that accepted the request but is too slow is a gateway timeout.
     headers: dict[str, str] = {}
+    slug: ProblemSlug
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         outcome, status, detail = "unavailable", 503, "is unavailable; try again shortly"
         slug, headers = "upstream-unavailable", {"Retry-After": RETRY_AFTER_UNAVAILABLE}

@@ -2,79 +2,29 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypedDict
 
-import httpx
 import pytest
-from clinic_contracts.envelope import Event, new_envelope
 from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
-from fastapi import FastAPI
 from servicekit.auth import Membership
 from servicekit.runtime import ServiceRuntime
-from servicekit.testing.apps import serving, staged_events
+from servicekit.testing.apps import staged_events
+from servicekit.testing.fixtures import Apply, service_fixtures
 from servicekit.testing.issuer import TokenIssuer
 from shifts.app import create_app
 from shifts.projection.handlers import on_identity_event
 from shifts.settings import Settings
 
-BASE = "http://shifts.test"
-
-
-@pytest.fixture
-async def settings(
-    clean_service_database, kafka_bootstrap_servers: str, kafka_topic_prefix: str
-) -> Settings:
-    return Settings(
-        database_url=await clean_service_database("shifts"),
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=kafka_topic_prefix,
-    )
-
-
-@pytest.fixture
-def issuer() -> TokenIssuer:
-    return TokenIssuer()
-
-
-@pytest.fixture
-async def app(settings: Settings, issuer: TokenIssuer) -> AsyncIterator[FastAPI]:
-    # Identity's events are applied by `apply` through the same handler the consumer calls;
-    # test_projection.py covers the consumer itself on the real broker.
-    app = create_app(settings, consume=False)
-    async with serving(app, issuer.verifier()):
-        yield app
-
-
-@pytest.fixture
-def runtime(app: FastAPI) -> ServiceRuntime:
-    runtime: ServiceRuntime = app.state.runtime
-    return runtime
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-        yield client
-
-
-Apply = Callable[..., Awaitable[None]]
-
-
-@pytest.fixture
-def apply(runtime: ServiceRuntime) -> Apply:
-    """Apply identity events through the service's own consumer handler, one transaction each."""
-
-    async def apply(*events: Event) -> None:
-        for event in events:
-            async with runtime.sessions() as session, session.begin():
-                await on_identity_event(session, new_envelope(event, producer="identity"))
-
-    return apply
+# test_projection.py covers the consumer itself on the real broker.
+settings, issuer, app, client, runtime, apply = service_fixtures(
+    "shifts",
+    Settings,
+    lambda settings: create_app(settings, consume=False),
+    handler=on_identity_event,
+    producer="identity",
+)
 
 
 @dataclass
@@ -122,7 +72,9 @@ def network(issuer: TokenIssuer, apply: Apply) -> Network:
     return Network(issuer, apply)
 
 
-def week_template(clinic_id: uuid.UUID, staff_id: uuid.UUID, **overrides: Any) -> dict[str, Any]:
+def week_template(
+    clinic_id: uuid.UUID | str, staff_id: uuid.UUID | str, **overrides: Any
+) -> dict[str, Any]:
     """A Monday-to-Friday 08:00-17:00 template with a 12:00-13:00 break, from 2026-01-05."""
     days = ("mon", "tue", "wed", "thu", "fri")
     body: dict[str, Any] = {
@@ -144,16 +96,62 @@ def week_template(clinic_id: uuid.UUID, staff_id: uuid.UUID, **overrides: Any) -
     return body
 
 
+class TemplateBody(Protocol):
+    """Builds a template request body: `template_body(clinic_id, staff_id, **overrides)`."""
+
+    def __call__(
+        self, clinic_id: uuid.UUID | str, staff_id: uuid.UUID | str, **overrides: Any
+    ) -> dict[str, Any]: ...
+
+
 @pytest.fixture
-def template_body() -> Callable[..., dict[str, Any]]:
+def template_body() -> TemplateBody:
     """Build a template request body: `template_body(clinic_id, staff_id, **overrides)`."""
     return week_template
 
 
-Outbox = Callable[..., Awaitable[list[dict[str, Any]]]]
+class Staged(Protocol):
+    """Payloads of the events staged in the outbox, oldest first; only these types if named."""
+
+    async def __call__(self, *event_types: str) -> list[dict[str, Any]]: ...
 
 
 @pytest.fixture
-def staged(runtime: ServiceRuntime) -> Outbox:
+def staged(runtime: ServiceRuntime) -> Staged:
     """Payloads of staged events, oldest first: `await staged("ShiftScheduled")`."""
-    return functools.partial(staged_events, runtime)
+
+    async def payloads(*event_types: str) -> list[dict[str, Any]]:
+        return await staged_events(runtime, *event_types)
+
+    return payloads
+
+
+@pytest.fixture
+async def camden(network: Network) -> uuid.UUID:
+    """A London clinic with an admin, two providers and a receptionist; Hackney next door."""
+    clinic_id = await network.clinic("Camden", "Europe/London")
+    await network.clinic("Hackney", "Europe/London")
+    await network.staff("Admin", ("clinic_admin", "Camden"))
+    await network.staff("Dr Patel", ("provider", "Camden"))
+    await network.staff("Dr Jones", ("provider", "Camden"), ("provider", "Hackney"))
+    await network.staff("Reception", ("receptionist", "Camden"))
+    await network.staff("Elsewhere", ("provider", "Hackney"))
+    return clinic_id
+
+
+class Kibera(TypedDict):
+    """A Nairobi clinic (UTC+3), and the headers of its provider and its admin."""
+
+    clinic: uuid.UUID
+    doctor: dict[str, str]
+    admin: dict[str, str]
+
+
+@pytest.fixture
+async def kibera(network: Network) -> Kibera:
+    """A Nairobi clinic (UTC+3) with a provider, a receptionist and an admin."""
+    clinic = await network.clinic("Kibera", "Africa/Nairobi")
+    await network.staff("Dr Otieno", ("provider", "Kibera"))
+    await network.staff("Wanjiru", ("receptionist", "Kibera"))
+    await network.staff("Admin", ("clinic_admin", "Kibera"))
+    return {"clinic": clinic, "doctor": network.as_("Dr Otieno"), "admin": network.as_("Admin")}

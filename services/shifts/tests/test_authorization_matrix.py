@@ -20,6 +20,9 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from fastapi import FastAPI
+
+from .conftest import Network, TemplateBody
 
 MATRIX = yaml.safe_load((Path(__file__).parents[3] / "docs" / "authorization.yaml").read_text())
 DENIED = {401, 403, 404}
@@ -43,7 +46,9 @@ class Target:
 class World:
     """Two clinics, a caller of every role in clinic A, and records made on demand."""
 
-    def __init__(self, client: httpx.AsyncClient, network: Any, template_body: Any) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+    ) -> None:
         self.client, self.network, self.template_body = client, network, template_body
         self.admin: dict[str, str] = {}
         self.read_targets: dict[tuple[str, str | None], Target] = {}
@@ -199,13 +204,13 @@ def _scoped(route: str) -> bool:
 
 
 @pytest.fixture
-async def world(client, network, template_body) -> World:  # type: ignore[no-untyped-def]
+async def world(client: httpx.AsyncClient, network: Network, template_body: TemplateBody) -> World:
     world = World(client, network, template_body)
     await world.setup()
     return world
 
 
-async def test_every_shifts_route_follows_the_matrix(app, world: World) -> None:
+async def test_every_shifts_route_follows_the_matrix(app: FastAPI, world: World) -> None:
     operations = [
         f"{method.upper()} {path}"
         for path, methods in app.openapi()["paths"].items()

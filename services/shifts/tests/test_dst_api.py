@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from servicekit.testing.databases import CleanServiceDatabase
 from shifts.settings import Settings
+
+from .conftest import Network
 
 DAILY = [
     {"day": d, "starts": "08:00", "ends": "17:00", "breaks": [{"starts": "12:00", "ends": "13:00"}]}
@@ -16,7 +21,11 @@ NIGHT = {"day": "sat", "starts": "20:00", "ends": "08:00"}
 
 
 @pytest.fixture
-async def settings(clean_service_database, kafka_bootstrap_servers, kafka_topic_prefix) -> Settings:
+async def settings(
+    clean_service_database: CleanServiceDatabase,
+    kafka_bootstrap_servers: str,
+    kafka_topic_prefix: str,
+) -> Settings:
     # A year ahead, so the horizon holds both of next year's clock changes.
     return Settings(
         database_url=await clean_service_database("shifts"),
@@ -48,7 +57,9 @@ def _clock_changes(zone: str) -> tuple[str, str]:
     return changes["spring"], changes["autumn"]
 
 
-async def _roster_of(client, network, zone: str) -> dict[str, list[dict]]:
+async def _roster_of(
+    client: httpx.AsyncClient, network: Network, zone: str
+) -> dict[str, list[dict[str, Any]]]:
     clinic = await network.clinic(zone, zone)
     staff = await network.staff(f"Dr {zone}", ("provider", zone))
     body = {
@@ -59,10 +70,10 @@ async def _roster_of(client, network, zone: str) -> dict[str, list[dict]]:
     }
     response = await client.post("/v1/shift-templates", json=body, headers=network.org_admin())
     assert response.status_code == 201, response.text
-    by_day: dict[str, list[dict]] = {}
-    cursor = None
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    cursor: str | None = None
     while True:
-        params = {
+        params: dict[str, str | int] = {
             "staff_id": str(staff),
             "from": f"{_window()[0].isoformat()}T00:00:00Z",
             "to": f"{_window()[1].isoformat()}T00:00:00Z",
@@ -76,18 +87,20 @@ async def _roster_of(client, network, zone: str) -> dict[str, list[dict]]:
             return by_day
 
 
-def _hours(shift: dict) -> float:
+def _hours(shift: dict[str, Any]) -> float:
     length = datetime.fromisoformat(shift["ends_at"]) - datetime.fromisoformat(shift["starts_at"])
     return length / timedelta(hours=1)
 
 
-def _day_shift(shifts: list[dict]) -> dict:
+def _day_shift(shifts: list[dict[str, Any]]) -> dict[str, Any]:
     [day] = [s for s in shifts if datetime.fromisoformat(s["starts_at"]).hour == 8]
     return day
 
 
 @pytest.mark.parametrize("zone", ["Europe/London", "America/New_York"])
-async def test_clock_changes_keep_local_hours(client, network, zone):
+async def test_clock_changes_keep_local_hours(
+    client: httpx.AsyncClient, network: Network, zone: str
+) -> None:
     spring, autumn = _clock_changes(zone)
     roster = await _roster_of(client, network, zone)
 
@@ -110,7 +123,9 @@ async def test_clock_changes_keep_local_hours(client, network, zone):
     assert all(datetime.fromisoformat(n["ends_at"]).hour == 8 for n in nights)
 
 
-async def test_a_zone_without_clock_changes_has_nine_hour_days(client, network):
+async def test_a_zone_without_clock_changes_has_nine_hour_days(
+    client: httpx.AsyncClient, network: Network
+) -> None:
     roster = await _roster_of(client, network, "Africa/Nairobi")
 
     days = [

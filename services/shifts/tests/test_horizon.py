@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
+from servicekit.runtime import ServiceRuntime
 from shifts.templates.horizon import extend_horizon
+
+from .conftest import Network, Staged, TemplateBody
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 async def test_rolling_forward_adds_the_new_days_once(
-    client, network, template_body, runtime, staged
-):
+    client: httpx.AsyncClient,
+    network: Network,
+    template_body: TemplateBody,
+    runtime: ServiceRuntime,
+    staged: Staged,
+) -> None:
     clinic = await network.clinic("Kibera")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"))
     body = template_body(clinic, doctor)
@@ -39,8 +47,11 @@ async def test_rolling_forward_adds_the_new_days_once(
 
 
 async def test_a_shift_added_by_hand_beyond_the_horizon_wins(
-    client, network, template_body, runtime
-):
+    client: httpx.AsyncClient,
+    network: Network,
+    template_body: TemplateBody,
+    runtime: ServiceRuntime,
+) -> None:
     clinic = await network.clinic("Kibera")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"))
     body = template_body(clinic, doctor)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+import httpx
 from clinic_contracts.envelope import encode, new_envelope
 from clinic_contracts.identity import (
     IDENTITY_TOPIC,
@@ -16,22 +18,33 @@ from clinic_contracts.identity import (
     UserDeactivated,
     UserRegistered,
 )
+from servicekit.runtime import ServiceRuntime
 from servicekit.testing.apps import running_app
 from shifts.app import create_app
 from shifts.projection.models import Clinic, StaffRole
+from shifts.settings import Settings
 from sqlalchemy import select
 
+from .conftest import Network, Staged, TemplateBody
 
-async def _template(client, network, template_body, clinic="Kibera", staff="Dr Otieno"):
+
+async def _template(
+    client: httpx.AsyncClient,
+    network: Network,
+    template_body: TemplateBody,
+    clinic: str = "Kibera",
+    staff: str = "Dr Otieno",
+) -> dict[str, Any]:
     # From the day after tomorrow: no shift is about to start (or running) while a test runs.
     later = (date.today() + timedelta(days=2)).isoformat()
     body = template_body(network.clinics[clinic], network.people[staff], valid_from=later)
     response = await client.post("/v1/shift-templates", json=body, headers=network.org_admin())
     assert response.status_code == 201, response.text
-    return response.json()
+    template: dict[str, Any] = response.json()
+    return template
 
 
-async def _scheduled(client, network) -> list[dict]:
+async def _scheduled(client: httpx.AsyncClient, network: Network) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     window = {"from": now.isoformat(), "to": (now + timedelta(weeks=13)).isoformat()}
     response = await client.get(
@@ -39,12 +52,13 @@ async def _scheduled(client, network) -> list[dict]:
         params={**window, "status": "scheduled", "limit": 200},
         headers=network.org_admin(),
     )
-    return response.json()["items"]
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
 
 
 async def test_losing_a_role_cancels_future_shifts_there_only(
-    client, network, template_body, staged
-):
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, staged: Staged
+) -> None:
     await network.clinic("Kibera")
     await network.clinic("Mathare")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"), ("provider", "Mathare"))
@@ -69,7 +83,9 @@ async def test_losing_a_role_cancels_future_shifts_there_only(
     assert [t["clinic_id"] for t in templates.json()["items"]] == [str(network.clinics["Mathare"])]
 
 
-async def test_a_deactivated_staff_member_loses_every_future_shift(client, network, template_body):
+async def test_a_deactivated_staff_member_loses_every_future_shift(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
     await network.clinic("Kibera")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"))
     await _template(client, network, template_body)
@@ -82,7 +98,9 @@ async def test_a_deactivated_staff_member_loses_every_future_shift(client, netwo
     assert again.status_code == 422  # not qualified any more
 
 
-async def test_a_clinic_moving_time_zone_keeps_local_hours(client, network, template_body, staged):
+async def test_a_clinic_moving_time_zone_keeps_local_hours(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, staged: Staged
+) -> None:
     clinic = await network.clinic("Kibera", "Africa/Nairobi")
     await network.staff("Dr Otieno", ("provider", "Kibera"))
     await _template(client, network, template_body)
@@ -97,7 +115,9 @@ async def test_a_clinic_moving_time_zone_keeps_local_hours(client, network, temp
     assert len(await staged("ShiftChanged")) == len(shifts)
 
 
-async def test_replayed_and_foreign_events_are_harmless(runtime, network):
+async def test_replayed_and_foreign_events_are_harmless(
+    runtime: ServiceRuntime, network: Network
+) -> None:
     clinic = await network.clinic("Kibera")
     event = MembershipGranted(
         user_id=uuid.uuid4(), clinic_id=clinic, role="provider", specialty="gp"
@@ -112,7 +132,7 @@ async def test_replayed_and_foreign_events_are_harmless(runtime, network):
     assert [(r.role, r.specialty) for r in roles] == [("provider", "gp")]
 
 
-async def test_the_consumer_keeps_the_projection_from_the_broker(settings):
+async def test_the_consumer_keeps_the_projection_from_the_broker(settings: Settings) -> None:
     clinic_id = uuid.uuid4()
     event = ClinicCreated(clinic_id=clinic_id, name="Kibera", time_zone="Africa/Nairobi")
     app = create_app(settings)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import httpx
+import pytest
+
+from .conftest import Network, Staged, TemplateBody
 
 SOON = datetime.now(UTC)
 
@@ -27,14 +31,16 @@ async def all_shifts(
             return items
 
 
-async def _setup(network):
+async def _setup(network: Network) -> tuple[UUID, UUID]:
     clinic = await network.clinic("Kibera", "Africa/Nairobi")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"))
     await network.staff("Admin", ("clinic_admin", "Kibera"))
     return clinic, doctor
 
 
-async def test_a_template_fills_the_horizon_with_shifts(client, network, template_body, staged):
+async def test_a_template_fills_the_horizon_with_shifts(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, staged: Staged
+) -> None:
     clinic, doctor = await _setup(network)
 
     response = await client.post(
@@ -60,8 +66,8 @@ async def test_a_template_fills_the_horizon_with_shifts(client, network, templat
 
 
 async def test_overlapping_templates_of_one_clinic_are_refused_with_the_clash(
-    client, network, template_body
-):
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
     clinic, doctor = await _setup(network)
     admin = network.as_("Admin")
     first = await client.post(
@@ -86,32 +92,53 @@ async def test_overlapping_templates_of_one_clinic_are_refused_with_the_clash(
     assert [t["id"] for t in listed.json()["items"]] == [first.json()["id"]]  # nothing half-made
 
 
-async def test_a_staff_member_cannot_work_two_clinics_at_once(client, network, template_body):
+async def _working_at_kibera(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> tuple[UUID, UUID]:
+    """Dr Otieno on weekdays at Kibera, who also works at Mathare; Kibera's and his ids."""
     kibera = await network.clinic("Kibera", "Africa/Nairobi")
     await network.clinic("Mathare", "Africa/Nairobi")
     doctor = await network.staff("Dr Otieno", ("provider", "Kibera"), ("provider", "Mathare"))
     admin = network.org_admin()
-    mathare = network.clinics["Mathare"]
     assert (
         await client.post("/v1/shift-templates", json=template_body(kibera, doctor), headers=admin)
     ).status_code == 201
+    return kibera, doctor
+
+
+async def test_a_staff_member_cannot_work_two_clinics_at_once(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
+    kibera, doctor = await _working_at_kibera(client, network, template_body)
+    mathare = network.clinics["Mathare"]
 
     clash = await client.post(
-        "/v1/shift-templates", json=template_body(mathare, doctor), headers=admin
-    )
-    evenings = [{"day": d, "starts": "18:00", "ends": "22:00"} for d in ("mon", "thu")]
-    apart = await client.post(
-        "/v1/shift-templates", json=template_body(mathare, doctor, weekly=evenings), headers=admin
+        "/v1/shift-templates", json=template_body(mathare, doctor), headers=network.org_admin()
     )
 
     assert clash.status_code == 409
     assert clash.json()["clashing_shift"]["clinic_id"] == str(kibera)
+
+
+async def test_a_staff_member_works_two_clinics_at_different_times(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
+    _, doctor = await _working_at_kibera(client, network, template_body)
+    mathare = network.clinics["Mathare"]
+    evenings = [{"day": d, "starts": "18:00", "ends": "22:00"} for d in ("mon", "thu")]
+
+    apart = await client.post(
+        "/v1/shift-templates",
+        json=template_body(mathare, doctor, weekly=evenings),
+        headers=network.org_admin(),
+    )
+
     assert apart.status_code == 201, apart.text
 
 
 async def test_changing_a_template_moves_its_future_shifts_but_not_edited_ones(
-    client, network, template_body, staged
-):
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, staged: Staged
+) -> None:
     clinic, doctor = await _setup(network)
     admin = network.as_("Admin")
     template = (
@@ -149,8 +176,8 @@ async def test_changing_a_template_moves_its_future_shifts_but_not_edited_ones(
 
 
 async def test_deleting_a_template_removes_its_future_shifts(
-    client, network, template_body, staged
-):
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, staged: Staged
+) -> None:
     clinic, doctor = await _setup(network)
     admin = network.as_("Admin")
     template = (
@@ -166,7 +193,9 @@ async def test_deleting_a_template_removes_its_future_shifts(
     assert gone.status_code == 404
 
 
-async def test_only_staff_holding_the_role_can_be_given_a_template(client, network, template_body):
+async def test_only_staff_holding_the_role_can_be_given_a_template(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
     clinic, _ = await _setup(network)
     receptionist = await network.staff("Wanjiru", ("receptionist", "Kibera"))
 
@@ -180,43 +209,73 @@ async def test_only_staff_holding_the_role_can_be_given_a_template(client, netwo
     assert response.json()["type"].endswith("staff-not-qualified")
 
 
-async def test_weekly_hours_that_cannot_be_worked_are_refused(client, network, template_body):
+@pytest.mark.parametrize(
+    "weekly",
+    [
+        pytest.param(
+            [
+                {"day": "mon", "starts": "20:00", "ends": "08:00"},
+                {"day": "tue", "starts": "07:00", "ends": "12:00"},
+            ],
+            id="overlapping",
+        ),
+        pytest.param(
+            [
+                {
+                    "day": "mon",
+                    "starts": "08:00",
+                    "ends": "12:00",
+                    "breaks": [{"starts": "11:00", "ends": "13:00"}],
+                }
+            ],
+            id="break outside the hours",
+        ),
+        pytest.param([], id="no hours"),
+    ],
+)
+async def test_weekly_hours_that_cannot_be_worked_are_refused(
+    client: httpx.AsyncClient,
+    network: Network,
+    template_body: TemplateBody,
+    weekly: list[dict[str, Any]],
+) -> None:
     clinic, doctor = await _setup(network)
-    overlapping = [
-        {"day": "mon", "starts": "20:00", "ends": "08:00"},
-        {"day": "tue", "starts": "07:00", "ends": "12:00"},
-    ]
-    bad_break = [
-        {
-            "day": "mon",
-            "starts": "08:00",
-            "ends": "12:00",
-            "breaks": [{"starts": "11:00", "ends": "13:00"}],
-        }
-    ]
 
-    for weekly in (overlapping, bad_break, []):
-        response = await client.post(
-            "/v1/shift-templates",
-            json=template_body(clinic, doctor, weekly=weekly),
-            headers=network.as_("Admin"),
-        )
-        assert response.status_code == 422, response.text
-        assert response.json()["errors"]
+    response = await client.post(
+        "/v1/shift-templates",
+        json=template_body(clinic, doctor, weekly=weekly),
+        headers=network.as_("Admin"),
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"]
 
 
-async def test_templates_are_for_this_clinics_admins(client, network, template_body):
+@pytest.mark.parametrize("person", ["Dr Otieno", "Other Admin", "A Patient"])
+async def test_templates_are_for_this_clinics_admins(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody, person: str
+) -> None:
     clinic, doctor = await _setup(network)
     await network.clinic("Mathare")
     await network.staff("Other Admin", ("clinic_admin", "Mathare"))
+
+    response = await client.post(
+        "/v1/shift-templates", json=template_body(clinic, doctor), headers=network.as_(person)
+    )
+
+    assert response.status_code == 403, person
+
+
+async def test_a_template_at_an_unknown_clinic_is_404(
+    client: httpx.AsyncClient, network: Network, template_body: TemplateBody
+) -> None:
+    clinic, doctor = await _setup(network)
     body = template_body(clinic, doctor)
 
-    for person, expected in (("Dr Otieno", 403), ("Other Admin", 403), ("A Patient", 403)):
-        response = await client.post("/v1/shift-templates", json=body, headers=network.as_(person))
-        assert response.status_code == expected, person
     unknown = await client.post(
         "/v1/shift-templates",
         json={**body, "clinic_id": "00000000-0000-4000-8000-000000000000"},
         headers=network.org_admin(),
     )
+
     assert unknown.status_code == 404

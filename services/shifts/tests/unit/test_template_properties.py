@@ -129,15 +129,18 @@ def clock_changes(name: str) -> tuple[datetime, ...]:
     return tuple(changes)
 
 
+Case = tuple[list[WeeklyRange], ZoneInfo, date, date]
+
+
 @st.composite
-def cases(draw: st.DrawFn) -> tuple[list[WeeklyRange], ZoneInfo, date, date]:
+def cases(draw: st.DrawFn) -> Case:
     """Valid weekly hours, a zone and up to 61 days; half the time around a clock change.
 
     Around a change, the window holds the change and the hours gather near its wall clock.
     """
     name = draw(st.sampled_from(ZONES))
     changes = clock_changes(name)
-    if changes and draw(st.booleans()):
+    if len(changes) > 0 and draw(st.booleans()):
         change = draw(st.sampled_from(changes))
         first = change.date() - ONE_DAY * draw(st.integers(1, 3))
         last = change.date() + ONE_DAY * draw(st.integers(0, 3))
@@ -221,7 +224,9 @@ def times_near_a_change(draw: st.DrawFn) -> tuple[ZoneInfo, datetime]:
 
 @thorough
 @given(times_near_a_change(), st.integers(0, 7200))
-def test_wall_clock_times_near_a_change_map_in_order_to_when_the_clock_shows_them(near, later):
+def test_wall_clock_times_near_a_change_map_in_order_to_when_the_clock_shows_them(
+    near: tuple[ZoneInfo, datetime], later: int
+) -> None:
     tz, wall = near
     moment = instant(wall.date(), wall.time(), tz)
     meets(wall, moment, tz)
@@ -234,13 +239,13 @@ def test_wall_clock_times_near_a_change_map_in_order_to_when_the_clock_shows_the
 
 @thorough
 @given(weekly_templates())
-def test_constructed_templates_are_valid_weeks(ranges):
+def test_constructed_templates_are_valid_weeks(ranges: list[WeeklyRange]) -> None:
     check_week(ranges)
 
 
 @thorough
 @given(cases())
-def test_shifts_come_in_order_never_overlap_and_each_takes_time(case):
+def test_shifts_come_in_order_never_overlap_and_each_takes_time(case: Case) -> None:
     ranges, tz, first, last = case
     shifts = list(expand(ranges, tz, first, last))
     for shift in shifts:
@@ -253,7 +258,7 @@ def test_shifts_come_in_order_never_overlap_and_each_takes_time(case):
 
 @thorough
 @given(cases())
-def test_every_shift_lies_within_its_range_on_the_wall_clock(case):
+def test_every_shift_lies_within_its_range_on_the_wall_clock(case: Case) -> None:
     ranges, tz, first, last = case
     for shift in expand(ranges, tz, first, last):
         assert first <= shift.local_date <= last
@@ -269,7 +274,7 @@ def test_every_shift_lies_within_its_range_on_the_wall_clock(case):
 
 @thorough
 @given(cases())
-def test_breaks_lie_within_their_shift_in_order_and_apart(case):
+def test_breaks_lie_within_their_shift_in_order_and_apart(case: Case) -> None:
     ranges, tz, first, last = case
     for shift in expand(ranges, tz, first, last):
         assert len(shift.breaks) <= len(range_of(shift, ranges).breaks)
@@ -281,7 +286,7 @@ def test_breaks_lie_within_their_shift_in_order_and_apart(case):
 
 @thorough
 @given(cases())
-def test_on_days_without_a_clock_change_a_shift_lasts_its_wall_clock_length(case):
+def test_on_days_without_a_clock_change_a_shift_lasts_its_wall_clock_length(case: Case) -> None:
     ranges, tz, first, last = case
     for shift in expand(ranges, tz, first, last):
         item = range_of(shift, ranges)
@@ -308,7 +313,9 @@ def wholly_skipped(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
 
 @thorough
 @given(cases(), st.data())
-def test_each_range_is_worked_on_each_open_day_unless_the_clocks_skip_it(case, data):
+def test_each_range_is_worked_on_each_open_day_unless_the_clocks_skip_it(
+    case: Case, data: st.DataObject
+) -> None:
     ranges, tz, first, last = case
     closed = data.draw(st.sets(st.dates(first - ONE_DAY, last + ONE_DAY), max_size=5))
     expected = []
@@ -324,7 +331,7 @@ def test_each_range_is_worked_on_each_open_day_unless_the_clocks_skip_it(case, d
 
 @thorough
 @given(cases())
-def test_a_window_expands_to_the_shifts_of_its_days_one_by_one(case):
+def test_a_window_expands_to_the_shifts_of_its_days_one_by_one(case: Case) -> None:
     ranges, tz, first, last = case
     days = [first + ONE_DAY * n for n in range((last - first).days + 1)]
     one_by_one = [shift for day in days for shift in expand(ranges, tz, day, day)]
@@ -333,7 +340,9 @@ def test_a_window_expands_to_the_shifts_of_its_days_one_by_one(case):
 
 @thorough
 @given(cases(), st.data())
-def test_closing_days_removes_exactly_the_shifts_of_those_days(case, data):
+def test_closing_days_removes_exactly_the_shifts_of_those_days(
+    case: Case, data: st.DataObject
+) -> None:
     ranges, tz, first, last = case
     closed = data.draw(st.sets(st.dates(first - ONE_DAY, last + ONE_DAY), max_size=10))
     everything = list(expand(ranges, tz, first, last))
@@ -346,7 +355,9 @@ def test_closing_days_removes_exactly_the_shifts_of_those_days(case, data):
 
 @thorough
 @given(weekly_templates(min_ranges=1), st.data())
-def test_check_week_rejects_a_range_added_over_existing_hours(ranges, data):
+def test_check_week_rejects_a_range_added_over_existing_hours(
+    ranges: list[WeeklyRange], data: st.DataObject
+) -> None:
     victim = data.draw(st.sampled_from(ranges))
     start, end = victim.span()
     shared_minute = data.draw(st.integers(start, end - 1))
@@ -363,7 +374,9 @@ any_ranges = st.builds(WeeklyRange, st.integers(0, 6), quarter_hours, quarter_ho
 
 @thorough
 @given(st.lists(any_ranges, max_size=6))
-def test_check_week_rejects_exactly_the_weeks_whose_hours_overlap(ranges):
+def test_check_week_rejects_exactly_the_weeks_whose_hours_overlap(
+    ranges: list[WeeklyRange],
+) -> None:
     taken = Counter(minute % MINUTES_PER_WEEK for item in ranges for minute in range(*item.span()))
     if any(count > 1 for count in taken.values()):
         with pytest.raises(InvalidWeek, match="overlap"):
@@ -377,7 +390,9 @@ def test_check_week_rejects_exactly_the_weeks_whose_hours_overlap(ranges):
     any_ranges,
     st.lists(st.builds(Break, quarter_hours, quarter_hours), min_size=1, max_size=4),
 )
-def test_check_week_accepts_exactly_breaks_strictly_inside_and_apart(item, pauses):
+def test_check_week_accepts_exactly_breaks_strictly_inside_and_apart(
+    item: WeeklyRange, pauses: list[Break]
+) -> None:
     start, end = item.span()
     inside = []
     for pause in pauses:

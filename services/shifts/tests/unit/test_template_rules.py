@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from servicekit.localtime import zone
@@ -43,11 +44,11 @@ def every_day(hours: str, *breaks: str, days: range = range(7)) -> list[WeeklyRa
     return [weekly(day, hours, *breaks) for day in days]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def local(moment: datetime, tz) -> datetime:
+def local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
@@ -71,13 +72,15 @@ NINE_TO_FIVE = every_day("08:00-17:00", "12:00-13:00", days=range(MON, SAT))
         ("08:00-08:00", True, (8 * 60, 32 * 60)),
     ],
 )
-def test_a_range_knows_whether_it_runs_overnight_and_its_weekly_span(hours, overnight, span):
+def test_a_range_knows_whether_it_runs_overnight_and_its_weekly_span(
+    hours: str, overnight: bool, span: tuple[int, int]
+) -> None:
     item = weekly(TUE, hours)
     assert item.overnight is overnight
     assert item.span() == (span[0] + 24 * 60, span[1] + 24 * 60)
 
 
-def test_a_sunday_overnight_span_runs_past_the_end_of_the_week():
+def test_a_sunday_overnight_span_runs_past_the_end_of_the_week() -> None:
     assert weekly(SUN, "22:00-06:00").span() == (MINUTES_PER_WEEK - 120, MINUTES_PER_WEEK + 360)
 
 
@@ -107,7 +110,7 @@ def test_a_sunday_overnight_span_runs_past_the_end_of_the_week():
         pytest.param([weekly(WED, "07:00-07:00", "06:00-06:30")], id="24 h break before start"),
     ],
 )
-def test_check_week_accepts_hours_that_can_be_worked(ranges):
+def test_check_week_accepts_hours_that_can_be_worked(ranges: list[WeeklyRange]) -> None:
     check_week(ranges)
 
 
@@ -153,7 +156,7 @@ def test_check_week_accepts_hours_that_can_be_worked(ranges):
         ),
     ],
 )
-def test_check_week_rejects_overlapping_hours(ranges, where):
+def test_check_week_rejects_overlapping_hours(ranges: list[WeeklyRange], where: str) -> None:
     with pytest.raises(InvalidWeek, match=f"working hours overlap at {where}"):
         check_week(ranges)
 
@@ -171,7 +174,9 @@ def test_check_week_rejects_overlapping_hours(ranges, where):
         ),
     ],
 )
-def test_check_week_rejects_sunday_nights_that_run_into_monday_hours(ranges):
+def test_check_week_rejects_sunday_nights_that_run_into_monday_hours(
+    ranges: list[WeeklyRange],
+) -> None:
     with pytest.raises(InvalidWeek, match="Sunday's overnight hours overlap Monday's"):
         check_week(ranges)
 
@@ -197,7 +202,7 @@ def test_check_week_rejects_sunday_nights_that_run_into_monday_hours(ranges):
         pytest.param(weekly(MON, "07:00-07:00", "06:00-07:00"), id="at a 24 h end"),
     ],
 )
-def test_check_week_rejects_breaks_not_strictly_inside_their_range(item):
+def test_check_week_rejects_breaks_not_strictly_inside_their_range(item: WeeklyRange) -> None:
     with pytest.raises(InvalidWeek, match="must lie strictly inside"):
         check_week([item])
 
@@ -212,24 +217,24 @@ def test_check_week_rejects_breaks_not_strictly_inside_their_range(item):
         pytest.param(weekly(TUE, "22:00-06:00", "23:30-00:30", "00:15-01:00"), id="at midnight"),
     ],
 )
-def test_check_week_rejects_overlapping_breaks(item):
+def test_check_week_rejects_overlapping_breaks(item: WeeklyRange) -> None:
     with pytest.raises(InvalidWeek, match="breaks overlap on tue"):
         check_week([item])
 
 
-def test_a_bad_break_is_reported_even_when_the_hours_do_not_overlap():
+def test_a_bad_break_is_reported_even_when_the_hours_do_not_overlap() -> None:
     with pytest.raises(InvalidWeek, match="a break on fri"):
         check_week([*NINE_TO_FIVE[:4], weekly(FRI, "08:00-17:00", "18:00-19:00")])
 
 
-def test_invalid_week_is_a_value_error():
+def test_invalid_week_is_a_value_error() -> None:
     assert issubclass(InvalidWeek, ValueError)
 
 
 # --- expand: ordinary days -------------------------------------------------------------------
 
 
-def test_a_nine_to_five_week_expands_to_five_shifts_in_order():
+def test_a_nine_to_five_week_expands_to_five_shifts_in_order() -> None:
     shifts = list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 1), date(2026, 6, 7)))
     assert [shift.local_date for shift in shifts] == [date(2026, 6, d) for d in range(1, 6)]
     first = shifts[0]
@@ -239,7 +244,7 @@ def test_a_nine_to_five_week_expands_to_five_shifts_in_order():
     assert first.starts_at.tzinfo is UTC
 
 
-def test_first_and_last_days_are_both_included():
+def test_first_and_last_days_are_both_included() -> None:
     shifts = list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 2), date(2026, 6, 4)))
     assert [shift.local_date for shift in shifts] == [
         date(2026, 6, 2),
@@ -248,20 +253,20 @@ def test_first_and_last_days_are_both_included():
     ]
 
 
-def test_a_single_day_window_yields_that_days_shifts():
+def test_a_single_day_window_yields_that_days_shifts() -> None:
     shifts = list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 3), date(2026, 6, 3)))
     assert [shift.local_date for shift in shifts] == [date(2026, 6, 3)]
 
 
-def test_a_window_that_ends_before_it_starts_yields_nothing():
+def test_a_window_that_ends_before_it_starts_yields_nothing() -> None:
     assert list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 5), date(2026, 6, 1))) == []
 
 
-def test_a_window_of_weekends_yields_nothing_for_a_weekday_template():
+def test_a_window_of_weekends_yields_nothing_for_a_weekday_template() -> None:
     assert list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 6), date(2026, 6, 7))) == []
 
 
-def test_closed_days_are_skipped():
+def test_closed_days_are_skipped() -> None:
     closed = {date(2026, 6, 2), date(2026, 6, 4), date(2026, 6, 6)}
     shifts = list(expand(NINE_TO_FIVE, LONDON, date(2026, 6, 1), date(2026, 6, 7), closed=closed))
     assert [shift.local_date for shift in shifts] == [
@@ -271,7 +276,7 @@ def test_closed_days_are_skipped():
     ]
 
 
-def test_closing_the_first_and_last_days_leaves_the_days_between():
+def test_closing_the_first_and_last_days_leaves_the_days_between() -> None:
     first, last = date(2026, 6, 1), date(2026, 6, 5)
     shifts = list(expand(NINE_TO_FIVE, LONDON, first, last, closed=[first, last]))
     assert [shift.local_date for shift in shifts] == [
@@ -281,7 +286,7 @@ def test_closing_the_first_and_last_days_leaves_the_days_between():
     ]
 
 
-def test_a_night_that_starts_before_a_closed_day_is_still_worked():
+def test_a_night_that_starts_before_a_closed_day_is_still_worked() -> None:
     nights = every_day("20:00-08:00")
     shifts = list(
         expand(nights, LONDON, date(2026, 6, 1), date(2026, 6, 2), closed={date(2026, 6, 2)})
@@ -290,7 +295,7 @@ def test_a_night_that_starts_before_a_closed_day_is_still_worked():
     assert shifts[0].ends_at == utc(2026, 6, 2, 7)
 
 
-def test_a_shift_keeps_its_start_date_and_clock_when_it_runs_overnight():
+def test_a_shift_keeps_its_start_date_and_clock_when_it_runs_overnight() -> None:
     [shift] = expand(
         [weekly(FRI, "22:00-06:00", "02:00-02:30")], NEW_YORK, date(2026, 6, 5), date(2026, 6, 5)
     )
@@ -299,14 +304,14 @@ def test_a_shift_keeps_its_start_date_and_clock_when_it_runs_overnight():
     assert shift.breaks == ((utc(2026, 6, 6, 6), utc(2026, 6, 6, 6, 30)),)
 
 
-def test_a_break_over_midnight_runs_from_one_day_into_the_next():
+def test_a_break_over_midnight_runs_from_one_day_into_the_next() -> None:
     [shift] = expand(
         [weekly(FRI, "22:00-06:00", "23:30-00:30")], LONDON, date(2026, 6, 5), date(2026, 6, 5)
     )
     assert shift.breaks == ((utc(2026, 6, 5, 22, 30), utc(2026, 6, 5, 23, 30)),)
 
 
-def test_breaks_come_out_in_the_order_they_are_taken():
+def test_breaks_come_out_in_the_order_they_are_taken() -> None:
     item = weekly(SAT, "20:00-08:00", "03:00-03:30", "23:00-23:15", "00:30-01:00")
     [shift] = expand([item], NAIROBI, date(2026, 6, 6), date(2026, 6, 6))
     assert [local(start, NAIROBI).time() for start, _ in shift.breaks] == [
@@ -316,12 +321,12 @@ def test_breaks_come_out_in_the_order_they_are_taken():
     ]
 
 
-def test_a_24_hour_range_lasts_a_day():
+def test_a_24_hour_range_lasts_a_day() -> None:
     [shift] = expand([weekly(WED, "07:00-07:00")], LONDON, date(2026, 6, 3), date(2026, 6, 3))
     assert (shift.starts_at, shift.ends_at) == (utc(2026, 6, 3, 6), utc(2026, 6, 4, 6))
 
 
-def test_shifts_come_out_in_time_order_whatever_the_order_of_the_ranges():
+def test_shifts_come_out_in_time_order_whatever_the_order_of_the_ranges() -> None:
     ranges = [
         weekly(MON, "18:00-02:00"),
         weekly(TUE, "13:00-17:00"),
@@ -339,7 +344,7 @@ def test_shifts_come_out_in_time_order_whatever_the_order_of_the_ranges():
     assert all(a.ends_at <= b.starts_at for a, b in itertools.pairwise(shifts))
 
 
-def test_expand_accepts_any_iterable_of_closed_days_and_is_lazy():
+def test_expand_accepts_any_iterable_of_closed_days_and_is_lazy() -> None:
     shifts = expand(NINE_TO_FIVE, LONDON, date(2026, 6, 1), date(2026, 6, 5), closed=frozenset())
     assert next(shifts).local_date == date(2026, 6, 1)
 
@@ -359,8 +364,8 @@ CHANGE_DAYS = [
 
 @pytest.mark.parametrize(("tz", "change_day", "hours"), CHANGE_DAYS)
 def test_a_day_shift_on_the_change_day_keeps_its_local_hours_and_lasts_nine_hours(
-    tz, change_day, hours
-):
+    tz: ZoneInfo, change_day: date, hours: int
+) -> None:
     day_shift = weekly(change_day.weekday(), "08:00-17:00", "12:00-13:00")
     [shift] = expand([day_shift], tz, change_day, change_day)
     assert local(shift.starts_at, tz) == datetime.combine(change_day, time(8))
@@ -372,7 +377,9 @@ def test_a_day_shift_on_the_change_day_keeps_its_local_hours_and_lasts_nine_hour
 
 
 @pytest.mark.parametrize(("tz", "change_day", "hours"), CHANGE_DAYS)
-def test_a_nine_to_five_template_around_the_change_is_nine_hours_every_day(tz, change_day, hours):
+def test_a_nine_to_five_template_around_the_change_is_nine_hours_every_day(
+    tz: ZoneInfo, change_day: date, hours: int
+) -> None:
     every_weekday = every_day("08:00-17:00", "12:00-13:00")
     first, last = change_day - timedelta(days=7), change_day + timedelta(days=7)
     for template, count in ((NINE_TO_FIVE, 10 + (change_day.weekday() < SAT)), (every_weekday, 15)):
@@ -386,7 +393,9 @@ def test_a_nine_to_five_template_around_the_change_is_nine_hours_every_day(tz, c
 
 
 @pytest.mark.parametrize(("tz", "change_day", "hours"), CHANGE_DAYS)
-def test_a_24_hour_range_on_the_change_day_lasts_as_long_as_the_day(tz, change_day, hours):
+def test_a_24_hour_range_on_the_change_day_lasts_as_long_as_the_day(
+    tz: ZoneInfo, change_day: date, hours: int
+) -> None:
     [shift] = expand([weekly(change_day.weekday(), "00:00-00:00")], tz, change_day, change_day)
     assert length(shift) == hours * HOUR
 
@@ -402,7 +411,9 @@ def test_a_24_hour_range_on_the_change_day_lasts_as_long_as_the_day(tz, change_d
         pytest.param(SAO_PAULO, date(2019, 2, 16), 13, id="sao paulo autumn"),
     ],
 )
-def test_a_night_shift_across_the_change_lasts_11_or_13_hours(tz, evening, hours):
+def test_a_night_shift_across_the_change_lasts_11_or_13_hours(
+    tz: ZoneInfo, evening: date, hours: int
+) -> None:
     night = weekly(evening.weekday(), "20:00-08:00", "04:00-04:30")
     [shift] = expand([night], tz, evening, evening)
     morning = evening + timedelta(days=1)
@@ -417,7 +428,7 @@ def test_a_night_shift_across_the_change_lasts_11_or_13_hours(tz, evening, hours
         assert length(usual) == 12 * HOUR
 
 
-def test_in_nairobi_a_nine_to_five_always_lasts_nine_hours_and_a_night_twelve():
+def test_in_nairobi_a_nine_to_five_always_lasts_nine_hours_and_a_night_twelve() -> None:
     first, last = date(2015, 1, 1), date(2030, 12, 31)
     days = list(expand(every_day("08:00-17:00", "12:00-13:00"), NAIROBI, first, last))
     nights = list(expand(every_day("20:00-08:00"), NAIROBI, first, last))
@@ -437,7 +448,9 @@ def test_in_nairobi_a_nine_to_five_always_lasts_nine_hours_and_a_night_twelve():
         pytest.param(LORD_HOWE, date(2026, 10, 4), "02:05-02:25", id="lord howe"),
     ],
 )
-def test_a_range_wholly_inside_the_skipped_hour_yields_nothing(tz, day, hours):
+def test_a_range_wholly_inside_the_skipped_hour_yields_nothing(
+    tz: ZoneInfo, day: date, hours: str
+) -> None:
     item = weekly(day.weekday(), hours)
     assert list(expand([item], tz, day, day)) == []
     [week_later] = expand([item], tz, day + timedelta(days=7), day + timedelta(days=7))
@@ -446,7 +459,7 @@ def test_a_range_wholly_inside_the_skipped_hour_yields_nothing(tz, day, hours):
     assert length(week_later) == wall
 
 
-def test_the_skipped_range_leaves_the_other_shifts_of_the_day():
+def test_the_skipped_range_leaves_the_other_shifts_of_the_day() -> None:
     ranges = [weekly(SUN, "01:10-01:50"), weekly(SUN, "09:00-17:00")]
     shifts = list(expand(ranges, LONDON, date(2026, 3, 29), date(2026, 3, 29)))
     assert [shift.local_start for shift in shifts] == [time(9)]
@@ -467,12 +480,14 @@ def test_the_skipped_range_leaves_the_other_shifts_of_the_day():
         ),
     ],
 )
-def test_a_range_partly_in_the_gap_holds_only_the_real_time(hours, starts_at, ends_at):
+def test_a_range_partly_in_the_gap_holds_only_the_real_time(
+    hours: str, starts_at: datetime, ends_at: datetime
+) -> None:
     [shift] = expand([weekly(SUN, hours)], LONDON, date(2026, 3, 29), date(2026, 3, 29))
     assert (shift.starts_at, shift.ends_at) == (starts_at, ends_at)
 
 
-def test_a_range_in_the_repeated_hour_is_its_first_occurrence():
+def test_a_range_in_the_repeated_hour_is_its_first_occurrence() -> None:
     [shift] = expand([weekly(SUN, "01:15-01:45")], LONDON, date(2026, 10, 25), date(2026, 10, 25))
     assert (shift.starts_at, shift.ends_at) == (utc(2026, 10, 25, 0, 15), utc(2026, 10, 25, 0, 45))
 
@@ -485,12 +500,12 @@ def test_a_range_in_the_repeated_hour_is_its_first_occurrence():
         pytest.param("00:30-01:30", 1, id="into the repeated hour"),
     ],
 )
-def test_a_range_over_the_repeated_hour_includes_it(hours, real):
+def test_a_range_over_the_repeated_hour_includes_it(hours: str, real: int) -> None:
     [shift] = expand([weekly(SUN, hours)], LONDON, date(2026, 10, 25), date(2026, 10, 25))
     assert length(shift) == real * HOUR
 
 
-def test_ranges_that_meet_in_the_repeated_hour_still_meet():
+def test_ranges_that_meet_in_the_repeated_hour_still_meet() -> None:
     ranges = [weekly(SAT, "20:00-01:30"), weekly(SUN, "01:30-06:00")]
     night, morning = expand(ranges, LONDON, date(2026, 10, 24), date(2026, 10, 25))
     assert night.ends_at == morning.starts_at == utc(2026, 10, 25, 0, 30)
@@ -498,19 +513,19 @@ def test_ranges_that_meet_in_the_repeated_hour_still_meet():
     assert length(morning) == 5.5 * HOUR
 
 
-def test_ranges_that_meet_in_the_gap_still_meet():
+def test_ranges_that_meet_in_the_gap_still_meet() -> None:
     ranges = [weekly(SAT, "20:00-01:30"), weekly(SUN, "01:30-06:00")]
     night, morning = expand(ranges, LONDON, date(2026, 3, 28), date(2026, 3, 29))
     assert night.ends_at == morning.starts_at == utc(2026, 3, 29, 1)
 
 
-def test_a_break_wholly_in_the_skipped_hour_is_dropped():
+def test_a_break_wholly_in_the_skipped_hour_is_dropped() -> None:
     item = weekly(SUN, "00:00-06:00", "01:15-01:45", "04:00-04:30")
     [shift] = expand([item], LONDON, date(2026, 3, 29), date(2026, 3, 29))
     assert shift.breaks == ((utc(2026, 3, 29, 3), utc(2026, 3, 29, 3, 30)),)
 
 
-def test_a_break_partly_in_the_skipped_hour_keeps_its_real_part():
+def test_a_break_partly_in_the_skipped_hour_keeps_its_real_part() -> None:
     item = weekly(SUN, "00:00-06:00", "00:30-01:30", "01:45-02:30")
     [shift] = expand([item], LONDON, date(2026, 3, 29), date(2026, 3, 29))
     assert shift.breaks == (
@@ -519,7 +534,7 @@ def test_a_break_partly_in_the_skipped_hour_keeps_its_real_part():
     )
 
 
-def test_a_night_break_in_new_yorks_skipped_hour_is_dropped():
+def test_a_night_break_in_new_yorks_skipped_hour_is_dropped() -> None:
     night = weekly(SAT, "20:00-08:00", "02:00-02:30")
     [shift] = expand([night], NEW_YORK, date(2026, 3, 7), date(2026, 3, 7))
     assert shift.breaks == ()

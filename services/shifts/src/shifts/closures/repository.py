@@ -6,7 +6,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from servicekit.db import violated_constraint
-from sqlalchemy import delete, select
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,24 +35,28 @@ async def closed_days(session: AsyncSession, clinic_id: UUID, first: date, last:
     return days
 
 
-async def list_closures(
-    session: AsyncSession,
-    clinic_id: UUID,
-    first: date | None,
-    last: date | None,
-    *,
-    after: date | None = None,
-    limit: int = 1000,
-) -> list[Closure]:
-    """A clinic's closures overlapping [first, last], earliest first, from after `after`."""
+def _overlapping(clinic_id: UUID, first: date | None, last: date | None) -> Select[Closure]:
     query = select(Closure).where(Closure.clinic_id == clinic_id)
     if first is not None:
         query = query.where(Closure.last_day >= first)
     if last is not None:
         query = query.where(Closure.first_day <= last)
-    if after is not None:  # a clinic's closures never overlap, so first days are unique
-        query = query.where(Closure.first_day > after)
-    return list(await session.scalars(query.order_by(Closure.first_day).limit(limit)))
+    return query
+
+
+async def list_closures(
+    session: AsyncSession,
+    *,
+    clinic_id: UUID,
+    first: date | None,
+    last: date | None,
+    cursor: str | None,
+    limit: int,
+) -> Keyset[Closure]:
+    """A page of a clinic's closures overlapping [first, last], earliest first."""
+    # A clinic's closures never overlap, so first days alone order them.
+    query = _overlapping(clinic_id, first, last)
+    return await keyset_page(session, query, order=(Closure.first_day,), cursor=cursor, limit=limit)
 
 
 async def add(session: AsyncSession, closure: Closure) -> None:
@@ -64,6 +69,7 @@ async def add(session: AsyncSession, closure: Closure) -> None:
         if violated_constraint(exc) == CLOSURE_OVERLAP:
             raise Overlap from exc
         raise
+    await session.refresh(closure)
 
 
 async def get(
@@ -77,8 +83,9 @@ async def first_overlapping(
     session: AsyncSession, clinic_id: UUID, first: date, last: date
 ) -> Closure | None:
     """The earliest closure of the clinic sharing a day with [first, last]."""
-    found = await list_closures(session, clinic_id, first, last, limit=1)
-    return found[0] if found else None
+    query = _overlapping(clinic_id, first, last).order_by(Closure.first_day).limit(1)
+    clash: Closure | None = await session.scalar(query)
+    return clash
 
 
 async def remove(session: AsyncSession, closure: Closure) -> None:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from servicekit.auth import Principal
 from servicekit.localtime import days_bounds, local_day, zone
-from servicekit.pagination import Page, decode_keyset, encode_cursor
+from servicekit.pagination import Page
 from servicekit.problems import Conflict, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,7 +51,6 @@ async def create_closure(
         await repository.add(session, closure)
     except repository.Overlap:
         raise await _overlap(session, clinic_id, data) from None
-    await session.refresh(closure)
     # A template resync running now holds its template: waiting for it means its shifts are
     # seen below, and the horizon job skips these templates until this commits.
     await templates.of_clinic(session, clinic_id)
@@ -79,16 +78,11 @@ async def list_closures(
     """A clinic's closures overlapping [first, last], earliest first (staff of the clinic)."""
     require_staff(caller, clinic_id)
     await projection.get_clinic(session, clinic_id)
-    after = None
-    if cursor:
-        (after,) = decode_keyset(cursor, date.fromisoformat)
-    rows = await repository.list_closures(
-        session, clinic_id, first, last, after=after, limit=limit + 1
+    page = await repository.list_closures(
+        session, clinic_id=clinic_id, first=first, last=last, cursor=cursor, limit=limit
     )
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].first_day.isoformat()) if len(rows) > limit else None
     return Page[ClosureRead](
-        items=[ClosureRead.model_validate(c) for c in page], next_cursor=next_cursor
+        items=[ClosureRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor
     )
 
 

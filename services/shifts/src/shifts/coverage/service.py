@@ -89,24 +89,10 @@ async def coverage(
     clinic = await projection.get_clinic(session, clinic_id)
     tz = zone(clinic.time_zone)
     first, last = _days(local_day(datetime.now(UTC), tz), first, last)
-    start, end = days_bounds(first, last, tz)
-    shifts = await repository.scheduled_overlapping(session, clinic_id, start, end)
-    away: dict[UUID, list[Interval]] = {}
-    if shifts:
-        staff = {s.staff_id for s in shifts}
-        for staff_id, s, e in await leave_repository.approved_during(session, staff, start, end):
-            away.setdefault(staff_id, []).append((s, e))
-    worked = [
-        rules.WorkedShift(
-            role=s.role,
-            span=(s.starts_at, s.ends_at),
-            breaks=events.breaks_of(s),
-            leave=away.get(s.staff_id, []),
-        )
-        for s in shifts
-    ]
     windows = rules.day_windows(first, last, tz)
-    staffed = rules.staffed_by_day(worked, windows)
+    staffed = rules.staffed_by_day(
+        await _worked(session, clinic_id, *days_bounds(first, last, tz)), windows
+    )
     minimums = {
         (m.role, m.weekday): m.hours for m in await repository.minimums_of(session, clinic_id)
     }
@@ -130,6 +116,27 @@ async def coverage(
         short_days=short_days,
         total_gap_hours=float(total),
     )
+
+
+async def _worked(
+    session: AsyncSession, clinic_id: UUID, start: datetime, end: datetime
+) -> list[rules.WorkedShift]:
+    """The clinic's scheduled shifts in [start, end), with their breaks and approved leave."""
+    shifts = await repository.scheduled_overlapping(session, clinic_id, start, end)
+    away: dict[UUID, list[Interval]] = {}
+    if shifts:
+        staff = {s.staff_id for s in shifts}
+        for staff_id, s, e in await leave_repository.approved_during(session, staff, start, end):
+            away.setdefault(staff_id, []).append((s, e))
+    return [
+        rules.WorkedShift(
+            role=s.role,
+            span=(s.starts_at, s.ends_at),
+            breaks=events.breaks_of(s),
+            leave=away.get(s.staff_id, []),
+        )
+        for s in shifts
+    ]
 
 
 def _day(

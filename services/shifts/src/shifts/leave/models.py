@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, DateTime, Index, Text, func, text
+from sqlalchemy import CheckConstraint, DateTime, Index, Text, func
 from sqlalchemy.dialects.postgresql import TSTZRANGE, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.schema import Computed
@@ -31,7 +31,7 @@ class Leave(Base):
             ("during", "&&"),
             name=LEAVE_OVERLAP,
             using="gist",
-            where=text("status IN ('requested', 'approved')"),
+            where="status IN ('requested', 'approved')",
         ),
         Index("ix_leave_clinic", "clinic_id", "starts_at"),
         Index("ix_leave_staff_during", "staff_id", "during", postgresql_using="gist"),

@@ -7,7 +7,8 @@ from datetime import datetime
 from uuid import UUID
 
 from servicekit.db import violated_constraint
-from sqlalchemy import func, or_, select, tuple_
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ async def add(session: AsyncSession, leave: Leave) -> None:
         if violated_constraint(exc) == LEAVE_OVERLAP:
             raise Overlap from exc
         raise
+    await session.refresh(leave)
 
 
 async def get(session: AsyncSession, leave_id: UUID, *, for_update: bool = False) -> Leave | None:
@@ -59,10 +61,10 @@ async def list_leave(
     status: str | None,
     start: datetime | None,
     end: datetime | None,
-    after: tuple[datetime, UUID] | None,
+    cursor: str | None,
     limit: int,
-) -> list[Leave]:
-    """Leave by start then id; `visible_to` (own id, administered clinics), None for all."""
+) -> Keyset[Leave]:
+    """A page of leave by start then id; `visible_to` (own id, administered clinics), None: all."""
     query = select(Leave)
     if visible_to is not None:
         own, clinics = visible_to
@@ -75,9 +77,8 @@ async def list_leave(
         query = query.where(Leave.status == status)
     if start is not None or end is not None:
         query = query.where(Leave.during.op("&&")(func.tstzrange(start, end)))
-    if after is not None:
-        query = query.where(tuple_(Leave.starts_at, Leave.id) > tuple_(*after))
-    return list(await session.scalars(query.order_by(Leave.starts_at, Leave.id).limit(limit)))
+    order = (Leave.starts_at, Leave.id)
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)
 
 
 async def shifts_during(

@@ -11,7 +11,7 @@ from uuid import UUID
 from clinic_contracts.shifts import LeaveApproved, LeaveCancelled, ShiftRole
 from servicekit.auth import CLINIC_ADMIN, Principal
 from servicekit.localtime import days_bounds, zone
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.pagination import Page
 from servicekit.problems import Conflict, Forbidden, NotFound, Problem
 from servicekit.scopes import require_clinic_in_scope
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,7 +137,6 @@ async def request_leave(
         await repository.add(session, leave)
     except repository.Overlap:
         raise await _overlap(session, staff_id, starts_at, ends_at) from None
-    await session.refresh(leave)
     return (await _reads(session, [leave]))[0]
 
 
@@ -250,10 +249,7 @@ async def list_leave(
         raise Problem("`to` must be after `from`.", slug="bad-range")
     require_clinic_in_scope(caller, clinic_id, what="leave")
     _require_colleague_in_scope(caller, clinic_id, staff_id)
-    after = None
-    if cursor:
-        after = decode_keyset(cursor, instant, UUID)
-    rows = await repository.list_leave(
+    page = await repository.list_leave(
         session,
         visible_to=None if caller.is_org_admin else (caller.user_id, caller.clinics(CLINIC_ADMIN)),
         clinic_id=clinic_id,
@@ -261,14 +257,10 @@ async def list_leave(
         status=status,
         start=start,
         end=end,
-        after=after,
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
     )
-    page = rows[:limit]
-    next_cursor = (
-        encode_cursor(page[-1].starts_at.isoformat(), page[-1].id) if len(rows) > limit else None
-    )
-    return Page[LeaveRead](items=await _reads(session, page), next_cursor=next_cursor)
+    return Page[LeaveRead](items=await _reads(session, page.items), next_cursor=page.next_cursor)
 
 
 def _require_colleague_in_scope(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, DateTime, Text, func, text
+from sqlalchemy import Boolean, DateTime, Text, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shifts.db import Base
@@ -29,7 +29,7 @@ class StaffMember(Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class StaffRole(Base):

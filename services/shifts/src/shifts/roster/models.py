@@ -15,8 +15,8 @@ from sqlalchemy import (
     SmallInteger,
     Text,
     UniqueConstraint,
+    false,
     func,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,7 +45,7 @@ class Shift(Base):
             ("during", "&&"),
             name=NO_OVERLAP,
             using="gist",
-            where=text("status = 'scheduled'"),
+            where="status = 'scheduled'",
         ),
         UniqueConstraint(
             "template_id", "planned_day", "planned_slot", name="uq_shifts_template_occurrence"
@@ -72,7 +72,7 @@ class Shift(Base):
     )
     breaks: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     status: Mapped[str] = mapped_column(Text, server_default=SCHEDULED)
-    modified: Mapped[bool] = mapped_column(server_default=text("false"))
+    modified: Mapped[bool] = mapped_column(server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[UUID | None]

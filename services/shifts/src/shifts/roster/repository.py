@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from servicekit.db import violated_constraint
-from sqlalchemy import Select, delete, func, insert, select, tuple_, update
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,6 +120,11 @@ async def get(session: AsyncSession, shift_id: UUID, *, for_update: bool = False
     return await session.get(Shift, shift_id, with_for_update=for_update)
 
 
+async def lock(session: AsyncSession, shift: Shift) -> None:
+    """Re-read a shift and hold its row until commit."""
+    await session.refresh(shift, with_for_update=True)
+
+
 async def template_shifts_from(
     session: AsyncSession, template_id: UUID, first_day: date, after: datetime
 ) -> list[Shift]:
@@ -172,10 +178,10 @@ async def list_shifts(
     start: datetime,
     end: datetime,
     status: str | None,
-    after: tuple[datetime, UUID] | None,
+    cursor: str | None,
     limit: int,
-) -> list[Shift]:
-    """Shifts overlapping [start, end), by start then id; `clinic_ids` None means every clinic."""
+) -> Keyset[Shift]:
+    """A page of shifts overlapping [start, end), by start then id; `clinic_ids` None: all."""
     query = select(Shift).where(Shift.during.op("&&")(func.tstzrange(start, end)))
     if clinic_ids is not None:
         query = query.where(Shift.clinic_id.in_(list(clinic_ids)))
@@ -183,9 +189,8 @@ async def list_shifts(
         query = query.where(Shift.staff_id == staff_id)
     if status is not None:
         query = query.where(Shift.status == status)
-    if after is not None:
-        query = query.where(tuple_(Shift.starts_at, Shift.id) > tuple_(*after))
-    return list(await session.scalars(query.order_by(Shift.starts_at, Shift.id).limit(limit)))
+    order = (Shift.starts_at, Shift.id)
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)
 
 
 async def starting_between(

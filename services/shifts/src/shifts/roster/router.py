@@ -14,7 +14,7 @@ from servicekit.runtime import SessionDep
 
 from shifts.access import StaffUser
 from shifts.db import Idempotent
-from shifts.roster import cover, service
+from shifts.roster import cover, lists, service
 from shifts.roster.schemas import (
     Roster,
     ShiftCancel,
@@ -43,7 +43,7 @@ async def list_shifts(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ShiftRead]:
     """Shifts overlapping [from, to) of the caller's clinics, by start (staff)."""
-    return await service.list_shifts(
+    return await lists.list_shifts(
         session,
         caller=caller,
         clinic_id=clinic_id,
@@ -67,7 +67,7 @@ async def roster(
     view: Literal["day", "week"] = "day",
 ) -> Roster:
     """A clinic's roster for a local day or its Monday-to-Sunday week (staff of the clinic)."""
-    return await service.roster(
+    return await lists.roster(
         session, caller=caller, clinic_id=clinic_id, day=day, week=view == "week"
     )
 

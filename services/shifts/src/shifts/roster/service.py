@@ -1,28 +1,23 @@
-"""Shift use cases: one-off shifts, edits, cancellations, cover, lists and rosters."""
+"""Shift use cases: one-off shifts, edits and cancellations, and how a shift is shown."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from servicekit.auth import Principal
-from servicekit.localtime import days_bounds, local_day, zone
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.localtime import local_day, zone
 from servicekit.problems import Conflict, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shifts.access import require_admin, require_staff, visible_clinics
+from shifts.access import require_admin, require_staff
 from shifts.db import outbox
-from shifts.leave import repository as leave_repository
 from shifts.projection import repository as projection
 from shifts.roster import events, repository
 from shifts.roster.models import CANCELLED, SCHEDULED, Shift
 from shifts.roster.schemas import (
-    Roster,
-    RosterDay,
-    RosterShift,
     ShiftCancel,
     ShiftCreate,
     ShiftRead,
@@ -31,7 +26,6 @@ from shifts.roster.schemas import (
 )
 from shifts.schemas import Span
 
-MAX_LIST_SPAN = timedelta(days=366)
 Range = tuple[datetime, datetime]
 
 
@@ -157,7 +151,7 @@ async def _visible(session: AsyncSession, caller: Principal, shift_id: UUID) -> 
 async def changeable_shift(session: AsyncSession, caller: Principal, shift_id: UUID) -> Shift:
     shift = await _visible(session, caller, shift_id)
     require_admin(caller, shift.clinic_id)
-    await session.refresh(shift, with_for_update=True)
+    await repository.lock(session, shift)
     if shift.status != SCHEDULED:
         raise Conflict("The shift is cancelled.", slug="shift-cancelled")
     if shift.ends_at <= datetime.now(UTC):
@@ -237,80 +231,3 @@ async def cancel_all(
             shift.note = note
     await session.flush()
     await outbox.stage_many(session, [events.cancelled(s, actor, reason, note) for s in shifts])
-
-
-async def list_shifts(
-    session: AsyncSession,
-    *,
-    caller: Principal,
-    clinic_id: UUID | None,
-    staff_id: UUID | None,
-    start: datetime | None,
-    end: datetime | None,
-    status: str | None,
-    cursor: str | None,
-    limit: int,
-) -> Page[ShiftRead]:
-    """Shifts overlapping a window (default: the next 7 days), of the caller's clinics."""
-    start = start or datetime.now(UTC)
-    end = end or start + timedelta(days=7)
-    if not timedelta() < end - start <= MAX_LIST_SPAN:
-        raise Problem("`to` must be after `from`, at most 366 days later.", slug="bad-range")
-    clinics = visible_clinics(caller)
-    if clinic_id is not None:
-        require_staff(caller, clinic_id)
-        clinics = frozenset({clinic_id})
-    after = None
-    if cursor:
-        after = decode_keyset(cursor, instant, UUID)
-    rows = await repository.list_shifts(
-        session,
-        clinic_ids=clinics,
-        staff_id=staff_id,
-        start=start,
-        end=end,
-        status=status,
-        after=after,
-        limit=limit + 1,
-    )
-    page = rows[:limit]
-    next_cursor = (
-        encode_cursor(page[-1].starts_at.isoformat(), page[-1].id) if len(rows) > limit else None
-    )
-    return Page[ShiftRead](items=await reads(session, page), next_cursor=next_cursor)
-
-
-async def roster(
-    session: AsyncSession, *, caller: Principal, clinic_id: UUID, day: date | None, week: bool
-) -> Roster:
-    """A clinic's scheduled shifts for a local day, or the Monday-to-Sunday week holding it."""
-    require_staff(caller, clinic_id)
-    clinic = await projection.get_clinic(session, clinic_id)
-    tz = zone(clinic.time_zone)
-    day = day or local_day(datetime.now(UTC), tz)
-    first = day - timedelta(days=day.weekday()) if week else day
-    last = first + timedelta(days=6 if week else 0)
-    start, end = days_bounds(first, last, tz)
-    shifts = await repository.starting_between(session, clinic_id, start, end)
-    leave = await leave_repository.approved_during(
-        session, {s.staff_id for s in shifts}, start, end + timedelta(days=2)
-    )
-    days = {
-        first + timedelta(days=n): RosterDay(date=first + timedelta(days=n), shifts=[])
-        for n in range((last - first).days + 1)
-    }
-    for shift in await reads(session, shifts):
-        on_leave = any(
-            staff == shift.staff_id and s < shift.ends_at and shift.starts_at < e
-            for staff, s, e in leave
-        )
-        days[local_day(shift.starts_at, tz)].shifts.append(
-            RosterShift(**shift.model_dump(), on_leave=on_leave)
-        )
-    return Roster(
-        clinic_id=clinic_id,
-        time_zone=clinic.time_zone,
-        first_day=first,
-        last_day=last,
-        days=list(days.values()),
-    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -57,31 +58,63 @@ async def sync_template(
     strict: a clash with another shift raises Overlap (the caller's request fails);
     otherwise clashing shifts are skipped, as when the horizon rolls forward unattended.
     """
-    tz = zone(time_zone)
-    first_day = from_day or local_day(now, tz)
+    first_day = from_day or local_day(now, zone(time_zone))
     closed = await closed_days(session, template.clinic_id, first_day, until)
-    planned: dict[Key, PlannedShift] = {
-        (p.local_date, p.slot): p
-        for p in _planned(template, time_zone, first_day, until, closed)
-        if p.starts_at > now
-    }
+    planned = [
+        p for p in _planned(template, time_zone, first_day, until, closed) if p.starts_at > now
+    ]
     existing = await repository.template_shifts_from(session, template.id, first_day, now)
-    staged: list[Event] = []
-    summary = SyncSummary(scheduled=0, changed=0, removed=0, kept=0)
-    removed: list[Shift] = []
-    moves: list[tuple[Shift, PlannedShift]] = []
+    plan = _reconcile(existing, planned)
+    staged: list[Event] = [events.cancelled(s, actor, "template_changed") for s in plan.removed]
+    await repository.remove(session, [shift.id for shift in plan.removed])
+    previous = {shift.id: (shift.starts_at, shift.ends_at) for shift, _ in plan.moves}
+    rows = [_row(template, new, actor) for new in plan.new]
+    added = await _write(session, template, plan.moves, rows, actor=actor, strict=strict)
+    staged += [events.changed(s, time_zone, actor, previous[s.id]) for s, _ in plan.moves]
+    staged.extend(events.scheduled(Shift(**row), time_zone, actor) for row in added)
+    template.generated_until = max(until, template.generated_until or until)
+    await outbox.stage_many(session, staged)
+    return SyncSummary(
+        scheduled=len(added), changed=len(plan.moves), removed=len(plan.removed), kept=plan.kept
+    )
+
+
+@dataclass
+class _Reconciliation:
+    """How a template's existing shifts meet its plan: what goes, moves, stays and is new."""
+
+    removed: list[Shift] = field(default_factory=list)
+    moves: list[tuple[Shift, PlannedShift]] = field(default_factory=list)
+    kept: int = 0
+    new: list[PlannedShift] = field(default_factory=list)
+
+
+def _reconcile(existing: list[Shift], planned: list[PlannedShift]) -> _Reconciliation:
+    """Pair existing shifts with planned ones by (local day, slot)."""
+    unmatched: dict[Key, PlannedShift] = {(p.local_date, p.slot): p for p in planned}
+    plan = _Reconciliation()
     for shift in existing:
-        plan = planned.pop((shift.planned_day, shift.planned_slot), None)
+        wanted = unmatched.pop((shift.planned_day, shift.planned_slot), None)
         if shift.modified or shift.status != SCHEDULED:
-            summary.kept += 1
-        elif plan is None:
-            removed.append(shift)
-        elif _differs(shift, plan):
-            moves.append((shift, plan))
-    staged += [events.cancelled(shift, actor, "template_changed") for shift in removed]
-    await repository.remove(session, [shift.id for shift in removed])
-    previous = {shift.id: (shift.starts_at, shift.ends_at) for shift, _ in moves}
-    rows = [_row(template, plan, actor) for plan in planned.values()]
+            plan.kept += 1
+        elif wanted is None:
+            plan.removed.append(shift)
+        elif _differs(shift, wanted):
+            plan.moves.append((shift, wanted))
+    plan.new = list(unmatched.values())
+    return plan
+
+
+async def _write(
+    session: AsyncSession,
+    template: ShiftTemplate,
+    moves: list[tuple[Shift, PlannedShift]],
+    rows: list[dict[str, Any]],
+    *,
+    actor: UUID | None,
+    strict: bool,
+) -> list[dict[str, Any]]:
+    """Move shifts and add new ones; the rows added, or a 409 naming a shift they clash with."""
     try:
         await repository.save(session, lambda: _apply_all(moves, actor))
         added = await _add(session, rows, strict)
@@ -90,17 +123,11 @@ async def sync_template(
             (p.starts_at, p.ends_at) for _, p in moves
         ]
         raise await overlap_problem(session, template.staff_id, attempted) from None
-    staged += [events.changed(s, time_zone, actor, previous[s.id]) for s, _ in moves]
-    summary.removed, summary.changed = len(removed), len(moves)
     if len(added) < len(rows):
         log.info(
             "template %s: %d shifts skipped as they clash", template.id, len(rows) - len(added)
         )
-    summary.scheduled = len(added)
-    staged.extend(events.scheduled(Shift(**row), time_zone, actor) for row in added)
-    template.generated_until = max(until, template.generated_until or until)
-    await outbox.stage_many(session, staged)
-    return summary
+    return added
 
 
 async def _add(

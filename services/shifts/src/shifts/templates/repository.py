@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from uuid import UUID
 
-from sqlalchemy import or_, select, tuple_
+from servicekit.pagination import Keyset, keyset_page
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shifts.templates.models import ShiftTemplate
@@ -18,24 +20,41 @@ async def get(
     return await session.get(ShiftTemplate, template_id, with_for_update=for_update)
 
 
+async def add(session: AsyncSession, template: ShiftTemplate) -> None:
+    """Insert a template and read back what the database filled in."""
+    session.add(template)
+    await session.flush()
+    await session.refresh(template)
+
+
+async def lock(session: AsyncSession, template: ShiftTemplate) -> None:
+    """Re-read a template and hold its row until commit."""
+    await session.refresh(template, with_for_update=True)
+
+
+async def remove(session: AsyncSession, templates: Sequence[ShiftTemplate]) -> None:
+    """Delete templates; the shifts they made stay, no longer tied to a template."""
+    for template in templates:
+        await session.delete(template)
+    await session.flush()
+
+
 async def list_templates(
     session: AsyncSession,
     *,
     clinic_ids: frozenset[UUID] | None,
     staff_id: UUID | None,
-    after: tuple[datetime, UUID] | None,
+    cursor: str | None,
     limit: int,
-) -> list[ShiftTemplate]:
-    """Templates by creation, oldest first; `clinic_ids` None means every clinic."""
+) -> Keyset[ShiftTemplate]:
+    """A page of templates by creation, oldest first; `clinic_ids` None means every clinic."""
     query = select(ShiftTemplate)
     if clinic_ids is not None:
         query = query.where(ShiftTemplate.clinic_id.in_(clinic_ids))
     if staff_id is not None:
         query = query.where(ShiftTemplate.staff_id == staff_id)
-    if after is not None:
-        query = query.where(tuple_(ShiftTemplate.created_at, ShiftTemplate.id) > tuple_(*after))
     order = (ShiftTemplate.created_at, ShiftTemplate.id)
-    return list(await session.scalars(query.order_by(*order).limit(limit)))
+    return await keyset_page(session, query, order=order, cursor=cursor, limit=limit)
 
 
 async def of_clinic(

@@ -10,7 +10,7 @@ from uuid import UUID
 from servicekit.auth import Principal
 from servicekit.db import apply_changes
 from servicekit.localtime import local_day, zone
-from servicekit.pagination import Page, decode_keyset, encode_cursor, instant
+from servicekit.pagination import Page
 from servicekit.problems import NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,9 +46,7 @@ async def create_template(
             f"Staff member {data.staff_id} does not hold the {data.role} role at this clinic."
         )
     template = ShiftTemplate(id=uuid.uuid4(), created_by=caller.user_id, **_fields(data))
-    session.add(template)
-    await session.flush()
-    await session.refresh(template)
+    await repository.add(session, template)
     now = datetime.now(UTC)
     summary = await sync_template(
         session,
@@ -75,7 +73,7 @@ async def _locked(
     template = await _template(session, template_id)
     require_admin(caller, template.clinic_id)
     clinic = await projection.get_clinic(session, template.clinic_id, lock=True)
-    await session.refresh(template, with_for_update=True)
+    await repository.lock(session, template)
     return template, clinic
 
 
@@ -102,17 +100,10 @@ async def list_templates(
     if clinic_id is not None:
         require_staff(caller, clinic_id)
         clinics = frozenset({clinic_id})
-    after = None
-    if cursor:
-        after = decode_keyset(cursor, instant, UUID)
-    rows = await repository.list_templates(
-        session, clinic_ids=clinics, staff_id=staff_id, after=after, limit=limit + 1
+    page = await repository.list_templates(
+        session, clinic_ids=clinics, staff_id=staff_id, cursor=cursor, limit=limit
     )
-    page = rows[:limit]
-    next_cursor = (
-        encode_cursor(page[-1].created_at.isoformat(), page[-1].id) if len(rows) > limit else None
-    )
-    return Page[TemplateRead](items=[_read(t) for t in page], next_cursor=next_cursor)
+    return Page[TemplateRead](items=[_read(t) for t in page.items], next_cursor=page.next_cursor)
 
 
 async def update_template(
@@ -153,4 +144,4 @@ async def delete_template(session: AsyncSession, *, caller: Principal, template_
     await sync_template(
         session, template, clinic.time_zone, now=now, until=yesterday, actor=caller.user_id
     )
-    await session.delete(template)
+    await repository.remove(session, [template])
