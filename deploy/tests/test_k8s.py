@@ -255,10 +255,10 @@ def test_only_the_gateway_takes_traffic_from_outside_the_namespace(overlay: str)
             if "Ingress" not in spec["policyTypes"] or not selects(spec["podSelector"], labels):
                 continue
             for rule in spec.get("ingress", []):
-                peers = rule.get("from")
+                peers: list[dict[str, Any]] | None = rule.get("from")
                 outside = [
                     peer
-                    for peer in (peers if peers is not None else [{"ipBlock": "any"}])
+                    for peer in (peers if peers is not None else [{"ipBlock": {}}])
                     if set(peer) != {"podSelector"}
                     and peer.get("namespaceSelector", {}).get("matchLabels") != MONITORING_NAMESPACE
                 ]

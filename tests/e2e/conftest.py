@@ -24,8 +24,8 @@ import httpx
 import psutil
 import pytest
 import pytest_asyncio
-from identity.keys import KeyRing
-from identity.tokens import issue_access_token
+from identity.security.keys import KeyRing
+from identity.security.tokens import issue_access_token
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from servicekit.auth import Membership
 from servicekit.local import demo
@@ -167,7 +167,7 @@ def _free_block(size: int) -> int:
 
 def _zombie(pid: int) -> bool:
     try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return True
 
@@ -182,7 +182,7 @@ def _has_own_stack(module: Path) -> bool:
     return re.search(r"^def stack\(", module.read_text(), re.MULTILINE) is not None
 
 
-class _SharedStackScheduling(LoadFileScheduling):
+class _SharedStackScheduling(LoadFileScheduling):  # type: ignore[misc]  # xdist is untyped
     """xdist's per-file scheduling, but the modules on the shared stack are one unit: one
     worker runs them one after another on one stack, instead of each worker starting one
     (and again after every module with a stack of its own in between)."""
@@ -232,7 +232,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
 
 def _on_shared_stack(item: pytest.Item | None) -> bool:
     module = getattr(item, "module", None)
-    return item is not None and "stack" in item.fixturenames and not hasattr(module, "stack")
+    fixtures = getattr(item, "fixturenames", ())
+    return item is not None and "stack" in fixtures and not hasattr(module, "stack")
 
 
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:

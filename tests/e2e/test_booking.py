@@ -8,6 +8,9 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
 
 from .conftest import Stack, demo_clinic, wait_for_facts
 from .test_shifts import _sign_in
@@ -15,7 +18,9 @@ from .test_shifts import _sign_in
 PASSWORD = "an e2e passphrase long enough"
 
 
-async def _first_slots(gateway, clinic: str, type_id: str, deadline: float = 90.0) -> list[dict]:
+async def _first_slots(
+    gateway: httpx.AsyncClient, clinic: str, type_id: str, deadline: float = 90.0
+) -> list[dict[str, Any]]:
     """Free slots from three days on (past the cutoff), once booking has the demo roster."""
     end = time.monotonic() + deadline
     start = (datetime.now(UTC) + timedelta(days=3)).isoformat()
@@ -30,7 +35,9 @@ async def _first_slots(gateway, clinic: str, type_id: str, deadline: float = 90.
         await asyncio.sleep(0.5)
 
 
-async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gateway):
+async def test_a_patient_books_and_cancels_through_the_gateway(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     patient = await _sign_in(gateway, "+254700000001", logins["+254700000001"])
     clinic = await demo_clinic(gateway, patient)
@@ -84,7 +91,9 @@ async def test_a_patient_books_and_cancels_through_the_gateway(stack: Stack, gat
     assert seen_by_other.json()["items"] == []
 
 
-async def _notification(gateway, headers: dict, appointment: str, kind: str) -> dict:
+async def _notification(
+    gateway: httpx.AsyncClient, headers: dict[str, str], appointment: str, kind: str
+) -> dict[str, Any]:
     """The patient's message of this kind about the appointment, once notify has sent it."""
     end = time.monotonic() + 60
     while True:

@@ -19,6 +19,7 @@ import signal
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -47,7 +48,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             stack.process.wait(timeout=60)
 
 
-async def _slots(gateway: httpx.AsyncClient, clinic: str, type_id: str) -> list[dict]:
+async def _slots(gateway: httpx.AsyncClient, clinic: str, type_id: str) -> list[dict[str, Any]]:
     """BOOKINGS free slots from three days on that do not overlap (one patient books them)."""
     end = time.monotonic() + 120
     start = (datetime.now(UTC) + timedelta(days=3)).isoformat()
@@ -64,9 +65,9 @@ async def _slots(gateway: httpx.AsyncClient, clinic: str, type_id: str) -> list[
         await asyncio.sleep(0.5)
 
 
-def _apart(slots: list[dict]) -> list[dict]:
+def _apart(slots: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Slots each starting after the previous one ended, with room for the type's buffer."""
-    chosen: list[dict] = []
+    chosen: list[dict[str, Any]] = []
     for slot in slots:
         starts = datetime.fromisoformat(slot["starts_at"])
         if not chosen or starts >= datetime.fromisoformat(chosen[-1]["ends_at"]) + GAP:
@@ -74,7 +75,14 @@ def _apart(slots: list[dict]) -> list[dict]:
     return chosen
 
 
-async def _stream(gateway, headers, clinic: str, type_id: str, slots, booked: list) -> None:  # type: ignore[no-untyped-def]
+async def _stream(
+    gateway: httpx.AsyncClient,
+    headers: dict[str, str],
+    clinic: str,
+    type_id: str,
+    slots: list[dict[str, Any]],
+    booked: list[str],
+) -> None:
     """Book the slots one after the other; every booking is answered 201, outage or not."""
     for slot in slots:
         body = {
@@ -163,7 +171,9 @@ async def _replays(stack: Stack, service: str) -> float:
     )
 
 
-async def test_bookings_reach_reporting_and_notify_once_across_a_broker_kill(stack, gateway):
+async def test_bookings_reach_reporting_and_notify_once_across_a_broker_kill(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     patient = await _sign_in(gateway, "+254700000001", logins["+254700000001"])
     clinic = (await gateway.get("/v1/clinics", headers=patient)).json()["items"][0]["id"]
@@ -198,6 +208,6 @@ async def test_bookings_reach_reporting_and_notify_once_across_a_broker_kill(sta
     assert await _replays(stack, "booking") >= 1
 
 
-async def test_ctrl_c_stops_everything_and_leaves_no_process(stack):
+async def test_ctrl_c_stops_everything_and_leaves_no_process(stack: Stack) -> None:
     """Last in this module: it owns its stack, and stopping it is the test."""
     assert stack.stop() == []

@@ -68,7 +68,9 @@ async def wait_for_relay_failure(stack: Stack, deadline: float = 60.0) -> None:
     raise AssertionError("the relay never noticed the broker was down")
 
 
-async def test_events_wait_in_the_outbox_while_the_broker_is_down(stack, gateway, broker):
+async def test_events_wait_in_the_outbox_while_the_broker_is_down(
+    stack: Stack, gateway: httpx.AsyncClient, broker: TansuBroker
+) -> None:
     before = await create_clinics(gateway, stack, 15, "Before outage")
     assert sorted(await wait_for_facts(stack, before)) == sorted(before)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 from servicekit.local import demo
 
 from .conftest import Stack, wait_for_facts
@@ -11,7 +12,9 @@ from .conftest import Stack, wait_for_facts
 PASSWORD = "an e2e passphrase long enough"
 
 
-async def test_the_demo_logins_work_through_the_gateway(stack: Stack, gateway):
+async def test_the_demo_logins_work_through_the_gateway(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     assert set(logins) >= {"admin@demo.clinic", "+254700000001"}
     pair = await gateway.post(
@@ -27,7 +30,9 @@ async def test_the_demo_logins_work_through_the_gateway(stack: Stack, gateway):
     assert {u["email"] for u in staff.json()["items"]} >= {"dr.otieno@demo.clinic"}
 
 
-async def test_a_patient_registers_signs_in_and_refreshes_through_the_gateway(stack, gateway):
+async def test_a_patient_registers_signs_in_and_refreshes_through_the_gateway(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     body = {"full_name": "E2E Patient", "phone": "+254733123456", "password": PASSWORD}
     registered = await gateway.post("/v1/auth/register", json=body)
     assert registered.status_code == 201, registered.text
@@ -57,8 +62,8 @@ async def test_a_patient_registers_signs_in_and_refreshes_through_the_gateway(st
 
 
 async def test_rules_are_public_a_taken_number_tells_nothing_and_admins_verify_the_log(
-    stack: Stack, gateway
-):
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     policy = await gateway.get("/v1/auth/password-policy")  # no token needed
     assert policy.status_code == 200, policy.text
     assert policy.json()["min_length"] == 12

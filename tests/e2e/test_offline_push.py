@@ -8,6 +8,8 @@ import random
 import uuid
 from datetime import UTC, datetime
 
+import httpx
+
 from .conftest import Stack, demo_clinic
 from .test_booking import _first_slots
 from .test_shifts import _sign_in
@@ -15,7 +17,9 @@ from .test_shifts import _sign_in
 RECEPTION = "reception@demo.clinic"
 
 
-async def test_a_device_registers_a_patient_and_books_for_them_in_one_push(stack: Stack, gateway):
+async def test_a_device_registers_a_patient_and_books_for_them_in_one_push(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     desk = await _sign_in(gateway, RECEPTION, logins[RECEPTION])
     clinic = await demo_clinic(gateway, desk)

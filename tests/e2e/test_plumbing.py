@@ -13,7 +13,7 @@ from servicekit.auth import Membership
 from .conftest import SERVICES, Stack, create_clinics, query, wait_for_facts
 
 
-async def test_every_service_and_the_gateway_answer_readyz(stack: Stack):
+async def test_every_service_and_the_gateway_answer_readyz(stack: Stack) -> None:
     async with httpx.AsyncClient() as client:
         for name in ("gateway", *SERVICES):
             response = await client.get(f"{stack.info()[name]['url']}/readyz")
@@ -30,7 +30,9 @@ async def test_every_service_and_the_gateway_answer_readyz(stack: Stack):
         assert "gateway_upstream_responses_total" in scraped.text
 
 
-async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(stack, gateway):
+async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     ids = await create_clinics(gateway, stack, 10, "Flow")
     found = await wait_for_facts(stack, ids)
     assert sorted(found) == sorted(ids)
@@ -42,7 +44,7 @@ async def test_a_clinic_created_through_the_gateway_reaches_reporting_once(stack
     assert row["n"] >= 10
 
 
-async def test_rejected_requests_publish_nothing(stack, gateway):
+async def test_rejected_requests_publish_nothing(stack: Stack, gateway: httpx.AsyncClient) -> None:
     before = await query(stack, "SELECT count(*) AS n FROM identity.outbox")
     forbidden = await gateway.post(
         "/v1/clinics",
@@ -58,7 +60,9 @@ async def test_rejected_requests_publish_nothing(stack, gateway):
     assert after[0]["n"] == before[0]["n"]
 
 
-async def test_a_killed_consumer_restarts_and_applies_every_event_once(stack, gateway):
+async def test_a_killed_consumer_restarts_and_applies_every_event_once(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     first = await create_clinics(gateway, stack, 20, "Before kill")
     stream = asyncio.create_task(create_clinics(gateway, stack, 40, "During kill"))
     await wait_for_facts(stack, first)

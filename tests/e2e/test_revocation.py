@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
 
 from .conftest import SERVICES, Stack, demo_clinic
 
@@ -127,7 +127,7 @@ async def _until_refused(
 
 
 async def test_a_deactivated_clinic_admin_can_no_longer_create_staff_or_rooms(
-    stack: Stack, world, processes, bites: Bites
+    stack: Stack, world: dict[str, Any], processes: dict[str, httpx.AsyncClient], bites: Bites
 ) -> None:
     gateway = processes["gateway"]
     admin = await _staff(gateway, world, "clinic_admin")
@@ -141,7 +141,7 @@ async def test_a_deactivated_clinic_admin_can_no_longer_create_staff_or_rooms(
     assert deactivated.status_code == 200
     bites["clinic admin deactivated"] = await _until_refused(processes, headers, time.monotonic())
 
-    staff = {
+    staff: dict[str, Any] = {
         "full_name": "Accomplice",
         "email": f"accomplice-{uuid.uuid4().hex[:6]}@example.org",
         "password": "a password the dismissed admin chose",
@@ -171,7 +171,7 @@ async def test_a_deactivated_clinic_admin_can_no_longer_create_staff_or_rooms(
 
 
 async def test_a_deactivated_receptionist_can_no_longer_read_appointments_or_users(
-    world, processes, bites: Bites
+    world: dict[str, Any], processes: dict[str, httpx.AsyncClient], bites: Bites
 ) -> None:
     gateway = processes["gateway"]
     receptionist = await _staff(gateway, world, "receptionist")
@@ -195,7 +195,7 @@ async def test_a_deactivated_receptionist_can_no_longer_read_appointments_or_use
 
 
 async def test_a_signed_out_sessions_token_is_refused_and_the_other_session_still_works(
-    world, processes, bites: Bites
+    world: dict[str, Any], processes: dict[str, httpx.AsyncClient], bites: Bites
 ) -> None:
     gateway = processes["gateway"]
     user = await _staff(gateway, world, "provider")
@@ -218,7 +218,7 @@ async def test_a_signed_out_sessions_token_is_refused_and_the_other_session_stil
 
 
 async def test_a_revoked_roles_token_is_refused_and_a_refreshed_one_works_without_it(
-    world, processes, bites: Bites
+    world: dict[str, Any], processes: dict[str, httpx.AsyncClient], bites: Bites
 ) -> None:
     gateway = processes["gateway"]
     user = await _staff(gateway, world, "receptionist")
@@ -250,7 +250,9 @@ async def test_a_revoked_roles_token_is_refused_and_a_refreshed_one_works_withou
     assert without_role.status_code == 403  # signed in, no longer staff anywhere
 
 
-async def test_a_token_expired_beyond_the_leeway_is_refused(stack: Stack, processes) -> None:
+async def test_a_token_expired_beyond_the_leeway_is_refused(
+    stack: Stack, processes: dict[str, httpx.AsyncClient]
+) -> None:
     ring = KeyRing(stack.state_dir / "keys", create_if_missing=False)
     now = datetime.now(UTC)
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from typing import Any
+
+import httpx
 
 from .conftest import Stack, demo_clinic, wait_for_facts
 
@@ -13,13 +16,18 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 PASSWORD = "an e2e passphrase long enough"
 
 
-async def _sign_in(gateway, username: str, password: str) -> dict[str, str]:
+async def _sign_in(gateway: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
     pair = await gateway.post("/v1/auth/token", json={"username": username, "password": password})
     assert pair.status_code == 200, pair.text
     return {"Authorization": f"Bearer {pair.json()['access_token']}"}
 
 
-async def _until_known(gateway, headers, body, deadline: float = 90.0):
+async def _until_known(
+    gateway: httpx.AsyncClient,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    deadline: float = 90.0,
+) -> httpx.Response:
     """Create the template once shifts has heard of the clinic and the provider's role."""
     end = time.monotonic() + deadline
     while True:
@@ -29,7 +37,9 @@ async def _until_known(gateway, headers, body, deadline: float = 90.0):
         await asyncio.sleep(0.5)
 
 
-async def test_the_demo_roster_and_a_new_template_through_the_gateway(stack: Stack, gateway):
+async def test_the_demo_roster_and_a_new_template_through_the_gateway(
+    stack: Stack, gateway: httpx.AsyncClient
+) -> None:
     logins = json.loads((stack.state_dir / "demo-logins.json").read_text())
     admin = await _sign_in(gateway, "admin@demo.clinic", logins["admin@demo.clinic"])
     clinic = await demo_clinic(gateway, admin)
@@ -65,7 +75,9 @@ async def test_the_demo_roster_and_a_new_template_through_the_gateway(stack: Sta
     assert (await gateway.get("/v1/shifts")).status_code == 401
 
 
-async def _week(gateway, headers, clinic: str) -> list[dict]:
+async def _week(
+    gateway: httpx.AsyncClient, headers: dict[str, str], clinic: str
+) -> list[dict[str, Any]]:
     response = await gateway.get(
         "/v1/shifts/roster",
         params={"clinic_id": clinic, "view": "week", "date": "2027-01-06"},

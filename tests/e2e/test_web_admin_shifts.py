@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from identity.keys import KeyRing
-from identity.tokens import issue_access_token
+from identity.security.keys import KeyRing
+from identity.security.tokens import issue_access_token
 from playwright.async_api import Page, expect
 from servicekit.auth import Membership
 from servicekit.local import demo

@@ -1,6 +1,6 @@
 /**
  * A message template filled with a sample visit, the way notify fills it (services/notify,
- * templates/wording.py): the same placeholders, Python's `{{`/`}}` escapes, the clinic's local
+ * templates/rules.py): the same placeholders, Python's `{{`/`}}` escapes, the clinic's local
  * date and time in the template's language, and the opt-out line notify adds when the words
  * do not mention STOP.
  */
