@@ -59,125 +59,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
-import psutil
 from harness import (
-    cpu_seconds,
-    machine_busy_seconds,
+    WORKER_FLAG,
     percentile_ms,
     postgres,
+    run_load_process,
     serve_load,
     start,
     wait_ready,
 )
 from harness import kafka as start_broker
+from load_client import Tally, load, request
 
-WORKER_FLAG = "--load-worker"
 TARGET_RATE = 500.0  # bookings/s end to end
 TARGET_P99_MS = 100.0
 TIME_ZONE = "Africa/Nairobi"
 SHIFT_HOURS = (6, 22)  # local, every day
 VISIT_MINUTES = 15
 SLOTS_PER_DAY = (SHIFT_HOURS[1] - SHIFT_HOURS[0]) * 60 // VISIT_MINUTES
-SAMPLES = 5  # refused answers shown
 
 # --------------------------------------------------------------------------- load worker
-# Runs in its own process (this file with --load-worker); only the standard library, asyncpg
-# (raw phase) and uvloop when present are imported there, so it starts fast and stays light.
-
-
-@dataclass
-class Tally:
-    """What the clients of one worker saw; `window` counts only the measured seconds."""
-
-    measure_from: float
-    stop_at: float
-    latencies_us: list[int] = field(default_factory=list)
-    window: dict[str, int] = field(default_factory=dict)
-    succeeded: int = 0  # over the whole run, warm-up included
-    refusals: list[str] = field(default_factory=list)
-    exhausted: bool = False
-
-    def record(self, outcome: str, ok: bool, started: float, finished: float, why: str) -> None:
-        self.succeeded += int(ok)
-        if self.measure_from <= started and finished <= self.stop_at:
-            self.window[outcome] = self.window.get(outcome, 0) + 1
-            if ok:
-                self.latencies_us.append(round((finished - started) * 1e6))
-        if not ok and len(self.refusals) < SAMPLES:
-            self.refusals.append(f"{outcome}: {why[:300]}")
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """Status, whether the server keeps the connection open, and the body."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length, chunked, keep_alive = 0, False, True
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value
-        elif name == b"connection":
-            keep_alive = b"close" not in value
-    if not chunked:
-        return status, keep_alive, await reader.readexactly(length) if length else b""
-    parts = []
-    while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
-        parts.append((await reader.readexactly(size + 2))[:-2])
-    while await reader.readuntil(b"\r\n") != b"\r\n":
-        pass  # trailers
-    return status, keep_alive, b"".join(parts)
-
-
-async def _http_client(host: str, port: int, requests: Iterator[bytes], tally: Tally) -> None:
-    """One keep-alive connection sending the next prepared booking until the window ends."""
-    reader = writer = None
-    while time.perf_counter() < tally.stop_at:
-        request = next(requests, None)  # shared by every client: each booking is sent once
-        if request is None:
-            tally.exhausted = True
-            break
-        started = time.perf_counter()
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-                started = time.perf_counter()  # a request's time, not the connection's
-            assert reader is not None
-            writer.write(request)
-            status, keep_alive, body = await _read_response(reader)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as e:
-            tally.record(type(e).__name__, False, started, time.perf_counter(), str(e))
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-            await asyncio.sleep(0.01)
-            continue
-        finished = time.perf_counter()
-        tally.record(str(status), status == 201, started, finished, body.decode(errors="replace"))
-        if not keep_alive:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-
-
-async def _http_load(config: dict[str, Any]) -> Tally:
-    url = urlsplit(config["url"])
-    requests = iter([r.encode("latin-1") for r in config["requests"]])
-    start = time.perf_counter() + config["warmup"]
-    tally = Tally(start, start + config["seconds"])
-    host, port = url.hostname or "127.0.0.1", url.port or 80
-    await asyncio.gather(
-        *(_http_client(host, port, requests, tally) for _ in range(config["clients"]))
-    )
-    return tally
-
+# Runs in its own process (this file with --load-worker); the HTTP phase is bench/load_client.py,
+# the raw phase asyncpg, on uvloop when present, so it starts fast and stays light.
 
 INSERT_APPOINTMENT = """
 INSERT INTO booking.appointments (id, clinic_id, type_id, provider_id, patient_id, status,
@@ -251,40 +156,24 @@ async def _sql_client(
         tally.record("committed", True, started, time.perf_counter(), "")
 
 
-async def _sql_load(config: dict[str, Any]) -> Tally:
+async def _sql_load(config: dict[str, Any]) -> dict[str, Any]:
     import asyncpg
 
     connections = await asyncio.gather(
-        *(asyncpg.connect(config["dsn"]) for _ in range(config["clients"]))
+        *(asyncpg.connect(config["dsn"]) for _ in range(config["connections"]))
     )
     try:
         numbers = iter(range(10**9))
-        start = time.perf_counter() + config["warmup"]
-        tally = Tally(start, start + config["seconds"])
+        tally = Tally.after(config["warmup"], config["seconds"])
         await asyncio.gather(*(_sql_client(c, numbers, config, tally) for c in connections))
     finally:
         await asyncio.gather(*(c.close() for c in connections))
-    return tally
+    return tally.as_json()
 
 
 async def _load(config: dict[str, Any]) -> dict[str, Any]:
-    cpu_before, wall_before = time.process_time(), time.perf_counter()
-    tally = await (_sql_load(config) if config["mode"] == "sql" else _http_load(config))
-    return {
-        "latencies_us": tally.latencies_us,
-        "window": tally.window,
-        "succeeded": tally.succeeded,
-        "refusals": tally.refusals,
-        "exhausted": tally.exhausted,
-        "seconds": config["seconds"],
-        "cpu_seconds": time.process_time() - cpu_before,
-        "wall_seconds": time.perf_counter() - wall_before,
-    }
-
-
-def load_worker() -> None:
-    """Entry of the load process (see harness.serve_load)."""
-    serve_load(_load, _read_requests)
+    """The raw PostgreSQL phase, or the HTTP one (bench/load_client.py)."""
+    return await (_sql_load(config) if config["mode"] == "sql" else load(config))
 
 
 def _read_requests(config: dict[str, Any]) -> None:
@@ -320,40 +209,7 @@ class Run:
 
 async def run_worker(label: str, ok: str, config: dict[str, Any], watch: dict[str, int]) -> Run:
     """One load run in a separate process; `watch` names the server processes to meter."""
-    from servicekit.local.processes import die_with_parent
-
-    watched = {name: psutil.Process(pid) for name, pid in watch.items()}
-    before = {name: cpu_seconds(process) for name, process in watched.items()}
-    busy_before, total_before = machine_busy_seconds()
-    wall_before = time.perf_counter()
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        __file__,
-        WORKER_FLAG,
-        env={**os.environ, "BENCH_LOAD": json.dumps(config)},
-        stdout=asyncio.subprocess.PIPE,
-        start_new_session=True,  # our Ctrl-C handling stops it, not the terminal's
-        preexec_fn=die_with_parent(signal.SIGTERM),
-    )
-    try:
-        output, _ = await asyncio.wait_for(
-            worker.communicate(), config["seconds"] + config["warmup"] + 90
-        )
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
-    if worker.returncode != 0:
-        raise RuntimeError(f"the load process exited with {worker.returncode}")
-    wall = time.perf_counter() - wall_before
-    result = json.loads(output)
-    busy_after, total_after = machine_busy_seconds()
-    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
-    cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
-    machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
-    # Whatever else ran: PostgreSQL, the broker, and other work on a shared machine.
-    cpu["rest"] = max(0.0, machine * (psutil.cpu_count() or 1) - sum(cpu.values()))
-    cpu["machine"] = machine
+    result, cpu = await run_load_process(__file__, config, watch, slack=90.0)
     return Run(
         label,
         ok,
@@ -362,7 +218,7 @@ async def run_worker(label: str, ok: str, config: dict[str, Any], watch: dict[st
         result["succeeded"],
         result["refusals"],
         result["exhausted"],
-        result["seconds"],
+        config["seconds"],
         cpu,
     )
 
@@ -498,6 +354,7 @@ async def open_clinic(booking_url: str, providers: int, bookings: int) -> Clinic
     from clinic_contracts.envelope import new_envelope
     from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
     from clinic_contracts.shifts import ShiftScheduled
+    from servicekit.consumer import deliver
     from servicekit.db import create_engine, session_factory
     from servicekit.localtime import instant, local_day, zone
     from sqlalchemy import text
@@ -535,7 +392,7 @@ async def open_clinic(booking_url: str, providers: int, bookings: int) -> Clinic
         for offset in range(0, len(events), 500):
             async with sessions() as session, session.begin():
                 for event in events[offset : offset + 500]:
-                    await on_event(session, new_envelope(event, producer="bench"))
+                    await deliver(on_event, session, new_envelope(event, producer="bench"))
         async with engine.begin() as connection:
             # Statistics as a clinic in service has them (autovacuum would get there later).
             tables = ("clinics", "staff", "staff_roles", "shift_windows", "appointments")
@@ -553,7 +410,7 @@ async def open_clinic(booking_url: str, providers: int, bookings: int) -> Clinic
 
 def mint(keys: Any, subject: uuid.UUID, membership: Any) -> str:
     """An access token signed with identity's current key, as identity signs them."""
-    from identity.tokens import issue_access_token
+    from identity.security.tokens import issue_access_token
     from servicekit.settings import CommonSettings
 
     settings = CommonSettings()
@@ -606,17 +463,18 @@ def prepare_bookings(clinic: Clinic, keys: Any, gateway_url: str, count: int, pa
     """`count` raw HTTP requests (bookings 1..count), each with its own patient's token."""
     from servicekit.auth import Membership
 
-    host = urlsplit(gateway_url).netloc
+    url = f"{gateway_url}/v1/appointments"
     requests = []
     for n in range(1, count + 1):
         body = json.dumps(booking_body(clinic, n), separators=(",", ":"))
         token = mint(keys, uuid.uuid4(), Membership("patient", None))
-        requests.append(
-            f"POST /v1/appointments HTTP/1.1\r\nHost: {host}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nAccept: application/json\r\n"
-            f"User-Agent: booking-throughput-bench\r\n\r\n{body}"
-        )
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": "booking-throughput-bench",
+        }
+        requests.append(request("POST", url, headers, body))
     path.write_text(json.dumps(requests))
 
 
@@ -671,7 +529,7 @@ async def database_counts(booking_url: str, clinic_id: uuid.UUID) -> tuple[int, 
 
 
 async def end_to_end(db: Database, args: argparse.Namespace) -> tuple[Run, Clinic]:
-    from identity.keys import KeyRing
+    from identity.security.keys import KeyRing
 
     prepared = math.ceil(args.max_rate * (args.seconds + args.warmup))
     clinic = await open_clinic(db.urls["booking"], args.providers, prepared + 1)
@@ -694,7 +552,9 @@ async def end_to_end(db: Database, args: argparse.Namespace) -> tuple[Run, Clini
                 "mode": "http",
                 "url": stack.gateway_url,
                 "requests_file": str(work / "requests.json"),
-                "clients": args.clients,
+                "ok": 201,
+                "once": True,  # each booking is sent once
+                "connections": args.clients,
                 "seconds": args.seconds,
                 "warmup": args.warmup,
             }
@@ -725,7 +585,7 @@ async def raw_postgres(db: Database, clinic: Clinic, args: argparse.Namespace) -
     config = {
         "mode": "sql",
         "dsn": asyncpg_dsn(db.urls["booking"]),
-        "clients": args.clients,
+        "connections": args.clients,
         "seconds": args.seconds,
         "warmup": args.warmup,
         # Providers of their own: the slots never clash with the end-to-end bookings.
@@ -816,7 +676,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == [WORKER_FLAG]:
-        load_worker()
+        serve_load(_load, _read_requests)
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32, help="connections (default 32)")

@@ -17,10 +17,10 @@ embedded server (servicekit.testing.servers). Kafka likewise (BENCH_KAFKA_BOOTST
 TEST_KAFKA_BOOTSTRAP_SERVERS, Docker, embedded Tansu); topics get a fresh prefix and the
 database is a fresh one, dropped at the end. Identity and the gateway run as
 `python -m identity` and `python -m gateway`, as the local stack runs them (rate limits raised
-out of the way). The load generator is a separate process: a minimal keep-alive HTTP/1.1
-client on asyncio (uvloop when installed), far cheaper per request than a full client, because
-it shares the machine's cores with identity, the gateway and PostgreSQL; each run reports how
-much CPU each of them used.
+out of the way). The load generator is a separate process (this file with --load-worker): a
+minimal keep-alive HTTP/1.1 client on asyncio (bench/load_client.py; uvloop when installed),
+far cheaper per request than a full client, because it shares the machine's cores with
+identity, the gateway and PostgreSQL; each run reports how much CPU each of them used.
 """
 
 from __future__ import annotations
@@ -28,141 +28,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
-import psutil
 from harness import (
-    cpu_seconds,
-    machine_busy_seconds,
+    WORKER_FLAG,
     percentile_ms,
     postgres,
+    run_load_process,
     serve_load,
     start,
     wait_ready,
 )
 from harness import kafka as start_broker
+from load_client import load, request
 
-WORKER_FLAG = "--load-worker"
 GATEWAY_P50_BUDGET_MS = 1.0
 GATEWAY_RPS_TARGET = 0.70
-
-
-# --------------------------------------------------------------------------- load worker
-# Runs in its own process (this file with --load-worker); only the standard library (and
-# uvloop when present) is imported there, so it starts fast and stays light.
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Status and whether the server keeps the connection open; the body is read and dropped."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length, chunked, keep_alive = 0, False, True
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value
-        elif name == b"connection":
-            keep_alive = b"close" not in value
-    if chunked:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            if size == 0:
-                while await reader.readuntil(b"\r\n") != b"\r\n":
-                    pass  # trailers
-                break
-            await reader.readexactly(size + 2)
-    elif length:
-        await reader.readexactly(length)
-    return status, keep_alive
-
-
-async def _connection(
-    host: str,
-    port: int,
-    request: bytes,
-    measure_from: float,
-    stop_at: float,
-    latencies: list[float],
-    statuses: dict[str, int],
-) -> None:
-    """One keep-alive connection sending `request` back to back until `stop_at`."""
-    reader = writer = None
-    while time.perf_counter() < stop_at:
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            assert reader is not None
-            started = time.perf_counter()
-            writer.write(request)
-            status, keep_alive = await _read_response(reader)
-            finished = time.perf_counter()
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as e:
-            statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-            await asyncio.sleep(0.01)
-            continue
-        # Counted when it completes inside the window (the last one, after stop_at, is not).
-        if measure_from <= started and finished <= stop_at:
-            statuses[str(status)] = statuses.get(str(status), 0) + 1
-            if status == 200:
-                latencies.append(finished - started)
-        if not keep_alive:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-
-
-async def _load(config: dict[str, Any]) -> dict[str, Any]:
-    url = urlsplit(config["url"])
-    host, port = url.hostname or "127.0.0.1", url.port or 80
-    request = (
-        f"GET {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
-        f"Authorization: Bearer {config['token']}\r\nAccept: application/json\r\n"
-        "User-Agent: gateway-overhead-bench\r\n\r\n"
-    ).encode("latin-1")
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    cpu_before, wall_before = time.process_time(), time.perf_counter()
-    measure_from = wall_before + config["warmup"]
-    stop_at = measure_from + config["seconds"]
-    await asyncio.gather(
-        *(
-            _connection(host, port, request, measure_from, stop_at, latencies, statuses)
-            for _ in range(config["concurrency"])
-        )
-    )
-    return {
-        "latencies_us": [round(value * 1e6) for value in latencies],
-        "statuses": statuses,
-        "seconds": config["seconds"],
-        "cpu_seconds": time.process_time() - cpu_before,
-        "wall_seconds": time.perf_counter() - wall_before,
-    }
-
-
-def load_worker() -> None:
-    """Entry of the load process (see harness.serve_load)."""
-    serve_load(_load)
 
 
 # --------------------------------------------------------------------------- measurement
@@ -191,46 +82,20 @@ async def run_load(
     url: str, token: str, *, concurrency: int, seconds: float, warmup: float, watch: dict[str, int]
 ) -> Run:
     """One load run from a separate process; `watch` names the server processes to meter."""
-    from servicekit.local.processes import die_with_parent
-
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/json",
+        "User-Agent": "gateway-overhead-bench",
+    }
     config = {
         "url": url,
-        "token": token,
-        "concurrency": concurrency,
+        "requests": [request("GET", url, headers)],
+        "connections": concurrency,
         "seconds": seconds,
         "warmup": warmup,
     }
-    watched = {name: psutil.Process(pid) for name, pid in watch.items()}
-    before = {name: cpu_seconds(process) for name, process in watched.items()}
-    busy_before, total_before = machine_busy_seconds()
-    wall_before = time.perf_counter()
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        __file__,
-        WORKER_FLAG,
-        env={**os.environ, "BENCH_LOAD": json.dumps(config)},
-        stdout=asyncio.subprocess.PIPE,
-        start_new_session=True,  # our Ctrl-C handling stops it, not the terminal's
-        preexec_fn=die_with_parent(signal.SIGTERM),
-    )
-    try:
-        output, _ = await asyncio.wait_for(worker.communicate(), seconds + warmup + 60)
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
-    if worker.returncode != 0:
-        raise RuntimeError(f"the load process exited with {worker.returncode}")
-    wall = time.perf_counter() - wall_before
-    result = json.loads(output)
-    busy_after, total_after = machine_busy_seconds()
-    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
-    cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
-    machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
-    # Whatever else ran: PostgreSQL, and other work on a shared machine (it skews the figures).
-    cpu["rest"] = max(0.0, machine * (psutil.cpu_count() or 1) - sum(cpu.values()))
-    cpu["machine"] = machine
-    return Run("", result["latencies_us"], result["statuses"], result["seconds"], cpu)
+    result, cpu = await run_load_process(__file__, config, watch)
+    return Run("", result["latencies_us"], result["window"], seconds, cpu)
 
 
 # --------------------------------------------------------------------------- the services
@@ -248,7 +113,7 @@ class Stack:
 @contextlib.asynccontextmanager
 async def services() -> AsyncIterator[tuple[Stack, Any]]:
     """PostgreSQL, Kafka, identity (migrated) and the gateway; yields them and the key ring."""
-    from identity.keys import KeyRing
+    from identity.security.keys import KeyRing
     from servicekit.kafka_admin import ensure_topics
     from servicekit.local.processes import free_port
     from servicekit.local.stack import contract_topics
@@ -312,7 +177,7 @@ async def services() -> AsyncIterator[tuple[Stack, Any]]:
 
 def mint_token(keys: Any) -> str:
     """An org-admin access token signed with identity's current key, as identity signs them."""
-    from identity.tokens import issue_access_token
+    from identity.security.tokens import issue_access_token
     from servicekit.auth import ORG_ADMIN, Membership
     from servicekit.settings import CommonSettings
 
@@ -466,7 +331,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == [WORKER_FLAG]:
-        load_worker()
+        serve_load(load)
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=16, help="connections (default 16)")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import httpx
 import psutil
 
 READY_TIMEOUT_SECONDS = 90.0
+WORKER_FLAG = "--load-worker"  # a bench file run as its load process (serve_load)
 STACK_START_TIMEOUT_SECONDS = 600.0
 
 
@@ -137,20 +138,68 @@ def machine_busy_seconds() -> tuple[float, float]:
 
 
 def serve_load(
-    load: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+    load: Callable[[dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]],
     prepare: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
-    """Entry of a load process: config as JSON in BENCH_LOAD, result as JSON on stdout.
+    """Entry of a load process: config as JSON in BENCH_LOAD, result as JSON on stdout, with
+    the CPU and wall seconds the load took (`cpu_seconds`, `wall_seconds`).
 
     `prepare` runs on the config before the clock starts (e.g. reading a requests file).
     """
     config = json.loads(os.environ["BENCH_LOAD"])
     if prepare is not None:
         prepare(config)
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
     try:
         import uvloop
 
         result = uvloop.run(load(config))
     except ImportError:
         result = asyncio.run(load(config))
+    result["cpu_seconds"] = time.process_time() - cpu_before
+    result["wall_seconds"] = time.perf_counter() - wall_before
     json.dump(result, sys.stdout)
+
+
+async def run_load_process(
+    script: str, config: dict[str, Any], watch: dict[str, int], slack: float = 60.0
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """`script` as a load process (`WORKER_FLAG`, serve_load) given `config`, which has its
+    `seconds` and `warmup`: its result, and the CPU used meanwhile as shares of one core, by
+    process (`watch` names the server processes to meter; "load", "rest") and the machine's
+    busy share ("machine").
+    """
+    from servicekit.local.processes import die_with_parent
+
+    watched = {name: psutil.Process(pid) for name, pid in watch.items()}
+    before = {name: cpu_seconds(process) for name, process in watched.items()}
+    busy_before, total_before = machine_busy_seconds()
+    wall_before = time.perf_counter()
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        script,
+        WORKER_FLAG,
+        env={**os.environ, "BENCH_LOAD": json.dumps(config)},
+        stdout=asyncio.subprocess.PIPE,
+        start_new_session=True,  # our Ctrl-C handling stops it, not the terminal's
+        preexec_fn=die_with_parent(signal.SIGTERM),
+    )
+    try:
+        timeout = config["seconds"] + config["warmup"] + slack
+        output, _ = await asyncio.wait_for(worker.communicate(), timeout)
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+    if worker.returncode != 0:
+        raise RuntimeError(f"the load process exited with {worker.returncode}")
+    wall = time.perf_counter() - wall_before
+    result: dict[str, Any] = json.loads(output)
+    busy_after, total_after = machine_busy_seconds()
+    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
+    cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
+    machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
+    # Whatever else ran: PostgreSQL, the broker, and other work on a shared machine.
+    cpu["rest"] = max(0.0, machine * (psutil.cpu_count() or 1) - sum(cpu.values()))
+    cpu["machine"] = machine
+    return result, cpu

@@ -103,7 +103,7 @@ async def explain(connection: Any, name: str, statement: Any) -> None:
 
 async def main(final: int, ahead: int) -> None:
     import asyncpg
-    from notify.messages.dispatch import claim_query, next_attempt_query
+    from notify.messages.repository import claim_query, next_attempt_query
     from notify.settings import Settings
     from servicekit.db import asyncpg_dsn
     from servicekit.migrations import upgrade

@@ -7,7 +7,7 @@
 A clinic using Twilio, --backlog patients each with one booked appointment and one reminder
 due now, written straight into notify's tables of a fresh database. The dispatcher
 (`notify.messages.dispatch.Dispatcher`, default settings: rounds of 50, 16 sends in flight)
-sends them through the real `twilio` SDK to the local Twilio fake (`notify.testing`), which
+sends them through the real `twilio` SDK to the local Twilio fake (notify's tests/fakes), which
 runs in its own process so it does not share this one's CPU.
 
 a) backlog: every reminder due at once; drained as fast as the dispatcher goes. Prints
@@ -39,7 +39,11 @@ NOTIFY = Path(__file__).resolve().parent.parent / "services/notify/src/notify/mi
 
 
 def run_fake(ready: Any, stop: Any) -> None:
-    from notify.testing.twilio_fake import TwilioFake
+    import sys
+
+    # The fake is test support, not part of the notify package.
+    sys.path.insert(0, str(NOTIFY.parent.parent.parent / "tests"))
+    from fakes.twilio_fake import TwilioFake
 
     with TwilioFake(account_sid="AC" + "0" * 32, auth_token="bench-token") as fake:
         ready.put(fake.url)

@@ -61,6 +61,7 @@ async def seed(database_url: str, clinic: uuid.UUID, args: argparse.Namespace) -
     """Staff and shifts through booking's projection; types, patients and visits by SQL."""
     from booking.projection.handlers import on_event
     from clinic_contracts.envelope import new_envelope
+    from servicekit.consumer import deliver
     from servicekit.db import create_engine, session_factory
     from servicekit.localtime import local_day, zone
     from sqlalchemy import text
@@ -80,7 +81,7 @@ async def seed(database_url: str, clinic: uuid.UUID, args: argparse.Namespace) -
     try:
         async with session_factory(engine)() as session, session.begin():
             for event in events:
-                await on_event(session, new_envelope(event, producer="bench"))
+                await deliver(on_event, session, new_envelope(event, producer="bench"))
             for type_id, name, minutes, buffer in (
                 (short, "Review", 20, 0),
                 (long, "Consult", 30, 10),
@@ -269,7 +270,7 @@ async def create_clinic(gateway_url: str, token: str) -> uuid.UUID:
 
 async def run(args: argparse.Namespace) -> int:
     from booking_throughput import database, mint, services
-    from identity.keys import KeyRing
+    from identity.security.keys import KeyRing
     from servicekit.auth import Membership
 
     async with database() as db:

@@ -26,7 +26,7 @@ from pathlib import Path
 from identity.auth.registration import register_patient
 from identity.auth.schemas import PatientRegister
 from identity.deps import IdentityConfig
-from identity.keys import KeyRing
+from identity.security.keys import KeyRing
 from identity.settings import Settings
 from pydantic import SecretStr
 from servicekit.db import asyncpg_dsn, create_engine, session_factory

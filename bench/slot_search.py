@@ -20,11 +20,11 @@ b) the same without `provider_id` ("any provider"): the whole clinic, the 7 days
 
 Both go straight to booking running as `python -m booking` (as the local stack runs it), from
 a load generator in its own process (this file with --load-worker: a minimal keep-alive
-HTTP/1.1 client on asyncio, uvloop when installed) at --concurrency connections in a closed
-loop (default 1: the latency of a search itself, without queueing). Before measuring, each
-search is checked once against the seeded data: all its pages must list exactly the free
-starts the seeding left. --limit is the page size (the API's default is 50); the service
-reads the whole window from the database but works out only the starts of the page.
+HTTP/1.1 client on asyncio, bench/load_client.py, uvloop when installed) at --concurrency
+connections in a closed loop (default 1: the latency of a search itself, without queueing).
+Before measuring, each search is checked once against the seeded data: all its pages must list
+exactly the free starts the seeding left. --limit is the page size (the API's default is 50);
+the service reads the whole window from the database but works out only the starts of the page.
 
 Targets: one-provider p99 < 20 ms, clinic-wide p99 < 100 ms.
 
@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import signal
@@ -53,137 +52,18 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
-import psutil
-from harness import (
-    cpu_seconds,
-    machine_busy_seconds,
-    percentile_ms,
-    postgres,
-    serve_load,
-    wait_ready,
-)
+from harness import WORKER_FLAG, percentile_ms, postgres, run_load_process, serve_load, wait_ready
 from harness import kafka as start_broker
+from load_client import load, request
 
-WORKER_FLAG = "--load-worker"
 TIME_ZONE = "Africa/Nairobi"
 WEEKS = 3  # of shifts and appointments, from the first Monday
 OPEN = ((clock(8), clock(12, 30)), (clock(13, 30), clock(17)))  # Mon-Fri, lunch in between
 VISIT_MINUTES = 15
 TARGETS_MS = {"a": 20.0, "b": 100.0}  # p99
-
-# --------------------------------------------------------------------------- load worker
-# Runs in its own process (this file with --load-worker); only the standard library (and
-# uvloop when present) is imported there, so it starts fast and stays light.
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Status and whether the server keeps the connection open; the body is read and dropped."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length, chunked, keep_alive = 0, False, True
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value
-        elif name == b"connection":
-            keep_alive = b"close" not in value
-    if chunked:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            if size == 0:
-                while await reader.readuntil(b"\r\n") != b"\r\n":
-                    pass  # trailers
-                break
-            await reader.readexactly(size + 2)
-    elif length:
-        await reader.readexactly(length)
-    return status, keep_alive
-
-
-async def _connection(
-    host: str,
-    port: int,
-    requests: list[bytes],
-    turn: list[int],
-    window: tuple[float, float],
-    latencies: list[float],
-    statuses: dict[str, int],
-) -> None:
-    """One keep-alive connection sending the requests in turn (shared with the others)."""
-    measure_from, stop_at = window
-    reader = writer = None
-    while time.perf_counter() < stop_at:
-        request = requests[turn[0] % len(requests)]
-        turn[0] += 1
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            assert reader is not None
-            started = time.perf_counter()
-            writer.write(request)
-            status, keep_alive = await _read_response(reader)
-            finished = time.perf_counter()
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as e:
-            statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-            await asyncio.sleep(0.01)
-            continue
-        # Counted when it completes inside the window (the last one, after stop_at, is not).
-        if measure_from <= started and finished <= stop_at:
-            statuses[str(status)] = statuses.get(str(status), 0) + 1
-            if status == 200:
-                latencies.append(finished - started)
-        if not keep_alive:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-
-
-async def _load(config: dict[str, Any]) -> dict[str, Any]:
-    base = urlsplit(config["base_url"])
-    host, port = base.hostname or "127.0.0.1", base.port or 80
-    requests = [
-        (
-            f"GET {path} HTTP/1.1\r\nHost: {base.netloc}\r\nAccept: application/json\r\n"
-            "User-Agent: slot-search-bench\r\n\r\n"
-        ).encode("latin-1")
-        for path in config["paths"]
-    ]
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    cpu_before, wall_before = time.process_time(), time.perf_counter()
-    measure_from = wall_before + config["warmup"]
-    window = (measure_from, measure_from + config["seconds"])
-    turn = [0]
-    await asyncio.gather(
-        *(
-            _connection(host, port, requests, turn, window, latencies, statuses)
-            for _ in range(config["concurrency"])
-        )
-    )
-    return {
-        "latencies_us": [round(value * 1e6) for value in latencies],
-        "statuses": statuses,
-        "seconds": config["seconds"],
-        "cpu_seconds": time.process_time() - cpu_before,
-        "wall_seconds": time.perf_counter() - wall_before,
-    }
-
-
-def load_worker() -> None:
-    """Entry of the load process (see harness.serve_load)."""
-    serve_load(_load)
-
 
 # --------------------------------------------------------------------------- measurement
 
@@ -208,41 +88,8 @@ class Run:
 
 async def run_load(config: dict[str, Any], watch: dict[str, int]) -> Run:
     """One load run from a separate process; `watch` names the server processes to meter."""
-    from servicekit.local.processes import die_with_parent
-
-    watched = {name: psutil.Process(pid) for name, pid in watch.items()}
-    before = {name: cpu_seconds(process) for name, process in watched.items()}
-    busy_before, total_before = machine_busy_seconds()
-    wall_before = time.perf_counter()
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        __file__,
-        WORKER_FLAG,
-        env={**os.environ, "BENCH_LOAD": json.dumps(config)},
-        stdout=asyncio.subprocess.PIPE,
-        start_new_session=True,  # our Ctrl-C handling stops it, not the terminal's
-        preexec_fn=die_with_parent(signal.SIGTERM),
-    )
-    try:
-        output, _ = await asyncio.wait_for(
-            worker.communicate(), config["seconds"] + config["warmup"] + 60
-        )
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
-    if worker.returncode != 0:
-        raise RuntimeError(f"the load process exited with {worker.returncode}")
-    wall = time.perf_counter() - wall_before
-    result = json.loads(output)
-    busy_after, total_after = machine_busy_seconds()
-    cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
-    cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
-    machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
-    # Whatever else ran: PostgreSQL, and other work on a shared machine (it skews the figures).
-    cpu["rest"] = max(0.0, machine * (psutil.cpu_count() or 1) - sum(cpu.values()))
-    cpu["machine"] = machine
-    return Run(result["latencies_us"], result["statuses"], result["seconds"], cpu)
+    result, cpu = await run_load_process(__file__, config, watch)
+    return Run(result["latencies_us"], result["window"], config["seconds"], cpu)
 
 
 # --------------------------------------------------------------------------- servers and booking
@@ -377,6 +224,7 @@ async def seed(database_url: str, providers: int, booked_share: float) -> Clinic
     from clinic_contracts.envelope import new_envelope
     from clinic_contracts.identity import ClinicCreated, MembershipGranted, UserRegistered
     from servicekit.auth import CLINIC_ADMIN, Membership, Principal
+    from servicekit.consumer import deliver
     from servicekit.db import create_engine, session_factory
     from servicekit.localtime import local_day, zone
 
@@ -395,7 +243,7 @@ async def seed(database_url: str, providers: int, booked_share: float) -> Clinic
     try:
         async with sessions() as session, session.begin():
             for event in events:
-                await on_event(session, new_envelope(event, producer="bench"))
+                await deliver(on_event, session, new_envelope(event, producer="bench"))
             admin = Principal(uuid.uuid4(), (Membership(CLINIC_ADMIN, clinic_id),))
             kind = await create_type(
                 session,
@@ -597,10 +445,11 @@ async def main(args: argparse.Namespace) -> None:
         )
         for search in searches(clinic, args.limit):
             print(await check(booking, search), flush=True)
+            headers = {"Accept": "application/json", "User-Agent": "slot-search-bench"}
             config = {
-                "base_url": booking.url,
-                "paths": search.paths,
-                "concurrency": args.concurrency,
+                "url": booking.url,
+                "requests": [request("GET", booking.url + path, headers) for path in search.paths],
+                "connections": args.concurrency,
                 "seconds": args.seconds,
                 "warmup": args.warmup,
             }
@@ -612,7 +461,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == [WORKER_FLAG]:
-        load_worker()
+        serve_load(load)
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="measured s per search")
