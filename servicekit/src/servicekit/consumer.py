@@ -24,10 +24,11 @@ from servicekit.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
-# How long the broker may hold a fetch open waiting for data; this bounds the latency an
-# idle partition adds (Tansu holds fetches that long), and how often an idle consumer polls:
-# 20 ms cost an idle stack half a core. Kafka's default is 500 ms.
-FETCH_MAX_WAIT_MS = 50
+# How long the broker may hold a fetch open waiting for data, and so how often an idle
+# consumer asks again. Both brokers answer as soon as data arrives (Tansu within ~10 ms at
+# 500; above 500 it answers 130-630 ms late), so this costs no latency; at 50 the fetches of
+# an idle stack kept Tansu at 17% of a core (bench/idle_stack.py). Kafka's default.
+FETCH_MAX_WAIT_MS = 500
 
 Handler = Callable[[AsyncSession, Event, EventEnvelope], Awaitable[None]]
 """Applies one event, already validated into its contract model; the envelope has its metadata."""

@@ -28,6 +28,8 @@ from servicekit.replay import ClusterId, OutboxReplay
 from servicekit.telemetry import context_from_headers
 
 log = logging.getLogger(__name__)
+# After a failed round: soon, then doubling up to 30 s, whatever the idle poll interval.
+FIRST_RETRY_SECONDS = 1.0
 
 
 class OutboxRelay:
@@ -85,10 +87,10 @@ class OutboxRelay:
                     backoff = self.poll_interval
                 except Exception as exc:
                     OUTBOX_PUBLISH_FAILURES.labels(self._service).inc()
+                    backoff = min(backoff * 2, 30.0) if recovering else FIRST_RETRY_SECONDS
                     log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
                     recovering = True
                     published = 0
-                    backoff = min(backoff * 2, 30.0)
                 if published == 0:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=backoff)

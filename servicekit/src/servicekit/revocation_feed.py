@@ -34,8 +34,9 @@ from servicekit.settings import CommonSettings
 
 log = logging.getLogger(__name__)
 
-# How long the broker may hold an empty fetch: bounds how late a revocation is read.
-FETCH_MAX_WAIT_MS = 100
+# How long the broker may hold an empty fetch; a revocation still arrives at once (see
+# servicekit.consumer.FETCH_MAX_WAIT_MS for why 500).
+FETCH_MAX_WAIT_MS = 500
 REQUEST_TIMEOUT_SECONDS = 5.0
 
 

@@ -86,7 +86,8 @@ class ServiceSettings(CommonSettings):
     # size the pool for the requests one replica serves at once.
     database_pool_size: int = Field(20, ge=1)
     database_max_overflow: int = Field(10, ge=0)
-    outbox_poll_interval_seconds: float = 1.0
+    # A fallback only: the relay is woken by NOTIFY at each commit that adds an event.
+    outbox_poll_interval_seconds: float = 5.0
     outbox_batch_size: int = 500
     # After the broker lost its data (an in-memory Tansu restarted), events published this
     # long before are published again; below the outbox's 72 h pruning of published rows.
