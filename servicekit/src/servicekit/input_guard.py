@@ -93,6 +93,37 @@ def _printable(part: str | int) -> str:
     return text.replace("\x00", "\\u0000")
 
 
+# Indexes by the routes they were built from: a process builds one app, but a test session
+# builds one per test, and each OpenAPI document costs a tenth of a second to generate.
+_INDEXES: dict[tuple[Any, ...], OperationIndex] = {}
+_MAX_INDEXES = 64
+
+
+def _routes_key(api: FastAPI) -> tuple[Any, ...]:
+    # By the endpoint's code, not the function: routes like /readyz are closures made anew
+    # for each app, yet the same code with the same signature gives the same document.
+    return tuple(
+        (
+            getattr(route, "path", None),
+            tuple(sorted(getattr(route, "methods", None) or ())),
+            getattr(endpoint, "__code__", endpoint),
+        )
+        for route in api.routes
+        for endpoint in [getattr(route, "endpoint", None)]
+    )
+
+
+def operation_index(api: FastAPI) -> OperationIndex:
+    """The index of `api`'s OpenAPI document, shared by every app with the same routes."""
+    key = (api.title, api.version, _routes_key(api))
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        index = _INDEXES[key] = OperationIndex(api.openapi())
+    return index
+
+
 class InputGuard:
     """ASGI middleware checking every request of `api` against its OpenAPI document."""
 
@@ -104,7 +135,7 @@ class InputGuard:
     def index(self) -> OperationIndex:
         """Built on first use, once every route is registered."""
         if self._index is None:
-            self._index = OperationIndex(self.api.openapi())
+            self._index = operation_index(self.api)
         return self._index
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -80,7 +80,7 @@ class ServiceDatabases:
             return self._urls[service]
 
     async def truncate(self, service: str, keep: Sequence[str] = KEEP_TABLES) -> None:
-        """Empty every table of the service's schema but `keep`, restarting identities."""
+        """Empty every table of the service's schema but `keep`, restarting its sequences."""
         import asyncpg
 
         from servicekit.db import asyncpg_dsn
@@ -98,7 +98,24 @@ class ServiceDatabases:
             ]
             if not tables:
                 return
-            statement = f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"
+            sequences = await connection.fetch(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = $1", service
+            )
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's fixed cost per
+            # table (new files, exclusive locks) made it 90 ms for booking against 6 ms. As
+            # replica, no trigger fires: neither the foreign keys' (any order will do) nor the
+            # services' own (booking's change log).
+            statement = "\n".join(
+                [
+                    "BEGIN; SET LOCAL session_replication_role = replica;",
+                    *(f"DELETE FROM {table};" for table in tables),  # noqa: S608 - quoted names
+                    *(
+                        f"ALTER SEQUENCE {quote_ident(service)}.{_quote_any(row[0])} RESTART;"
+                        for row in sequences
+                    ),
+                    "COMMIT;",
+                ]
+            )
             # A previous test's server may still be finishing a transaction on these tables,
             # and PostgreSQL resolves the crossed locks by aborting one side: ours, then again.
             for attempt in range(1, TRUNCATE_ATTEMPTS + 1):
