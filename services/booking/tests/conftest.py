@@ -6,7 +6,7 @@ import functools
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -121,3 +121,32 @@ async def calendar(client: httpx.AsyncClient, issuer: TokenIssuer, apply: Apply)
 def staged(runtime: ServiceRuntime) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
     """Payloads of staged events, oldest first: `await staged("AppointmentBooked")`."""
     return functools.partial(staged_events, runtime)
+
+
+SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
+Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+def problem(response: httpx.Response) -> tuple[int, str]:
+    """Status and problem type slug."""
+    assert response.headers["content-type"].startswith("application/problem+json")
+    return response.status_code, response.json()["type"].rsplit(":", 1)[-1]
+
+
+def clock(moment: str) -> str:
+    """An instant's London wall-clock time, e.g. 09:30."""
+    return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%H:%M")
+
+
+async def free_starts(calendar: Calendar, kind: dict[str, Any]) -> list[str]:
+    """The free starts of `kind` on SOON, as wall-clock times."""
+    params: dict[str, Any] = {
+        "clinic_id": str(calendar.id),
+        "type_id": kind["id"],
+        "from": instant(SOON, time(0), LONDON).isoformat(),
+        "to": instant(SOON + timedelta(days=1), time(0), LONDON).isoformat(),
+        "limit": 200,
+    }
+    response = await calendar.client.get("/v1/slots", params=params)
+    assert response.status_code == 200, response.text
+    return [clock(s["starts_at"]) for s in response.json()["items"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -12,13 +12,11 @@ from booking.projection.repository import get_clinic
 from booking.slots.service import reserved_starts
 from booking.types.models import AppointmentType
 from servicekit.auth import Membership
-from servicekit.localtime import instant, zone
+from servicekit.localtime import instant
 from servicekit.runtime import ServiceRuntime
 
-from .conftest import Calendar
+from .conftest import LONDON, SOON, Calendar, clock
 
-LONDON = zone("Europe/London")
-SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
 EVER = 30 * 24 * 60  # a release lead longer than SOON is away: released already
 HELD = ["09:00", "09:15", "09:30"]
 """The 30-minute starts wholly inside the doctor's held 09:00-10:00."""
@@ -27,10 +25,6 @@ HELD = ["09:00", "09:15", "09:30"]
 def problem(response: httpx.Response) -> tuple[int, str]:
     assert response.headers["content-type"].startswith("application/problem+json")
     return response.status_code, response.json()["type"].rsplit(":", 1)[-1]
-
-
-def clock(moment: str) -> str:
-    return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%H:%M")
 
 
 def reserve(

@@ -4,31 +4,17 @@ seen only by whom it concerns."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from clinic_contracts.identity import ClinicCreated
 from servicekit.auth import Membership
 from servicekit.localtime import instant
 from servicekit.testing.fixtures import Apply
 
-from .conftest import LONDON, Calendar
-
-SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
-Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
-
-
-def problem(response: httpx.Response) -> tuple[int, str]:
-    """Status and problem type slug."""
-    return response.status_code, response.json()["type"].rsplit(":", 1)[-1]
-
-
-def clock(moment: str) -> str:
-    return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%H:%M")
+from .conftest import LONDON, SOON, Calendar, Staged, clock, free_starts, problem
 
 
 def at(hour: int) -> dict[str, str]:
@@ -40,19 +26,6 @@ def at(hour: int) -> dict[str, str]:
 async def kind(calendar: Calendar) -> dict[str, Any]:
     await calendar.shift(calendar.doctor, SOON)
     return await calendar.new_type()
-
-
-async def free_starts(calendar: Calendar, kind: dict[str, Any]) -> list[str]:
-    params: dict[str, Any] = {
-        "clinic_id": str(calendar.id),
-        "type_id": kind["id"],
-        "from": instant(SOON, time(0), LONDON).isoformat(),
-        "to": instant(SOON + timedelta(days=1), time(0), LONDON).isoformat(),
-        "limit": 200,
-    }
-    response = await calendar.client.get("/v1/slots", params=params)
-    assert response.status_code == 200, response.text
-    return [clock(s["starts_at"]) for s in response.json()["items"]]
 
 
 # --- reschedule --------------------------------------------------------------------------------

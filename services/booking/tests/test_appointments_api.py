@@ -7,29 +7,15 @@ test_appointment_lifecycle.py.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from servicekit.localtime import instant
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import text
 
-from .conftest import LONDON, Calendar
-
-SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
-Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
-
-
-def problem(response: httpx.Response) -> tuple[int, str]:
-    """Status and problem type slug."""
-    return response.status_code, response.json()["type"].rsplit(":", 1)[-1]
-
-
-def clock(moment: str) -> str:
-    return datetime.fromisoformat(moment).astimezone(LONDON).strftime("%H:%M")
+from .conftest import LONDON, SOON, Calendar, Staged, clock, free_starts, problem
 
 
 @pytest.fixture
@@ -41,19 +27,6 @@ async def day(calendar: Calendar) -> date:
 @pytest.fixture
 async def kind(calendar: Calendar) -> dict[str, Any]:
     return await calendar.new_type()
-
-
-async def free_starts(calendar: Calendar, kind: dict[str, Any]) -> list[str]:
-    params: dict[str, Any] = {
-        "clinic_id": str(calendar.id),
-        "type_id": kind["id"],
-        "from": instant(SOON, time(0), LONDON).isoformat(),
-        "to": instant(SOON + timedelta(days=1), time(0), LONDON).isoformat(),
-        "limit": 200,
-    }
-    response = await calendar.client.get("/v1/slots", params=params)
-    assert response.status_code == 200, response.text
-    return [clock(s["starts_at"]) for s in response.json()["items"]]
 
 
 async def booked_rows(runtime: ServiceRuntime) -> int:

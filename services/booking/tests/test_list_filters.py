@@ -10,7 +10,7 @@ patient) gives the caller's own records there; filtered by another patient it is
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,7 @@ from servicekit.auth import Membership
 from servicekit.testing.fixtures import Apply
 from servicekit.testing.issuer import TokenIssuer
 
-from .conftest import Calendar
-
-SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
+from .conftest import SOON, Calendar
 
 MATRIX = yaml.safe_load((Path(__file__).parents[3] / "docs" / "authorization.yaml").read_text())
 DENIED = {401, 403, 404}
