@@ -13,8 +13,9 @@ runs in its own process so it does not share this one's CPU.
 a) backlog: every reminder due at once; drained as fast as the dispatcher goes. Prints
    reminders per second and the due-to-sent delay (p50/p99), which is mostly queueing.
 b) steady: --rate reminders fall due per second for --seconds, with the dispatcher running
-   as the service runs it (`dispatch_forever`, a round each second, at once while work
-   remains). Prints the due-to-sent delay (p50/p99), which is what a patient would notice.
+   as the service runs it (`dispatch_forever`: a round when the next reminder falls due, at
+   once while work remains). Prints the due-to-sent delay (p50/p99), which is what a patient
+   would notice.
 
 "Sent" is the commit that records the provider's id. PostgreSQL: BENCH_DATABASE_URL, else
 TEST_DATABASE_URL, else the embedded server. The database is dropped at the end.

@@ -28,7 +28,7 @@ class ConsumerLagSampler:
         service: str,
         subscriptions: Iterable[tuple[str, str]],
         topic_prefix: str = "",
-        interval: float = 15.0,
+        interval: float = 60.0,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.service = service

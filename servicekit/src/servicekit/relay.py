@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -11,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
 from faststream.kafka import KafkaBroker
 from opentelemetry import context as otel_context
 from sqlalchemy import delete, func, select, update
@@ -26,6 +24,7 @@ from servicekit.metrics import (
 from servicekit.outbox import LANES, Outbox
 from servicekit.replay import ClusterId, OutboxReplay
 from servicekit.telemetry import context_from_headers
+from servicekit.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 # After a failed round: soon, then doubling up to 30 s, whatever the idle poll interval.
@@ -54,7 +53,6 @@ class OutboxRelay:
         self.outbox = outbox
         self.sessions = sessions
         self.broker = broker
-        self.dsn = dsn
         self.topic_prefix = topic_prefix
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -63,8 +61,8 @@ class OutboxRelay:
         self.replay = OutboxReplay(outbox, sessions, window=replay_window, cluster_id=cluster_id)
         self.broker_check_interval = broker_check_interval
         self._last_broker_check = -float("inf")
-        self._wake = asyncio.Event()
-        self.listening = asyncio.Event()
+        self.wakeup = Wakeup(dsn, outbox.channel)
+        self.listening = self.wakeup.listening  # set while NOTIFY can wake the relay
         self._service = outbox.producer
         self._last_housekeeping = 0.0
         # Export the series from the start, so dashboards and alerts see 0, not "no data".
@@ -73,7 +71,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until cancelled; database or broker outages only delay publishing."""
-        listener = asyncio.create_task(self._listen(), name=f"{self._service}-outbox-listen")
+        listener = asyncio.create_task(self.wakeup.run(), name=f"{self._service}-outbox-listen")
         backoff = self.poll_interval
         recovering = False
         try:
@@ -92,9 +90,7 @@ class OutboxRelay:
                     recovering = True
                     published = 0
                 if published == 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout=backoff)
-                    self._wake.clear()
+                    await self.wakeup.wait(backoff)
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
@@ -210,27 +206,3 @@ class OutboxRelay:
             )
         OUTBOX_PENDING.labels(self._service).set(count)
         OUTBOX_OLDEST_AGE.labels(self._service).set(float(oldest_age or 0.0))
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                connection = await asyncpg.connect(self.dsn)
-                try:
-                    await connection.add_listener(self.outbox.channel, self._notified)
-                    self.listening.set()
-                    self._wake.set()  # catch up on anything committed before we listened
-                    while not connection.is_closed():
-                        await asyncio.sleep(5.0)
-                finally:
-                    self.listening.clear()
-                    # Not close(): awaited while cancelled mid-statement it can wait forever,
-                    # and a LISTEN-only connection has nothing to finish gracefully.
-                    connection.terminate()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("outbox listener lost (%s); polling until it is back", exc)
-                await asyncio.sleep(self.poll_interval)
-
-    def _notified(self, *_: object) -> None:
-        self._wake.set()

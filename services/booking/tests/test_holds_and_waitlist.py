@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from booking.waitlist.sweep import sweep_once
+from booking.settings import Settings
+from booking.waitlist.sweep import keep_sweeping, longest_pause, sweep_once
 from clinic_contracts.shifts import LeaveApproved, ShiftCancelled
 from servicekit.localtime import instant
 from servicekit.runtime import ServiceRuntime
@@ -21,6 +23,12 @@ from .conftest import LONDON, Calendar
 
 SOON = date.today() + timedelta(days=14 - date.today().weekday())  # a Monday two weeks on
 Staged = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The app's own sweep sleeps its longest here: the tests sweep when they mean to."""
+    return settings.model_copy(update={"hold_sweep_seconds": 300.0})
 
 
 @pytest.fixture
@@ -124,6 +132,48 @@ async def test_a_lapsed_holds_time_goes_to_the_next_booking(
     bobs = await calendar.book(calendar.slot(kind, SOON, time(9)), held.bob)
 
     assert bobs.status_code == 201, bobs.text
+
+
+async def test_the_sweep_wakes_when_a_hold_lapses_not_at_its_longest_pause(
+    held: Held, runtime: ServiceRuntime
+) -> None:
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            text(
+                "UPDATE booking.appointments SET hold_expires_at = now() + interval '2 seconds'"
+                " WHERE id = CAST(:id AS uuid)"
+            ),
+            {"id": held.id},
+        )
+    stop = asyncio.Event()
+    sweeping = asyncio.create_task(
+        keep_sweeping(runtime.sessions, stop, longest=300.0, offer_minutes=30)
+    )
+    try:
+        # The first sweep finds it live; only waking when it lapses frees it within the bound.
+        assert await released_within(runtime, held.id, seconds=60.0)
+    finally:
+        stop.set()
+        await asyncio.wait_for(sweeping, 60.0)
+
+
+def test_the_sweep_never_sleeps_longer_than_the_shortest_hold(settings: Settings) -> None:
+    assert settings.hold_sweep_seconds == 300.0
+    assert longest_pause(settings.model_copy(update={"hold_minutes": 2})) == 120.0
+    assert longest_pause(settings.model_copy(update={"waitlist_offer_minutes": 3})) == 180.0
+    assert longest_pause(settings.model_copy(update={"hold_sweep_seconds": 30.0})) == 30.0
+
+
+async def released_within(runtime: ServiceRuntime, hold_id: str, *, seconds: float) -> bool:
+    """Whether the hold's row was deleted within `seconds` (a bound, not a speed)."""
+    end = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < end:
+        async with runtime.sessions() as session:
+            query = text("SELECT count(*) FROM booking.appointments WHERE id = CAST(:id AS uuid)")
+            if not await session.scalar(query, {"id": hold_id}):
+                return True
+        await asyncio.sleep(0.1)
+    return False
 
 
 async def test_a_live_hold_becomes_the_booking(

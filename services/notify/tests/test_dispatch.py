@@ -27,6 +27,13 @@ from .fakes.twilio_fake import TwilioFake
 from .support import Clinic, Staged, all_due, history
 
 SMS_FROM = "+15005550006"
+# An answer later than the provider timeout leaves the outcome unknown and the message
+# `sending` until its lease runs out, so every test but those of a timeout must never reach it:
+# a loaded CI machine once took over 2 s to get the fake's answer back (the fake recorded the
+# message after the test had looked). The timeout tests get SHORT_TIMEOUT, and the fake answers
+# them after twice that.
+NO_TIMEOUT = 60.0
+SHORT_TIMEOUT = 2.0
 
 
 @pytest.fixture
@@ -47,8 +54,7 @@ def sending(settings: Settings, twilio: TwilioFake, africastalking: AfricasTalki
             "africastalking_username": "clinic",
             "africastalking_api_key": SecretStr("test-api-key"),
             "africastalking_base_url": africastalking.url,
-            # Long enough for any answer on a busy machine; the timeout test delays past it.
-            "provider_timeout_seconds": 2.0,
+            "provider_timeout_seconds": NO_TIMEOUT,
             "retry_base_seconds": 0.01,
         }
     )
@@ -57,6 +63,15 @@ def sending(settings: Settings, twilio: TwilioFake, africastalking: AfricasTalki
 @pytest.fixture
 async def dispatcher(runtime: ServiceRuntime, sending: Settings) -> AsyncIterator[Dispatcher]:
     dispatcher = Dispatcher(runtime.sessions, sending)
+    yield dispatcher
+    await dispatcher.aclose()
+
+
+@pytest.fixture
+async def impatient(runtime: ServiceRuntime, sending: Settings) -> AsyncIterator[Dispatcher]:
+    """A dispatcher that gives up on an answer after SHORT_TIMEOUT, for the timeout tests."""
+    settings = sending.model_copy(update={"provider_timeout_seconds": SHORT_TIMEOUT})
+    dispatcher = Dispatcher(runtime.sessions, settings)
     yield dispatcher
     await dispatcher.aclose()
 
@@ -198,12 +213,13 @@ async def test_a_provider_error_is_retried_and_then_succeeds(
 
 
 async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
-    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+    clinic: Clinic, runtime: ServiceRuntime, impatient: Dispatcher, twilio: TwilioFake
 ) -> None:
+    dispatcher = impatient
     await clinic.uses(provider="twilio")
     patient = await clinic.patient()
     await clinic.apply(clinic.booked(patient, starts_in=timedelta(minutes=90)))
-    twilio.delay_next(4.0)  # the fake records the message, then answers too late
+    twilio.delay_next(2 * SHORT_TIMEOUT)  # the fake records the message, then answers too late
 
     await dispatcher.run_once()
     [message] = await clinic.messages()
@@ -219,9 +235,10 @@ async def test_a_timeout_after_the_provider_took_it_does_not_send_twice(
 
 
 async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
-    clinic: Clinic, runtime: ServiceRuntime, dispatcher: Dispatcher, twilio: TwilioFake
+    clinic: Clinic, runtime: ServiceRuntime, impatient: Dispatcher, twilio: TwilioFake
 ) -> None:
     """Two children on a parent's phone, booked for the same time: the same words twice."""
+    dispatcher = impatient
     await clinic.uses(provider="twilio")
     starts_at = (datetime.now(UTC) + timedelta(minutes=90)).replace(second=0, microsecond=0)
     visit: dict[str, Any] = {"starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=20)}
@@ -234,7 +251,7 @@ async def test_a_reconciled_message_is_not_given_a_look_alikes_record(
             update(Message).where(Message.id != first.id).values(next_attempt_at=later)
         )
 
-    twilio.delay_next(4.0)  # the first is taken, its answer lost: outcome unknown
+    twilio.delay_next(2 * SHORT_TIMEOUT)  # the first is taken, its answer lost: unknown
     assert await dispatcher.run_once() == 1
     await all_due(runtime)
     assert await dispatcher.run_once() == 1  # the second goes out after it

@@ -25,10 +25,11 @@ class Settings(ServiceSettings):
         "passes to the next in line.",
     )
     hold_sweep_seconds: float = Field(
-        default=5.0,
+        default=30.0,
         gt=0,
         le=300,
-        description="How often lapsed holds are released and lapsed offers passed on.",
+        description="Longest pause between sweeps that release lapsed holds and pass lapsed "
+        "offers on; a sweep otherwise runs when the earliest hold lapses.",
     )
     allotment_release_minutes: int = Field(
         default=120,

@@ -62,7 +62,11 @@ class Settings(ServiceSettings):
         "counts as unknown (then reconciled with the provider before any resend).",
     )
     dispatch_interval_seconds: float = Field(
-        default=1.0, gt=0, le=60, description="How often due messages are looked for."
+        default=30.0,
+        gt=0,
+        le=300,
+        description="Longest pause between looks for due messages: the dispatcher otherwise "
+        "wakes when the next one falls due, or at once (NOTIFY) when one is planned.",
     )
     dispatch_batch: int = Field(
         default=50, ge=1, le=1000, description="Messages claimed per round by one process."

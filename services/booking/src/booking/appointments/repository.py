@@ -16,7 +16,7 @@ from uuid import UUID
 from servicekit.db import violated_constraint
 from servicekit.intervals import Interval
 from servicekit.pagination import Keyset, keyset_page
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,6 +124,17 @@ async def release_expired_holds(
     span = overlapping or (None, None)  # tstzrange(NULL, NULL) is unbounded: overlaps all
     rows = await fetch(session, _RELEASE_EXPIRED, *span, limit)
     return [_appointment(row) for row in rows]
+
+
+async def seconds_to_next_lapse(session: AsyncSession) -> float | None:
+    """Seconds until the earliest pending hold lapses (negative once it has), by the database's
+    clock, which decides lapses; None when no hold is pending."""
+    # 'pending' in the SQL, not a parameter: even a generic plan then uses the partial index.
+    pending = Appointment.status == literal("pending", literal_execute=True)
+    lapses = func.min(Appointment.hold_expires_at) - func.now()
+    query = select(func.extract("epoch", lapses)).where(pending)
+    seconds = await session.scalar(query)
+    return None if seconds is None else float(seconds)
 
 
 _RELEASE_EXPIRED = """

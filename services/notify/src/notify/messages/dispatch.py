@@ -11,15 +11,15 @@ next round then asks the provider whether it has the message before anything is 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from servicekit.db import violated_constraint
+from servicekit.db import asyncpg_dsn, violated_constraint
 from servicekit.runtime import ServiceRuntime
+from servicekit.wakeup import Wakeup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,6 +36,7 @@ from notify.templates import repository as templates
 
 log = logging.getLogger(__name__)
 MIN_PAUSE = 0.01  # seconds
+FIRST_RETRY_SECONDS = 1.0  # after a failed round, doubled each time up to the longest pause
 
 
 class Dispatcher:
@@ -193,29 +194,43 @@ class _Context:
 
 
 async def dispatch_forever(runtime: ServiceRuntime) -> None:
-    """Run rounds every `dispatch_interval_seconds` (at once again while work remains)."""
+    """Send due messages until the service stops, woken by NOTIFY when one is planned."""
     settings = runtime.settings
     assert isinstance(settings, Settings)
     dispatcher = Dispatcher(runtime.sessions, settings)
+    dsn = asyncpg_dsn(settings.database_url.get_secret_value())
+    wakeup = Wakeup(dsn, repository.DISPATCH_CHANNEL)
+    listener = asyncio.create_task(wakeup.run(), name="notify-dispatch-listen")
+    try:
+        await keep_dispatching(dispatcher, wakeup, runtime.stopping)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await dispatcher.aclose()
+
+
+async def keep_dispatching(dispatcher: Dispatcher, wakeup: Wakeup, stop: asyncio.Event) -> None:
+    """Rounds in `dispatch_workers` loops until `stop`: at once again while work remains, else
+    when the next message falls due or `wakeup` is notified (a message planned by any replica),
+    and at least every `dispatch_interval_seconds` (all there is while LISTEN is down)."""
+    settings = dispatcher.settings
 
     async def worker() -> None:
-        while not runtime.stopping.is_set():
-            pause = settings.dispatch_interval_seconds
+        retry = FIRST_RETRY_SECONDS
+        while not stop.is_set():
             try:
                 if await dispatcher.run_once() >= settings.dispatch_batch:
                     continue  # a backlog: no pause between rounds
-                pause = await dispatcher.pause_before_next()  # wake when the next one is due
-            except Exception as exc:  # the database may be down; the next round retries
+                pause = await dispatcher.pause_before_next()
+                retry = FIRST_RETRY_SECONDS
+            except Exception as exc:  # the database may be down: retry soon, then less often
+                pause, retry = retry, min(retry * 2, settings.dispatch_interval_seconds)
                 broken = violated_constraint(exc)
                 log.warning(
                     "dispatch round failed: %s%s",
                     type(exc).__name__,
                     f" on {broken}" if broken else "",
                 )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(runtime.stopping.wait(), pause)
+            await wakeup.wait(pause, stop)
 
-    try:
-        await asyncio.gather(*(worker() for _ in range(settings.dispatch_workers)))
-    finally:
-        await dispatcher.aclose()
+    await asyncio.gather(*(worker() for _ in range(settings.dispatch_workers)))

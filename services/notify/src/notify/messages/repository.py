@@ -15,6 +15,9 @@ from notify.messages.models import PENDING, Message, MessageEvent
 # Written into the SQL rather than sent as parameters, so that even a cached generic plan of
 # the prepared statement can use the partial index on pending rows (bench/notify_claim_plan.py).
 _PENDING = Message.status.in_(bindparam("pending", PENDING, expanding=True, literal_execute=True))
+DISPATCH_CHANNEL = "notify_dispatch"
+"""Where a message that is newly due (or due sooner) is announced: every dispatcher listens."""
+_WAKE_DISPATCHERS = func.pg_notify(DISPATCH_CHANNEL, "")
 
 
 def claim_query(now: datetime, batch: int) -> Select[Message]:
@@ -43,6 +46,11 @@ async def next_attempt_at(session: AsyncSession) -> datetime | None:
     return await session.scalar(next_attempt_query())
 
 
+async def wake_dispatchers(session: AsyncSession) -> None:
+    """Wake every dispatcher at commit: a message is due sooner than it was."""
+    await session.execute(select(_WAKE_DISPATCHERS))
+
+
 async def add(
     session: AsyncSession,
     *,
@@ -67,7 +75,9 @@ async def add(
             due_at=due_at,
         )
         .on_conflict_do_nothing(constraint="uq_messages_once")
-        .returning(Message.id)
+        # Evaluated for an inserted row only, and delivered at commit: every dispatcher wakes to
+        # a new message at no extra round trip, and to a duplicate or a rollback not at all.
+        .returning(Message.id, _WAKE_DISPATCHERS)
     )
     if (message_id := planned.scalar()) is None:
         return False

@@ -127,6 +127,7 @@ async def fall_back_to_sms(session: AsyncSession, message: Message, code: str, d
     message.channel = "sms"
     message.status = "scheduled"
     message.next_attempt_at = message.updated_at = datetime.now(UTC)
+    await repository.wake_dispatchers(session)  # a callback's fallback is due now, not at a poll
     return True
 
 
