@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     func,
     insert,
     select,
@@ -76,6 +77,17 @@ class Outbox:
             ),
             CheckConstraint("id = 1", name="single_row"),
         )
+        # One round trip for the row and the wake-up, built once: staging is on every write path.
+        self._stage_one = text(
+            f"WITH staged AS (INSERT INTO {self.schema}.outbox"  # noqa: S608 (our schema)
+            " (event_id, topic, message_key, lane, event_type, envelope, headers)"
+            " VALUES (:event_id, :topic, :message_key, :lane, :event_type, :envelope, :headers))"
+            " SELECT pg_notify(:channel, '')"
+        ).bindparams(
+            bindparam("event_id", type_=Uuid()),
+            bindparam("envelope", type_=JSONB()),
+            bindparam("headers", type_=JSONB()),
+        )
         self.processed = Table(
             "processed_events",
             metadata,
@@ -103,9 +115,12 @@ class Outbox:
             clinic_id=clinic_id,
             correlation_id=correlation_id.get(),
         )
-        await session.execute(insert(self.table).values(self._row(envelope, event.topic)))
-        # Delivered at commit, not at all on rollback: wakes the relay without polling.
-        await session.execute(select(func.pg_notify(self.channel, "")))
+        # The notification is delivered at commit, not at all on rollback: it wakes the relay
+        # without polling.
+        connection = await session.connection()
+        await connection.execute(
+            self._stage_one, self._row(envelope, event.topic) | {"channel": self.channel}
+        )
         return envelope
 
     async def stage_many(self, session: AsyncSession, events: Sequence[Event]) -> None:

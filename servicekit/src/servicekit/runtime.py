@@ -178,7 +178,12 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+async def _runtime(request: Request) -> ServiceRuntime:
+    # A coroutine, as every dependency here: FastAPI runs a plain `def` in a worker thread.
+    return runtime_of(request)
+
+
+Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
 # scope="function": commit before the response is sent, so a failed commit is a failed request.
 SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 

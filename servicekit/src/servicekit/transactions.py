@@ -160,7 +160,7 @@ class Transactions:
         )
 
 
-def transactions(request: Request) -> Transactions:
+async def transactions(request: Request) -> Transactions:
     """The dependable behind RetryingTransactions: the app's sessions and service name."""
     runtime = runtime_of(request)
     return Transactions(runtime.sessions, runtime.name)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from booking.settings import Settings
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings = request.app.state.runtime.settings
     assert isinstance(settings, Settings)
     return settings

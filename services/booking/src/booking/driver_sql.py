@@ -41,11 +41,14 @@ async def _driver(session: AsyncSession) -> Any:
     if known is not None and transaction is not None and known[0] is transaction:
         return known[1]
     connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
+    adapted: Any = (await connection.get_raw_connection()).dbapi_connection
+    driver = adapted.driver_connection
     assert driver is not None
     if not driver.is_in_transaction():
-        # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement it runs itself.
-        await connection.exec_driver_sql("SELECT 1")
+        # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement it runs itself;
+        # started here without one (a `SELECT 1` was a round trip of its own). The adapter
+        # then commits or rolls it back with the session, as if it had begun it.
+        await adapted._start_transaction()
     session.info[_DRIVER] = (session.sync_session.get_transaction(), driver)
     return driver
 

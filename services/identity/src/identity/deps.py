@@ -46,12 +46,12 @@ class IdentityConfig:
         )
 
 
-def identity_config(request: Request) -> IdentityConfig:
+async def identity_config(request: Request) -> IdentityConfig:
     """The config of the app serving the request."""
     return cast(IdentityConfig, request.app.state.identity)
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address; behind the gateway, uvicorn's proxy headers already resolved it."""
     return request.client.host if request.client else "unknown"
 

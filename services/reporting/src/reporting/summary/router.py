@@ -19,7 +19,7 @@ from reporting.summary.service import summarise
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 
-def summary_filter(
+async def summary_filter(
     caller: CurrentUser,
     from_: Annotated[date, Query(alias="from", description="First local day, included.")],
     to: Annotated[date, Query(description="Last local day, included.")],

@@ -18,7 +18,7 @@ from shifts.templates.schemas import TemplateCreate, TemplateRead, TemplateUpdat
 router = APIRouter(prefix="/v1/shift-templates", tags=["shift templates"])
 
 
-def horizon_weeks(request: Request) -> int:
+async def horizon_weeks(request: Request) -> int:
     """How many weeks ahead this service generates shifts."""
     weeks: int = request.app.state.runtime.settings.horizon_weeks
     return weeks
