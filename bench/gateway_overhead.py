@@ -10,7 +10,9 @@ Rounds alternate the order (direct then gateway, gateway then direct, ...) so th
 target always runs on a warmer machine. A second phase repeats this at --latency-concurrency
 (default 1, 0 skips it): the per-request cost of the extra hop without queueing, which is what
 "adds at most 1 ms at p50" is about; at 16 connections p50 is mostly queueing (Little's law).
-Target: the gateway keeps at least 70% of the direct throughput and adds at most 1 ms at p50.
+Targets: the gateway keeps at least 70% of the direct throughput, adds at most 1 ms at p50, and
+spends at most 0.5 ms of CPU per request of its own (its CPU share over the request rate; each
+run reports the CPU of every process, and per request for identity and the gateway).
 
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a Docker container or the
 embedded server (servicekit.testing.servers). Kafka likewise (BENCH_KAFKA_BOOTSTRAP_SERVERS,
@@ -54,6 +56,7 @@ from load_client import load, request
 
 GATEWAY_P50_BUDGET_MS = 1.0
 GATEWAY_RPS_TARGET = 0.70
+GATEWAY_CPU_BUDGET_MS = 0.5  # the gateway's own CPU per proxied request (issue 21)
 
 
 # --------------------------------------------------------------------------- measurement
@@ -76,6 +79,17 @@ class Run:
     @property
     def errors(self) -> int:
         return sum(n for status, n in self.statuses.items() if status != "200")
+
+    def cpu_seconds(self, process: str) -> float:
+        """CPU the process spent over the measured window (its share times the window)."""
+        return self.cpu.get(process, 0.0) * self.seconds
+
+
+def cpu_ms_per_request(runs: Sequence[Run], process: str) -> float:
+    """The process's CPU per request answered, over these runs (its CPU share is metered over
+    the warm-up as well, at about the same rate)."""
+    requests = sum(len(run.latencies_us) for run in runs)
+    return 1000 * sum(run.cpu_seconds(process) for run in runs) / requests if requests else 0.0
 
 
 async def run_load(
@@ -236,17 +250,23 @@ def describe_run(number: int, run: Run) -> str:
     errors = f", {run.errors} errors {run.statuses}" if run.errors else ""
     machine = run.cpu.get("machine", 0.0)
     cpu = ", ".join(f"{name} {share:.0%}" for name, share in run.cpu.items() if name != "machine")
+    per_request = ", ".join(
+        f"{name} {cpu_ms_per_request([run], name):.2f} ms"
+        for name in ("identity", "gateway")
+        if run.cpu.get(name, 0.0) >= 0.01
+    )
     return (
         f"  round {number} {run.target:<7} {run.rps:8.0f} rps  "
         f"p50 {percentile_ms(run.latencies_us, 0.5):6.2f} ms  "
         f"p99 {percentile_ms(run.latencies_us, 0.99):6.2f} ms  "
         f"({len(run.latencies_us)} ok{errors}; cpu, 100% = one core: {cpu}; "
-        f"machine {machine:.0%} busy)"
+        f"machine {machine:.0%} busy; cpu per request: {per_request})"
     )
 
 
-def summary(concurrency: int, runs: dict[str, list[Run]]) -> tuple[list[str], float, float]:
-    """The side-by-side table; and the throughput ratio and added p50 (ms)."""
+def summary(concurrency: int, runs: dict[str, list[Run]]) -> tuple[list[str], float, float, float]:
+    """The side-by-side table; and the throughput ratio, the added p50 (ms) and the gateway's
+    CPU per request (ms)."""
     direct, gateway = merge(runs["direct"]), merge(runs["gateway"])
     rows = []
     for name, run in (("direct", direct), ("gateway", gateway)):
@@ -265,7 +285,13 @@ def summary(concurrency: int, runs: dict[str, list[Run]]) -> tuple[list[str], fl
         *rows,
         f"  {'gateway vs direct':<22}{ratio:>10.1%}{added[0]:>+10.2f}{added[1]:>+10.2f}",
     ]
-    return lines, ratio, added[0]
+    gateway_cpu = cpu_ms_per_request(runs["gateway"], "gateway")
+    lines.append(
+        f"  CPU per request: identity {cpu_ms_per_request(runs['direct'], 'identity'):.2f} ms "
+        f"direct, {cpu_ms_per_request(runs['gateway'], 'identity'):.2f} ms behind the gateway; "
+        f"gateway {gateway_cpu:.2f} ms"
+    )
+    return lines, ratio, added[0], gateway_cpu
 
 
 async def measure(
@@ -313,8 +339,13 @@ async def main(args: argparse.Namespace) -> None:
     print("\n=== gateway overhead ===")
     verdicts = []
     for level, runs in results.items():
-        lines, ratio, added_p50 = summary(level, runs)
+        lines, ratio, added_p50, gateway_cpu = summary(level, runs)
         print("\n".join(lines))
+        verdicts.append(
+            f"gateway CPU per request at {level} connection(s): {gateway_cpu:.2f} ms "
+            f"(target <= {GATEWAY_CPU_BUDGET_MS:g} ms): "
+            f"{'met' if gateway_cpu <= GATEWAY_CPU_BUDGET_MS else 'NOT met'}"
+        )
         if level == args.concurrency:
             verdicts.append(
                 f"throughput kept at {level} connections: {ratio:.1%} "

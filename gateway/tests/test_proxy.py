@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from opentelemetry import trace
 
 from .conftest import ROTATED_SESSION_COOKIE, TokenFactory, Upstream
 
@@ -143,6 +145,29 @@ def test_the_callers_trace_context_is_passed_on(user_client: httpx.Client) -> No
     parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     received = echoed(user_client.get("/v1/slots", headers={"traceparent": parent}))["headers"]
     assert received["traceparent"] == parent
+
+
+class TraceIds(logging.Handler):
+    """The trace id current where each record is logged, as the JSON logs would show it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(format(trace.get_current_span().get_span_context().trace_id, "032x"))
+
+
+def test_the_gateways_logs_carry_the_callers_trace_id(user_client: httpx.Client) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    handler, logger = TraceIds(), logging.getLogger("gateway.proxy")
+    logger.addHandler(handler)
+    try:
+        parent = {"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}
+        assert user_client.get("/v1/notifications", headers=parent).status_code == 503
+    finally:
+        logger.removeHandler(handler)
+    assert handler.seen == [trace_id]  # "unavailable request to notify failed"
 
 
 def test_a_valid_token_is_verified_and_forwarded_as_is(

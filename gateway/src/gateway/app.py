@@ -7,9 +7,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from servicekit.app import OPS_PATHS, install_common
+from servicekit.app import NATIVE_TELEMETRY, OPS_PATHS, install_common
 from servicekit.docs import install_swagger_ui
 from servicekit.logs import configure_logging
 from servicekit.problems import NotFound
@@ -22,7 +22,7 @@ from gateway.metrics_port import MetricsServer
 from gateway.openapi_merge import INFO
 from gateway.proxy import forward
 from gateway.ratelimit import RateLimitMiddleware, TokenBucketLimiter, spend_user_budget
-from gateway.resources import GatewayResources, Resources
+from gateway.resources import GatewayResources
 from gateway.routes import find_route
 from gateway.settings import Settings
 from gateway.sync_route import router as sync_router
@@ -31,13 +31,11 @@ from gateway.webapp import WebApp, is_app_path
 
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-proxy_router = APIRouter()
 
-
-@proxy_router.api_route("/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
-async def proxy(request: Request, resources: Resources) -> Response:
+async def proxy(request: Request) -> Response:
     """The web app's files; else check the caller's token and budget, then hand the request
     to the owning service."""
+    resources: GatewayResources = request.app.state.resources
     web_app: WebApp | None = request.app.state.web_app
     if web_app is not None and is_app_path(request.scope["path"]):
         return web_app.answer(request)
@@ -64,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        telemetry=NATIVE_TELEMETRY,
     )
     app.state.web_app = WebApp.load(settings.web_dir) if settings.web_dir else None
     # Added before install_common, so request ids and metrics wrap the 429 answers too.
@@ -80,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     # The gateway's own POST /v1/sync/push, before the catch-all would send it to booking.
     app.include_router(sync_router)
-    app.include_router(proxy_router)  # the catch-all goes last, after every ops route
+    # The catch-all goes last, after every ops route. A plain Starlette route: it takes only
+    # the request, so FastAPI's dependency and response handling would be all cost.
+    app.add_route("/{path:path}", proxy, methods=PROXIED_METHODS, include_in_schema=False)
     return app
 
 

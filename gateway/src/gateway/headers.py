@@ -107,6 +107,6 @@ def upstream_request_headers(
     return kept
 
 
-def client_response_headers(headers: RawHeaders) -> RawHeaders:
+def client_response_headers(headers: Iterable[tuple[bytes, bytes]]) -> RawHeaders:
     """Headers to return to the caller from an upstream response."""
     return end_to_end(headers, REPLACED_ON_RESPONSE)

@@ -1,18 +1,21 @@
-"""Forwarding to the owning service: pooled, traced clients; bodies streamed both ways."""
+"""Forwarding to the owning service: pooled clients; small bodies whole, others streamed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote
 
+import aiohttp
 import httpx
+import yarl
 from asgi_correlation_id import correlation_id
 from fastapi import Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from prometheus_client import Counter, Histogram
 from servicekit.problem_types import ProblemSlug
@@ -22,11 +25,20 @@ from starlette.types import Scope
 
 from gateway.headers import (
     ClientView,
+    RawHeaders,
     client_response_headers,
     upstream_request_headers,
 )
 from gateway.settings import Settings
-from gateway.transport import UpstreamTransport
+from gateway.transport import (
+    Body,
+    UpstreamTransport,
+    aiohttp_response,
+    iter_raw,
+    read_whole,
+    release,
+    text_headers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +53,14 @@ UPSTREAM_SECONDS = Histogram(
     ["service"],
 )
 RETRY_AFTER_UNAVAILABLE = "5"
+# Bodies up to this size are read whole and sent in one piece, both ways; larger or chunked
+# ones stream through (a StreamingResponse costs a task group and a message per chunk).
+WHOLE_BODY_MAX_BYTES = 64 * 1024
+NO_BODY_STATUSES = frozenset({204, 304})
+# The characters httpx's URL parser keeps as they are in a path, and in a query (it
+# percent-encodes the others): a request target made of them alone is passed on without it.
+PLAIN_PATH = re.compile(rb"[!$-;=@-_a-z|~]{0,65536}")
+PLAIN_QUERY = re.compile(rb"[!$-;=?-~]{0,65536}")
 
 
 class BodyTooLarge(Problem):
@@ -48,16 +68,55 @@ class BodyTooLarge(Problem):
 
 
 class Upstreams:
-    """One pooled, keep-alive, traced HTTP client per service."""
+    """One pooled, keep-alive HTTP client per service.
+
+    Proxied requests go straight to a client's aiohttp transport, past httpx's client and
+    models; when spans are exported they go through the client instead, whose instrumentation
+    records a span and sends its traceparent. Other calls always go through the client.
+    """
 
     def __init__(self, settings: Settings) -> None:
+        self.traced = bool(settings.otel_exporter_otlp_endpoint)
+        self.timeout = _timeout(settings).as_dict()
+        self._transports = {
+            service: UpstreamTransport(settings.upstream_max_connections)
+            for service in settings.upstreams()
+        }
         self.clients = {
-            service: _pooled_client(url, settings) for service, url in settings.upstreams().items()
+            service: _pooled_client(url, settings, self._transports[service])
+            for service, url in settings.upstreams().items()
+        }
+        # Each service's URL without its trailing slash, as httpx writes it.
+        self._origins = {
+            service: str(client.base_url.copy_with(raw_path=client.base_url.raw_path.rstrip(b"/")))
+            for service, client in self.clients.items()
         }
 
     def client(self, service: str) -> httpx.AsyncClient:
         """The client of one service."""
         return self.clients[service]
+
+    def url(self, service: str, scope: Scope) -> str:
+        """The service's URL for a request: its path as the caller encoded it, and its query."""
+        raw_path: bytes = scope.get("raw_path") or quote(scope["path"]).encode("ascii")
+        query: bytes = scope.get("query_string", b"")
+        plain = PLAIN_PATH.fullmatch(raw_path) and PLAIN_QUERY.fullmatch(query)
+        if not plain or b"/." in raw_path:  # httpx would quote it, or drop dot segments
+            return parsed_url(self.clients[service].base_url, raw_path, query)
+        target = self._origins[service] + raw_path.decode("ascii")
+        return f"{target}?{query.decode('ascii')}" if query else target
+
+    async def send(
+        self, service: str, method: str, url: str, headers: RawHeaders, body: Body
+    ) -> aiohttp.ClientResponse:
+        """Send a request to a service as it is; its response once the head has arrived."""
+        if self.traced:
+            client = self.clients[service]
+            request = client.build_request(method, url, headers=headers, content=body)
+            return aiohttp_response(await client.send(request, stream=True))
+        return await self._transports[service].send(
+            method, yarl.URL(url, encoded=True), text_headers(headers), body, self.timeout
+        )
 
     async def health(self) -> dict[str, str]:
         """Each service's /healthz outcome: ok, `status <code>` or unreachable."""
@@ -77,13 +136,19 @@ class Upstreams:
         await asyncio.gather(*(client.aclose() for client in self.clients.values()))
 
 
-def _pooled_client(base_url: str, settings: Settings) -> httpx.AsyncClient:
+def _timeout(settings: Settings) -> httpx.Timeout:
+    return httpx.Timeout(
+        settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
+    )
+
+
+def _pooled_client(
+    base_url: str, settings: Settings, transport: UpstreamTransport
+) -> httpx.AsyncClient:
     client = httpx.AsyncClient(
         base_url=base_url,
-        timeout=httpx.Timeout(
-            settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
-        ),
-        transport=UpstreamTransport(settings.upstream_max_connections),
+        timeout=_timeout(settings),
+        transport=transport,
         trust_env=False,  # services are internal: no HTTP(S)_PROXY detour
     )
     # httpx's own defaults would change the request (an Accept-Encoding the caller never sent
@@ -98,22 +163,24 @@ def _pooled_client(base_url: str, settings: Settings) -> httpx.AsyncClient:
     return client
 
 
-def upstream_url(base: httpx.URL, scope: Scope) -> httpx.URL:
-    """The service's URL for a request: its path as the caller encoded it, and its query."""
-    raw_path: bytes = scope.get("raw_path") or quote(scope["path"]).encode("ascii")
-    query: bytes = scope.get("query_string", b"")
+def parsed_url(base: httpx.URL, raw_path: bytes, query: bytes) -> str:
+    """The URL httpx makes of a path and query under `base` (quoting them, dropping dot
+    segments)."""
     target = base.raw_path.rstrip(b"/") + raw_path + (b"?" + query if query else b"")
-    return base.copy_with(raw_path=target)
+    return str(base.copy_with(raw_path=target))
 
 
-def _request_body(request: Request, limit: int) -> AsyncIterator[bytes] | None:
+async def _request_body(request: Request, limit: int) -> Body:
     length = request.headers.get("content-length")
+    chunked = "transfer-encoding" in request.headers
     if length is not None:
         if not length.isdigit():
             raise Problem("Content-Length is not a number.", slug="bad-content-length")
         if int(length) > limit:
             raise BodyTooLarge(f"The request body exceeds {limit} bytes.", limit=limit)
-    elif "transfer-encoding" not in request.headers:
+        if not chunked and int(length) <= WHOLE_BODY_MAX_BYTES:
+            return await request.body()
+    elif not chunked:
         return None
     return _limited(request.stream(), limit)
 
@@ -129,22 +196,30 @@ async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[by
             yield chunk
 
 
-async def _relay(upstream: httpx.Response, service: str) -> AsyncIterator[bytes]:
+def _answered_whole(method: str, upstream: aiohttp.ClientResponse) -> bool:
+    # A declared small body, or none at all; chunked answers have no Content-Length.
+    if method == "HEAD" or upstream.status in NO_BODY_STATUSES:
+        return True
+    length = upstream.headers.get("Content-Length", "")
+    return length.isdigit() and int(length) <= WHOLE_BODY_MAX_BYTES
+
+
+async def _relay(upstream: aiohttp.ClientResponse, service: str) -> AsyncIterator[bytes]:
     try:
-        async for chunk in upstream.aiter_raw():
+        async for chunk in iter_raw(upstream):
             yield chunk
     except httpx.HTTPError as exc:
         log.warning("the %s service broke off its response (%s)", service, exc)
         raise
     finally:
-        await upstream.aclose()
+        await release(upstream)
 
 
 def client_view(request: Request) -> ClientView:
     """The connection a request came in on, and its request id."""
     return ClientView(
         peer=request.client.host if request.client else "unknown",
-        scheme=request.url.scheme,
+        scheme=request.scope.get("scheme", "http"),
         host=request.headers.get("host", ""),
         request_id=correlation_id.get(),
     )
@@ -152,33 +227,36 @@ def client_view(request: Request) -> ClientView:
 
 async def forward(
     request: Request, service: str, upstreams: Upstreams, settings: Settings
-) -> StreamingResponse:
-    """Send the request to the service and stream its response back."""
-    client = upstreams.client(service)
+) -> Response:
+    """Send the request to the service and return its answer: whole when it is small (a
+    failure while reading it is then a problem too), else streamed."""
     headers = upstream_request_headers(
         list(request.scope["headers"]),
         client_view(request),
         trust_forwarded_for=settings.trust_forwarded_for,
     )
-    outgoing = client.build_request(
-        request.method,
-        upstream_url(client.base_url, request.scope),
-        headers=headers,
-        content=_request_body(request, settings.max_body_bytes),
-    )
+    body = await _request_body(request, settings.max_body_bytes)
+    url = upstreams.url(service, request.scope)
     started = time.perf_counter()
     try:
-        upstream = await client.send(outgoing, stream=True)
+        upstream = await upstreams.send(service, request.method, url, headers, body)
     except httpx.HTTPError as exc:
         raise _upstream_problem(service, exc) from exc
     UPSTREAM_SECONDS.labels(service).observe(time.perf_counter() - started)
-    UPSTREAM_RESPONSES.labels(service, str(upstream.status_code)).inc()
-    response = StreamingResponse(
-        _relay(upstream, service),
-        status_code=upstream.status_code,
-        background=BackgroundTask(upstream.aclose),
-    )
-    response.raw_headers = client_response_headers(upstream.headers.raw)
+    response: Response
+    if _answered_whole(request.method, upstream):
+        try:
+            response = Response(await read_whole(upstream), status_code=upstream.status)
+        except httpx.HTTPError as exc:
+            raise _upstream_problem(service, exc) from exc
+    else:
+        response = StreamingResponse(
+            _relay(upstream, service),
+            status_code=upstream.status,
+            background=BackgroundTask(release, upstream),
+        )
+    UPSTREAM_RESPONSES.labels(service, str(upstream.status)).inc()
+    response.raw_headers = client_response_headers(upstream.raw_headers)
     return response
 
 

@@ -64,8 +64,9 @@ class GatewayResources:
         await self.verifier.aclose()
 
 
-def gateway_resources(request: Request) -> GatewayResources:
-    """The resources of the app serving the request."""
+async def gateway_resources(request: Request) -> GatewayResources:
+    """The resources of the app serving the request (async: FastAPI would run a plain function
+    in a worker thread, a hop per request)."""
     return cast(GatewayResources, request.app.state.resources)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 WILDCARD = "{id}"
 
@@ -14,7 +15,7 @@ class Route:
     prefix: str
     service: str
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...]:
         """The prefix split into path segments."""
         return prefix_segments(self.prefix)
@@ -67,10 +68,15 @@ class PublicRoute:
     methods: frozenset[str]
     prefix: str
 
+    @cached_property
+    def segments(self) -> tuple[str, ...]:
+        """The prefix split into path segments."""
+        return prefix_segments(self.prefix)
+
     def allows(self, method: str, segments: tuple[str, ...]) -> bool:
         """Whether a request with this method and these path segments is public."""
         method_ok = ANY_METHOD in self.methods or method.upper() in self.methods
-        return method_ok and _prefix_matches(prefix_segments(self.prefix), segments)
+        return method_ok and _prefix_matches(self.segments, segments)
 
 
 # Everything else needs a valid bearer token before the gateway forwards it.
@@ -113,7 +119,16 @@ def path_segments(path: str) -> tuple[str, ...] | None:
 def _prefix_matches(prefix: tuple[str, ...], segments: tuple[str, ...]) -> bool:
     if len(prefix) > len(segments):
         return False
-    return all(p in (WILDCARD, s) for p, s in zip(prefix, segments, strict=False))
+    for wanted, segment in zip(prefix, segments, strict=False):  # a loop: no generator to make
+        if wanted != segment and wanted != WILDCARD:
+            return False
+    return True
+
+
+@cache
+def _most_specific_first(routes: tuple[Route, ...]) -> tuple[Route, ...]:
+    # A stable sort: equally specific routes keep the table's order.
+    return tuple(sorted(routes, key=Route.specificity, reverse=True))
 
 
 def find_route(path: str, routes: tuple[Route, ...] = ROUTES) -> Route | None:
@@ -121,8 +136,8 @@ def find_route(path: str, routes: tuple[Route, ...] = ROUTES) -> Route | None:
     segments = path_segments(path)
     if segments is None:
         return None
-    candidates = [route for route in routes if _prefix_matches(route.segments, segments)]
-    return max(candidates, key=Route.specificity, default=None)
+    matching = (r for r in _most_specific_first(routes) if _prefix_matches(r.segments, segments))
+    return next(matching, None)
 
 
 def owning_service(path: str, routes: tuple[Route, ...] = ROUTES) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 
 import aiohttp
 import httpx
@@ -18,6 +18,11 @@ NO_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 # httpcore accepted a 100 KiB header block; aiohttp's default is 8 KiB per line. (aiohttp also
 # refuses more than 128 header fields, which httpcore did not count.)
 MAX_HEADER_LINE_BYTES = 100 * 1024
+# Where an httpx response made here keeps the aiohttp response it stands for.
+AIOHTTP_RESPONSE = "aiohttp_response"
+
+Body = bytes | AsyncIterable[bytes] | None
+Timeouts = Mapping[str, float | None]  # httpx's: connect, read, write, pool
 
 
 class UpstreamTransport(AiohttpTransport):
@@ -28,6 +33,8 @@ class UpstreamTransport(AiohttpTransport):
     the caller's path, query and headers go exactly as they are (no requoting, no headers added,
     repeated ones kept), bodies are neither compressed nor decompressed, no cookies are kept,
     nothing is retried, and aiohttp's errors become the httpx ones `_upstream_problem` expects.
+    The proxy calls `send` itself, skipping httpx's client and models; other calls (health,
+    OpenAPI documents, sync pushes, traced proxying) come through httpx and share the pool.
     """
 
     def __init__(self, max_connections: int) -> None:
@@ -61,14 +68,19 @@ class UpstreamTransport(AiohttpTransport):
         return session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeout = request.extensions.get("timeout", {})
+        headers = request.headers.multi_items()
+        body: Body
         try:
-            content = request.content
+            body = request.content
         except httpx.RequestNotRead:
-            response = await self._send_streamed(request, timeout.get("write"))
-        else:
-            with _as_httpx_errors():
-                response = await self._send(request, request.headers.multi_items(), content)
+            if not isinstance(request.stream, httpx.AsyncByteStream):
+                raise TypeError("an async transport needs an async request body") from None
+            body = request.stream
+            # aiohttp frames the body itself: chunked, or by the caller's Content-Length.
+            headers = [(k, v) for k, v in headers if k != "transfer-encoding"]
+        url = yarl.URL(str(request.url), encoded=True)  # as the caller encoded it
+        timeout = request.extensions.get("timeout", {})
+        response = await self.send(request.method, url, headers, body, timeout)
         version = response.version
         return httpx.Response(
             status_code=response.status,
@@ -80,24 +92,41 @@ class UpstreamTransport(AiohttpTransport):
                 if version
                 else b"HTTP/1.1",
                 "reason_phrase": (response.reason or "").encode("latin-1"),
+                AIOHTTP_RESPONSE: response,
             },
         )
 
-    async def _send_streamed(
-        self, request: httpx.Request, write_timeout: float | None
+    async def send(
+        self,
+        method: str,
+        url: yarl.URL,
+        headers: Iterable[tuple[str, str]],
+        body: Body,
+        timeout: Timeouts,
     ) -> aiohttp.ClientResponse:
-        if not isinstance(request.stream, httpx.AsyncByteStream):
-            raise TypeError("an async transport needs an async request body")
-        # aiohttp frames the body itself: chunked, or by the caller's Content-Length.
-        headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
-        body = _BodySource(request.stream, write_timeout)
+        """Send one request as it is; the response once its head is in (read it with
+        `iter_raw` or `read_whole`, then `release` it). Failures are httpx's errors."""
+        if body is None or isinstance(body, bytes):
+            with _as_httpx_errors():
+                return await self._request(method, url, headers, body or None, timeout)
+        return await self._send_streamed(method, url, headers, body, timeout)
+
+    async def _send_streamed(
+        self,
+        method: str,
+        url: yarl.URL,
+        headers: Iterable[tuple[str, str]],
+        stream: AsyncIterable[bytes],
+        timeout: Timeouts,
+    ) -> aiohttp.ClientResponse:
+        body = _BodySource(stream, timeout.get("write"))
         try:
             # aiohttp has no write timeout: the body keeps one, as httpcore had (504 beyond).
             async with asyncio.timeout(None) as deadline:
                 body.deadline = deadline
                 try:
                     with _as_httpx_errors():
-                        return await self._send(request, headers, body)
+                        return await self._request(method, url, headers, body, timeout)
                 finally:
                     body.deadline = None
         except TimeoutError:
@@ -107,20 +136,21 @@ class UpstreamTransport(AiohttpTransport):
                 raise body.failure from None  # the caller's body failed (too large): as is
             raise
 
-    async def _send(
+    async def _request(
         self,
-        request: httpx.Request,
-        headers: list[tuple[str, str]],
-        data: bytes | _BodySource,
+        method: str,
+        url: yarl.URL,
+        headers: Iterable[tuple[str, str]],
+        data: bytes | _BodySource | None,
+        timeout: Timeouts,
     ) -> aiohttp.ClientResponse:
         if not isinstance(self.client, aiohttp.ClientSession):
             self.client = self.get_client()
-        timeout = request.extensions.get("timeout", {})
         return await self.client.request(
-            request.method,
-            yarl.URL(str(request.url), encoded=True),  # as the caller encoded it
+            method,
+            url,
             headers=headers,
-            data=data or None,
+            data=data,
             allow_redirects=False,
             compress=None,
             timeout=aiohttp.ClientTimeout(
@@ -132,6 +162,44 @@ class UpstreamTransport(AiohttpTransport):
         )
 
 
+def text_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Raw headers as aiohttp takes them, decoded as httpx decodes them: all as UTF-8 (ASCII
+    included) when they all are, else all as ISO-8859-1 (aiohttp sends them as UTF-8)."""
+    headers = list(headers)
+    try:
+        return [(name.decode(), value.decode()) for name, value in headers]
+    except UnicodeDecodeError:
+        return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+
+
+def aiohttp_response(response: httpx.Response) -> aiohttp.ClientResponse:
+    """The aiohttp response behind an httpx response of this transport."""
+    upstream = response.extensions[AIOHTTP_RESPONSE]
+    if not isinstance(upstream, aiohttp.ClientResponse):
+        raise TypeError("not a response of the upstream transport")
+    return upstream
+
+
+async def iter_raw(response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    """A response body as it arrives, still encoded."""
+    with _as_httpx_errors():
+        async for chunk in response.content.iter_any():
+            yield chunk
+
+
+async def read_whole(response: aiohttp.ClientResponse) -> bytes:
+    """A whole response body, still encoded; the connection goes back to the pool."""
+    with _as_httpx_errors():
+        return await response.read()  # closes the response when the read fails
+
+
+async def release(response: aiohttp.ClientResponse) -> None:
+    """Back to the pool when read to the end; closed otherwise."""
+    response.release()
+    with _as_httpx_errors():
+        await response.wait_for_close()
+
+
 class _BodySource:
     """A streamed request body for aiohttp.
 
@@ -139,7 +207,7 @@ class _BodySource:
     written yet, `deadline` is set `write_timeout` ahead.
     """
 
-    def __init__(self, stream: httpx.AsyncByteStream, write_timeout: float | None) -> None:
+    def __init__(self, stream: AsyncIterable[bytes], write_timeout: float | None) -> None:
         self._stream = stream
         self._write_timeout = write_timeout
         self.deadline: asyncio.Timeout | None = None
@@ -170,15 +238,11 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._response = response
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _as_httpx_errors():
-            async for chunk in self._response.content.iter_any():
-                yield chunk
+        async for chunk in iter_raw(self._response):
+            yield chunk
 
     async def aclose(self) -> None:
-        # Back to the pool when read to the end; closed otherwise.
-        self._response.release()
-        with _as_httpx_errors():
-            await self._response.wait_for_close()
+        await release(self._response)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
@@ -21,6 +22,11 @@ from servicekit.security_headers import SecurityHeadersMiddleware
 from servicekit.telemetry import configure_tracing
 
 OPS_PATHS = ["/healthz", "/readyz", "/metrics"]
+# FastAPI's own OpenTelemetry keeps only its server span, which gives the logs each request's
+# trace id (with an exporter set, the instrumentation install_common adds takes its place).
+# Nothing collects its metrics (Prometheus's are used), its logs or its spans per dependency
+# and endpoint, which cost each request environment lookups and spans.
+NATIVE_TELEMETRY: TelemetryConfig = {"metrics": False, "logs": False, "operation_spans": False}
 
 
 def _accept_request_id(value: str) -> bool:
@@ -49,7 +55,12 @@ def create_service_app(
 
     title = f"clinic {runtime.name}"
     app = FastAPI(
-        title=title, description=description, lifespan=lifespan, docs_url=None, redoc_url=None
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=NATIVE_TELEMETRY,
     )
     app.state.runtime = runtime
     app.state.verifier = runtime.verifier
