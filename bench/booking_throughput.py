@@ -2,7 +2,7 @@
 
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
         uv run --frozen python bench/booking_throughput.py [--clients 32] [--seconds 20]
-        [--warmup 3] [--providers 200] [--max-rate 1000]
+        [--warmup 3] [--providers 200] [--max-rate 1000] [--replicas 1]
 
 Side by side, from one run:
 
@@ -34,6 +34,13 @@ asyncpg only, uvloop when installed) since everything shares the machine's cores
 reports how much CPU each process used. The raw phase runs after the services are stopped, on
 the same database (whose appointments table then holds the end-to-end bookings).
 
+--replicas N runs N booking processes side by side (booking-1 .. booking-N, each on its own port
+with its pool sized to its share of the clients, all on the same database and broker, so their
+relays share the outbox lanes) and N gateways, gateway i proxying to booking i; load connection
+k sends to gateway k mod N. The check is the same, over all the replicas: every 201 is one row
+and one AppointmentBooked event, all of them published; each replica's answered bookings and
+published events (from its /metrics) and CPU are reported beside it.
+
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a Docker container or the
 embedded server (servicekit.testing.servers). Kafka likewise (BENCH_KAFKA_BOOTSTRAP_SERVERS,
 TEST_KAFKA_BOOTSTRAP_SERVERS, Docker, embedded Tansu); topics get a fresh prefix and the
@@ -59,6 +66,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from harness import (
@@ -71,7 +79,7 @@ from harness import (
     wait_ready,
 )
 from harness import kafka as start_broker
-from load_client import Tally, load, request
+from load_client import Tally, connection, load, request
 
 TARGET_RATE = 500.0  # bookings/s end to end
 TARGET_P99_MS = 100.0
@@ -171,9 +179,42 @@ async def _sql_load(config: dict[str, Any]) -> dict[str, Any]:
     return tally.as_json()
 
 
+async def _spread_load(config: dict[str, Any]) -> dict[str, Any]:
+    """The HTTP phase against several gateways (`urls`, with --replicas): bench/load_client.py's
+    connections drawing on one shared source of requests, connection k sending to gateway
+    k mod N. The requests name gateway 1 as their Host; each connection rewrites it to its own."""
+    urls = [urlsplit(url) for url in config["urls"]]
+    encoded = [text.encode("latin-1") for text in config["requests"]]
+    source = iter(encoded)  # each booking sent once, by whichever connection draws it
+    tally = Tally.after(config["warmup"], config["seconds"])
+    first = f"\r\nHost: {urls[0].netloc}\r\n".encode("latin-1")
+
+    def requests(k: int) -> Iterator[bytes]:
+        if k % len(urls) == 0:
+            return source
+        own = f"\r\nHost: {urls[k % len(urls)].netloc}\r\n".encode("latin-1")
+        return (data.replace(first, own, 1) for data in source)
+
+    await asyncio.gather(
+        *(
+            connection(
+                urls[k % len(urls)].hostname or "127.0.0.1",
+                urls[k % len(urls)].port or 80,
+                requests(k),
+                tally,
+                config["ok"],
+            )
+            for k in range(config["connections"])
+        )
+    )
+    return tally.as_json()
+
+
 async def _load(config: dict[str, Any]) -> dict[str, Any]:
-    """The raw PostgreSQL phase, or the HTTP one (bench/load_client.py)."""
-    return await (_sql_load(config) if config["mode"] == "sql" else load(config))
+    """The raw PostgreSQL phase, or the HTTP one (bench/load_client.py; one gateway or several)."""
+    if config["mode"] == "sql":
+        return await _sql_load(config)
+    return await (_spread_load(config) if "urls" in config else load(config))
 
 
 def _read_requests(config: dict[str, Any]) -> None:
@@ -228,9 +269,24 @@ async def run_worker(label: str, ok: str, config: dict[str, Any], watch: dict[st
 
 @dataclass
 class Stack:
-    gateway_url: str
+    gateway_urls: list[str]  # gateway i proxies to booking replica i
+    booking_urls: list[str]
     pids: dict[str, int]
     kafka_kind: str
+
+    @property
+    def gateway_url(self) -> str:
+        return self.gateway_urls[0]
+
+
+def replica_names(service: str, replicas: int) -> list[str]:
+    """The processes' names: `service` alone for one replica, else `service`-1, `service`-2..."""
+    return [service] if replicas == 1 else [f"{service}-{i}" for i in range(1, replicas + 1)]
+
+
+def shares(clients: int, replicas: int) -> list[int]:
+    """Connections per replica when connection k goes to replica k mod N."""
+    return [len(range(i, clients, replicas)) for i in range(replicas)]
 
 
 @dataclass
@@ -255,8 +311,12 @@ async def database() -> AsyncIterator[Database]:
 
 
 @contextlib.asynccontextmanager
-async def services(db: Database, work: Path, clients: int) -> AsyncIterator[Stack]:
-    """Kafka, then identity, booking and the gateway as subprocesses; all stopped afterwards."""
+async def services(
+    db: Database, work: Path, clients: int, replicas: int = 1
+) -> AsyncIterator[Stack]:
+    """Kafka, then identity, `replicas` booking processes and as many gateways (gateway i
+    proxying to booking i) as subprocesses; all stopped afterwards. The booking replicas share
+    the database and the broker, so their relays share the outbox lanes."""
     from servicekit.kafka_admin import ensure_topics
     from servicekit.local.processes import free_port
     from servicekit.local.stack import contract_topics
@@ -265,7 +325,8 @@ async def services(db: Database, work: Path, clients: int) -> AsyncIterator[Stac
         kafka, idempotence, kafka_kind = await start_broker(stack)
         prefix = f"bench{uuid.uuid4().hex[:8]}."
         await ensure_topics(kafka, contract_topics(prefix))
-        ports = {name: free_port() for name in ("identity", "booking", "gateway")}
+        bookings, gateways = replica_names("booking", replicas), replica_names("gateway", replicas)
+        ports = {name: free_port() for name in ("identity", *bookings, *gateways)}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         withheld = {"DATABASE_URL", "TEST_DATABASE_URL", "BENCH_DATABASE_URL"}
         common = {key: value for key, value in os.environ.items() if key not in withheld}
@@ -287,37 +348,48 @@ async def services(db: Database, work: Path, clients: int) -> AsyncIterator[Stac
                 "IDENTITY_DATABASE_URL": db.urls["identity"],
                 "IDENTITY_KEYS_DIR": str(work / "keys"),
             },
-            "booking": common
-            | {
+        }
+        for booking, share in zip(bookings, shares(clients, replicas), strict=True):
+            envs[booking] = common | {
                 "BOOKING_HOST": "127.0.0.1",
-                "BOOKING_PORT": str(ports["booking"]),
+                "BOOKING_PORT": str(ports[booking]),
                 "BOOKING_DATABASE_URL": db.urls["booking"],
                 # One connection per client: no overflow connections opened per request.
-                "BOOKING_DATABASE_POOL_SIZE": str(max(clients, 1)),
-            },
-            "gateway": common
-            | {
+                "BOOKING_DATABASE_POOL_SIZE": str(max(share, 1)),
+            }
+        for gateway, booking in zip(gateways, bookings, strict=True):
+            envs[gateway] = common | {
                 "GATEWAY_HOST": "127.0.0.1",
-                "GATEWAY_PORT": str(ports["gateway"]),
+                "GATEWAY_PORT": str(ports[gateway]),
                 "GATEWAY_METRICS_PORT": "0",  # any free port: nothing scrapes it here
                 "GATEWAY_IDENTITY_URL": urls["identity"],
-                "GATEWAY_BOOKING_URL": urls["booking"],
+                "GATEWAY_BOOKING_URL": urls[booking],
                 **{f"GATEWAY_{name}_URL": nowhere for name in ("SHIFTS", "NOTIFY", "REPORTING")},
                 # One client address sends everything: keep the limiter out of the way.
                 "GATEWAY_RATE_LIMIT_PER_MINUTE": "1e12",
                 "GATEWAY_RATE_LIMIT_BURST": "1000000000",
                 "GATEWAY_RATE_LIMIT_USER_PER_MINUTE": "1e12",
                 "GATEWAY_RATE_LIMIT_USER_BURST": "1000000000",
-            },
-        }
+            }
         logs = work / "logs"
         pids: dict[str, int] = {}
-        for name in ("identity", "booking", "gateway"):
-            process = await start(stack, name, envs[name], logs)
-            await wait_ready(name, urls[name], process, logs / f"{name}.log")
+        for name in ("identity", *bookings, *gateways):
+            module = name.partition("-")[0]  # booking-2 runs `python -m booking`
+            folder = logs if name == module else logs / name  # logs/booking-2/booking.log
+            process = await start(stack, module, envs[name], folder)
+            await wait_ready(name, urls[name], process, folder / f"{module}.log")
             pids[name] = process.pid
-        yield Stack(urls["gateway"], pids, kafka_kind)
-        print("stopping the gateway, booking, identity and the broker ...", flush=True)
+        yield Stack(
+            [urls[name] for name in gateways], [urls[name] for name in bookings], pids, kafka_kind
+        )
+        if replicas == 1:
+            print("stopping the gateway, booking, identity and the broker ...", flush=True)
+        else:
+            print(
+                f"stopping the {replicas} gateways, the {replicas} booking replicas, identity "
+                "and the broker ...",
+                flush=True,
+            )
 
 
 # --------------------------------------------------------------------------- the clinic
@@ -528,27 +600,55 @@ async def database_counts(booking_url: str, clinic_id: uuid.UUID) -> tuple[int, 
 # --------------------------------------------------------------------------- the two runs
 
 
+async def replica_counts(booking_urls: list[str]) -> list[tuple[int, int]]:
+    """Per booking replica, from its /metrics: the POST /v1/appointments it answered 2xx and
+    the events its relay published (since it started: the checked booking included)."""
+    counts = []
+    async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+        for url in booking_urls:
+            answered = published = 0.0
+            for line in (await client.get(f"{url}/metrics")).text.splitlines():
+                name, _, value = line.rpartition(" ")
+                if name.startswith("http_requests_total{") and all(
+                    label in name
+                    for label in ('handler="/v1/appointments"', 'method="POST"', 'status="2xx"')
+                ):
+                    answered += float(value)
+                elif name.startswith("outbox_published_events_total{"):
+                    published += float(value)
+            counts.append((round(answered), round(published)))
+    return counts
+
+
 async def end_to_end(db: Database, args: argparse.Namespace) -> tuple[Run, Clinic]:
     from identity.security.keys import KeyRing
 
+    replicas = args.replicas
     prepared = math.ceil(args.max_rate * (args.seconds + args.warmup))
     clinic = await open_clinic(db.urls["booking"], args.providers, prepared + 1)
     with tempfile.TemporaryDirectory(prefix="bench-booking-") as folder:
         work = Path(folder)
         keys = KeyRing(work / "keys", create_if_missing=True)
-        async with services(db, work, args.clients) as stack:
+        async with services(db, work, args.clients, replicas) as stack:
             await create_type_and_check(stack, clinic, keys)
             started = time.perf_counter()
             prepare_bookings(clinic, keys, stack.gateway_url, prepared, work / "requests.json")
+            spread = ""
+            if replicas > 1:
+                split = " + ".join(str(n) for n in shares(args.clients, replicas))
+                spread = (
+                    f" over {replicas} gateways ({split}), gateway i -> booking replica i "
+                    "(its pool sized to its clients; one database, one broker)"
+                )
             print(
                 f"prepared {prepared} bookings, each its own patient's token "
                 f"({time.perf_counter() - started:.1f} s); one booking checked through the "
                 f"gateway; Kafka: {stack.kafka_kind}\n"
-                f"end to end: {args.clients} clients, {args.warmup:g} s warm-up, "
+                f"end to end: {args.clients} clients{spread}, {args.warmup:g} s warm-up, "
                 f"{args.seconds:g} s measured ...",
                 flush=True,
             )
-            config = {
+            config: dict[str, Any] = {
                 "mode": "http",
                 "url": stack.gateway_url,
                 "requests_file": str(work / "requests.json"),
@@ -558,16 +658,40 @@ async def end_to_end(db: Database, args: argparse.Namespace) -> tuple[Run, Clini
                 "seconds": args.seconds,
                 "warmup": args.warmup,
             }
-            run = await run_worker("a) gateway -> booking", "201", config, stack.pids)
+            label = "a) gateway -> booking"
+            if replicas > 1:
+                config["urls"] = stack.gateway_urls  # connection k -> gateway k mod N
+                label = f"a) {replicas} x gateway -> booking"
+            wal_before = await wal_position(db.urls["booking"])
+            run = await run_worker(label, "201", config, stack.pids)
             print(describe_run(run), flush=True)
-            await asyncio.sleep(2)  # let the relay publish the last events
+            await asyncio.sleep(2)  # let the relays publish the last events
+            wal = (await wal_position(db.urls["booking"]) - wal_before) / (run.succeeded + 1)
+            print(
+                f"  write volume: {wal / 1024:.1f} KiB of WAL per booking (the row, its history, "
+                "its outbox event and its publication; the whole cluster's WAL over the run)",
+                flush=True,
+            )
             appointments, staged, published = await database_counts(db.urls["booking"], clinic.id)
+            relays = "the relay" if replicas == 1 else f"the {replicas} relays"
             print(
                 f"  check: {run.succeeded + 1} bookings answered 201 (warm-up included); "
                 f"the database holds {appointments} appointments and {staged} AppointmentBooked "
-                f"events, {published} of them published by the relay 2 s after the run",
+                f"events, {published} of them published by {relays} 2 s after the run",
                 flush=True,
             )
+            if replicas > 1:
+                counts = await replica_counts(stack.booking_urls)
+                names = replica_names("booking", replicas)
+                print(
+                    "  per replica (its /metrics): "
+                    + "; ".join(
+                        f"{name} answered {answered} bookings 201, its relay published {events}"
+                        f" events"
+                        for name, (answered, events) in zip(names, counts, strict=True)
+                    ),
+                    flush=True,
+                )
     return run, clinic
 
 
@@ -615,14 +739,45 @@ def describe_run(run: Run) -> str:
         f"  {run.label}: {run.rate:.0f}/s  p50 {percentile_ms(run.latencies_us, 0.5):.2f} ms  "
         f"p99 {percentile_ms(run.latencies_us, 0.99):.2f} ms  ({len(run.latencies_us)} ok, "
         f"other: {run.failures or 'none'}; cpu, 100% = one core: {cpu}; "
-        f"machine {machine:.0%} busy)"
+        f"machine {machine:.0%} busy)\n{cpu_per_booking(run)}"
     )
 
 
+def cpu_per_booking(run: Run) -> str:
+    """Each process's CPU per booking: its share of a core over the bookings per second.
+
+    "rest" is every other process on the machine (PostgreSQL and the broker on a quiet one).
+    """
+    if not run.rate:
+        return "  cpu per booking: no bookings"
+    shares = {name: share for name, share in run.cpu.items() if name != "machine"}
+    parts = ", ".join(f"{name} {share / run.rate * 1000:.2f}" for name, share in shares.items())
+    cores = os.cpu_count() or 1  # "machine" is a share of all of them
+    total = run.cpu.get("machine", sum(shares.values()) / cores) * cores / run.rate * 1000
+    return f"  cpu per booking, ms: {parts}; all {total:.2f} (target <= 3)"
+
+
+async def wal_position(url: str) -> int:
+    """PostgreSQL's current WAL position in bytes (the whole cluster's writes)."""
+    import asyncpg
+    from servicekit.db import asyncpg_dsn
+
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return int(await connection.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"))
+    finally:
+        await connection.close()
+
+
 def report(e2e: Run, raw: Run, args: argparse.Namespace) -> None:
+    replicas = (
+        ""
+        if args.replicas == 1
+        else f", {args.replicas} booking replicas (each behind its own gateway)"
+    )
     print(
         f"\n=== booking throughput: {args.clients} clients, {args.seconds:g} s measured, "
-        f"{args.providers} providers ==="
+        f"{args.providers} providers{replicas} ==="
     )
     print(f"  {'':<38}{'bookings/s':>11}{'p50 ms':>9}{'p99 ms':>9}  other answers")
     for run in (e2e, raw):
@@ -663,9 +818,14 @@ async def main(args: argparse.Namespace) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     async with database() as db:
+        services = (
+            "the gateway, booking"
+            if args.replicas == 1
+            else f"the {args.replicas} gateways, the {args.replicas} booking replicas"
+        )
         print(
-            f"{cores} CPU cores shared by the load generator (its own process), the gateway, "
-            f"booking, identity, the broker and PostgreSQL ({db.kind})",
+            f"{cores} CPU cores shared by the load generator (its own process), {services}, "
+            f"identity, the broker and PostgreSQL ({db.kind})",
             flush=True,
         )
         e2e, clinic = await end_to_end(db, args)
@@ -690,7 +850,16 @@ if __name__ == "__main__":
         help="bookings prepared per second of the end-to-end run (tokens are minted "
         "beforehand; the report says if they ran out); default 1000",
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="booking processes side by side, each behind its own gateway, the clients split "
+        "between the gateways in turn (default 1)",
+    )
     arguments = parser.parse_args()
+    if not 1 <= arguments.replicas <= arguments.clients:
+        parser.error("--replicas must be at least 1 and at most --clients")
     try:
         asyncio.run(main(arguments))
     except (KeyboardInterrupt, asyncio.CancelledError):
