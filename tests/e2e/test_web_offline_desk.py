@@ -289,7 +289,10 @@ async def test_the_desk_books_offline_and_resolves_a_conflict(
         await page.context.set_offline(False)
         sync_now = page.get_by_role("main").get_by_role("button", name="Sync now")
         await expect(sync_now).to_be_enabled(timeout=TIMEOUT)
-        await sync_now.click()
+        # Coming back online starts a sync of its own, which disables the button until it
+        # ends: on a loaded machine that took over 30 s once, so the click waits as long as
+        # the outcome below may.
+        await sync_now.click(timeout=60_000)
         await expect(changes.filter(has_text="Done")).to_have_count(4, timeout=60_000)
         checked = changes.filter(has_text=f"Check in {known_names[0]}")
         await expect(checked.filter(has_text="Done")).to_have_count(1)

@@ -132,6 +132,9 @@ async def test_twilio_timeout_after_acceptance_is_ambiguous_and_found(
 ) -> None:
     fake = twilio_fake
     twilio = TwilioProvider(twilio_settings(fake.url, fake.account_sid, fake.auth_token, TIMEOUT))
+    # The look-up is not what times out here: on a loaded machine it may wait behind the
+    # delayed send in the fake, which a 0.3 s timeout would take for the provider's fault.
+    patient = TwilioProvider(twilio_settings(fake.url, fake.account_sid, fake.auth_token))
     message, started = outgoing(), datetime.now(UTC)
     twilio_fake.delay_next(LONGER_THAN_TIMEOUT)
 
@@ -141,9 +144,10 @@ async def test_twilio_timeout_after_acceptance_is_ambiguous_and_found(
         assert (unknown.value.transient, unknown.value.ambiguous) == (True, True)
 
         with caplog.at_level(logging.DEBUG):
-            found = await twilio.find(message, started)
+            found = await patient.find(message, started)
     finally:
         await twilio.aclose()
+        await patient.aclose()
     [received] = twilio_fake.sent
     assert found is not None
     assert found.provider_message_id == received.sid
