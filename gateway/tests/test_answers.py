@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from gateway.app import create_app
 from gateway.proxy import WHOLE_BODY_MAX_BYTES, Upstreams, parsed_url
 from gateway.settings import Settings
+from prometheus_fastapi_instrumentator.routing import get_route_name
+from starlette.requests import Request
 
-from .conftest import GatewayFactory, TokenFactory, Upstream, scrape
+from .conftest import GatewayFactory, TokenFactory, Upstream
 
 PROBLEM_JSON = "application/problem+json"
 LARGE = WHOLE_BODY_MAX_BYTES + 1
@@ -188,17 +190,19 @@ def test_a_large_request_body_arrives_whole(
     assert received["headers"]["content-length"] == str(len(body))
 
 
-def test_the_catch_all_keeps_its_handler_name_in_the_metrics(
-    user_client: httpx.Client, gateway_url: str
-) -> None:
-    user_client.get("/v1/slots")
-    # The instrumentator counts a request once its answer is sent: a scrape can come first.
-    deadline = time.monotonic() + 10
-    while 'handler="/{path:path}"' not in (metrics := scrape(gateway_url)):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert 'handler="/{path:path}"' in metrics
+def test_the_catch_all_keeps_its_handler_name_in_the_metrics() -> None:
+    # Asked of the instrumentator's own route lookup, not of a scrape: in a test process the
+    # first app instrumented owns the metrics, and another test's app may come first.
+    app = create_app(Settings(booking_url="http://127.0.0.1:9"))
+    scope: dict[str, Any] = {
+        "type": "http",
+        "method": "GET",
+        "path": "/v1/slots",
+        "root_path": "",
+        "headers": [],
+        "app": app,
+    }
+    assert get_route_name(Request(scope), should_include_root_path=False) == "/{path:path}"
 
 
 def test_spans_exported_or_not_the_callers_trace_goes_on(
