@@ -94,9 +94,13 @@ async def test_a_planned_message_wakes_the_sleeping_dispatcher(
 
         await clinic.apply(clinic.booked(patient))  # planned in another process's transaction
 
+        async def confirmed() -> bool:
+            statuses = [m.status for m in await clinic.messages() if m.kind == "confirmation"]
+            return statuses == ["sent"]
+
         assert await until(lambda: len(twilio.sent) == 1)  # long before the pause is over
-        [confirmation] = [m for m in await clinic.messages() if m.kind == "confirmation"]
-        assert confirmation.status == "sent"
+        # Recorded once the provider's answer is in, a moment after the fake has the message.
+        assert await until(confirmed)
     finally:
         stop.set()
         listener.cancel()
