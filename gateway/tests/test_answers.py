@@ -17,13 +17,14 @@ from prometheus_fastapi_instrumentator.routing import get_route_name
 from starlette.requests import Request
 
 from .conftest import GatewayFactory, TokenFactory, Upstream
+from .raw_service import RawService
 
 PROBLEM_JSON = "application/problem+json"
 LARGE = WHOLE_BODY_MAX_BYTES + 1
 FIRST_PART = b"first part;"
 
 
-class ScriptedService:
+class ScriptedService(RawService):
     """A 'service' answering by path, on raw sockets, so an answer can stop half way:
 
     - `.../created`: 201 with a Location, an ETag and a small body; `.../gone`: 204;
@@ -34,64 +35,36 @@ class ScriptedService:
     """
 
     def __init__(self) -> None:
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self.release = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: socket.socket) -> None:
-        with connection:
-            connection.settimeout(10)
-            head = b""
-            while b"\r\n\r\n" not in head:
-                data = connection.recv(65536)
-                if not data:
-                    return
-                head += data
-            path = head.split(b" ", 2)[1]
-            if path.endswith(b"/created"):
-                connection.sendall(
-                    b'HTTP/1.1 201 Created\r\nLocation: /v1/reports/9\r\nETag: "v1"\r\n'
-                    b'Content-Type: application/json\r\nContent-Length: 9\r\n\r\n{"id": 9}'
-                )
-            elif path.endswith(b"/gone"):
-                connection.sendall(b"HTTP/1.1 204 No Content\r\nX-Upstream: kept\r\n\r\n")
-            elif path.endswith(b"/short"):
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
-            elif path.endswith(b"/stalled"):
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
-                self._stop.wait(10)
-            elif path.endswith(b"/large-held"):
-                rest = b"y" * (LARGE - len(FIRST_PART))
-                connection.sendall(
-                    f"HTTP/1.1 200 OK\r\nContent-Length: {LARGE}\r\n\r\n".encode() + FIRST_PART
-                )
-                self.release.wait(10)
-                connection.sendall(rest)
-            elif path.endswith(b"/chunked-held"):
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunk(FIRST_PART)
-                )
-                self.release.wait(10)
-                connection.sendall(_chunk(b"the rest") + b"0\r\n\r\n")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+    def answer(self, connection: socket.socket, head: bytes) -> None:
+        path = head.split(b" ", 2)[1]
+        if path.endswith(b"/created"):
+            connection.sendall(
+                b'HTTP/1.1 201 Created\r\nLocation: /v1/reports/9\r\nETag: "v1"\r\n'
+                b'Content-Type: application/json\r\nContent-Length: 9\r\n\r\n{"id": 9}'
+            )
+        elif path.endswith(b"/gone"):
+            connection.sendall(b"HTTP/1.1 204 No Content\r\nX-Upstream: kept\r\n\r\n")
+        elif path.endswith(b"/short"):
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
+        elif path.endswith(b"/stalled"):
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
+            self._stop.wait(10)
+        elif path.endswith(b"/large-held"):
+            rest = b"y" * (LARGE - len(FIRST_PART))
+            connection.sendall(
+                f"HTTP/1.1 200 OK\r\nContent-Length: {LARGE}\r\n\r\n".encode() + FIRST_PART
+            )
+            self.release.wait(10)
+            connection.sendall(rest)
+        elif path.endswith(b"/chunked-held"):
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunk(FIRST_PART)
+            )
+            self.release.wait(10)
+            connection.sendall(_chunk(b"the rest") + b"0\r\n\r\n")
 
 
 def _chunk(data: bytes) -> bytes:

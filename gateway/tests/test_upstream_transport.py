@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from .conftest import GatewayFactory, TokenFactory, Upstream
+from .raw_service import RawService
 
 PROBLEM_JSON = "application/problem+json"
 # More than the loopback socket buffers hold, so an upload to a service that never reads stalls.
@@ -33,41 +34,17 @@ def echoed(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-class HangingUp:
+class HangingUp(RawService):
     """A 'service' that reads each request head, then closes the connection without answering."""
 
     def __init__(self) -> None:
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self.requests = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self._counting = threading.Lock()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.settimeout(5)
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    data = connection.recv(65536)
-                    if not data:
-                        break
-                    head += data
-                if b"\r\n\r\n" in head:
-                    self.requests += 1
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+    def answer(self, connection: socket.socket, head: bytes) -> None:
+        with self._counting:
+            self.requests += 1
 
 
 class NeverReading:
