@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Sequence
 from uuid import UUID
@@ -107,14 +108,7 @@ class Outbox:
         clinic_id: UUID | None = None,
     ) -> EventEnvelope:
         """Write the event to the outbox in the caller's transaction; the relay publishes it."""
-        key = str(aggregate_id) if aggregate_id is not None else event.aggregate_id()
-        envelope = new_envelope(
-            event,
-            producer=self.producer,
-            aggregate_id=key,
-            clinic_id=clinic_id,
-            correlation_id=correlation_id.get(),
-        )
+        envelope = self._envelope(event, aggregate_id, clinic_id)
         # The notification is delivered at commit, not at all on rollback: it wakes the relay
         # without polling.
         connection = await session.connection()
@@ -122,6 +116,52 @@ class Outbox:
             self._stage_one, self._row(envelope, event.topic) | {"channel": self.channel}
         )
         return envelope
+
+    def staging(self, source: str, first: int) -> str:
+        """A statement staging one event for each row of `source`, another CTE of the same
+        plain-SQL statement: a write and its event in one round trip. Its parameters, numbered
+        from `$first`, are `staging_args`; the statement wakes the relay with `notify`."""
+        places = ", ".join(
+            f"${first + n}::{kind}"
+            for n, kind in enumerate(("uuid", "text", "text", "smallint", "text", "jsonb", "jsonb"))
+        )
+        return (
+            f"INSERT INTO {self.schema}.outbox"  # noqa: S608 (our schema, numbered places)
+            " (event_id, topic, message_key, lane, event_type, envelope, headers)"
+            f" SELECT {places} FROM {source}"
+        )
+
+    @property
+    def notify(self) -> str:
+        """The call that wakes the relay at commit, for a plain-SQL statement that stages."""
+        return f"pg_notify('{self.channel}', '')"
+
+    def staging_args(
+        self, event: Event, *, aggregate_id: str | UUID | None = None
+    ) -> tuple[object, ...]:
+        """The parameters of `staging` for `event` (JSON as text, as the driver takes it)."""
+        envelope = self._envelope(event, aggregate_id, None)
+        return (
+            envelope.event_id,
+            event.topic,
+            envelope.aggregate_id,
+            lane_of(envelope.aggregate_id),
+            envelope.event_type,
+            envelope.model_dump_json(),
+            json.dumps(current_trace_headers()),
+        )
+
+    def _envelope(
+        self, event: Event, aggregate_id: str | UUID | None, clinic_id: UUID | None
+    ) -> EventEnvelope:
+        key = str(aggregate_id) if aggregate_id is not None else event.aggregate_id()
+        return new_envelope(
+            event,
+            producer=self.producer,
+            aggregate_id=key,
+            clinic_id=clinic_id,
+            correlation_id=correlation_id.get(),
+        )
 
     async def stage_many(self, session: AsyncSession, events: Sequence[Event]) -> None:
         """Stage many events in one statement, each keyed by its own aggregate id."""

@@ -55,10 +55,12 @@ async def hold(
     planned = await placement.plan(session, want)
     # The waitlist's side: offers among the lapsed holds `plan` deleted lapse too.
     await lapse(session, released=planned.released)
+    noted = repository.Noted("hold", caller.user_id)
     row = await placement.take(
-        session, planned, lambda values: repository.add(session, values=values | extra)
+        session,
+        planned,
+        lambda values: repository.add(session, values=values | extra, noted=noted),
     )
-    await repository.record(session, row=row, action="hold", actor_id=caller.user_id)
     return AppointmentRead.of(row, clinic.time_zone)
 
 

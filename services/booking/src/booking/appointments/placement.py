@@ -25,8 +25,9 @@ from booking.appointments.models import Appointment
 from booking.appointments.repository import Clash
 from booking.projection.models import Clinic
 from booking.slots import repository as calendar
-from booking.slots.rules import Reserved, clear_of, covered, held, open_time
-from booking.slots.service import bookable_window, free_slots, visit_of
+from booking.slots.repository import Roster
+from booking.slots.rules import Reserved, clear_of, covered, held
+from booking.slots.service import bookable_window, free_slots, opened, visit_of
 from booking.types.models import AppointmentType
 
 ALTERNATIVES = 3
@@ -71,8 +72,9 @@ class Placement:
 
 @dataclass(frozen=True)
 class Plan:
-    """A request that passed the checks: its columns, the providers working then, and the
-    lapsed holds deleted from its way (their waitlist offers are the caller's to settle)."""
+    """A request that passed the checks: its columns, the providers working then (those that
+    look free first), and the lapsed holds deleted from its way (their waitlist offers are
+    the caller's to settle)."""
 
     want: Placement
     times: dict[str, datetime]
@@ -95,11 +97,22 @@ async def plan(session: AsyncSession, want: Placement) -> Plan:
     rules.check_window(want, datetime.now(UTC))
     times = want.times
     blocked = (times["blocked_from"], times["blocked_until"])
-    providers = await _open_providers(session, want, blocked)
+    # Busy time only orders several providers (the constraint judges); reserved time only
+    # keeps others than the front desk out.
+    time = await calendar.roster(
+        session,
+        want.clinic.id,
+        want.kind.specialties,
+        want.provider_id,
+        blocked,
+        busy=not want.overbook and want.provider_id is None,
+        allotted=not want.front_desk,
+    )
+    providers = await _open_providers(session, want, time, blocked)
     if not want.front_desk:
-        providers = await _outside_reserved(session, want, providers, blocked)
+        providers = await _outside_reserved(session, want, time, providers, blocked)
     released = await repository.release_expired_holds(session, overlapping=blocked)
-    return Plan(want, times, providers, released)
+    return Plan(want, times, _free_first(time, providers, blocked), released)
 
 
 async def take(
@@ -114,7 +127,7 @@ async def take(
     rooms = await _free_rooms(session, want, blocked)
     # The first refusal, met with the likeliest provider and room, says most.
     clash: tuple[str, dict[str, Any]] | None = None
-    for provider in await _free_first(session, want, planned.providers, blocked):
+    for provider in planned.providers:
         for room in rooms:
             values = times | {
                 "provider_id": provider,
@@ -133,26 +146,20 @@ async def take(
     raise await _taken(session, want, party, values, moving)
 
 
-async def _open_providers(session: AsyncSession, want: Placement, blocked: Interval) -> list[UUID]:
+async def _open_providers(
+    session: AsyncSession, want: Placement, time: dict[UUID, Roster], blocked: Interval
+) -> list[UUID]:
     """Providers of the type who work the whole blocked range there (requested one only)."""
-    names = await calendar.providers(
-        session, want.clinic.id, want.kind.specialties, want.provider_id
-    )
-    if want.provider_id is not None and not names:
+    if want.provider_id is not None and not time:
         raise Problem(
             f"Staff member {want.provider_id} is not a provider of this type at this clinic.",
             status=422,
             slug="provider-not-eligible",
         )
-    shifts = await calendar.shifts_of(session, want.clinic.id, list(names), blocked)
-    leave = await calendar.leave_of(session, list(shifts), blocked)
     working = [
         provider
-        for provider, worked in sorted(shifts.items())
-        if covered(
-            open_time([s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]),
-            blocked,
-        )
+        for provider, their in sorted(time.items())
+        if their.shifts and covered(opened(their), blocked)
     ]
     if not working:
         raise Conflict(
@@ -164,12 +171,15 @@ async def _open_providers(session: AsyncSession, want: Placement, blocked: Inter
 
 
 async def _outside_reserved(
-    session: AsyncSession, want: Placement, providers: list[UUID], blocked: Interval
+    session: AsyncSession,
+    want: Placement,
+    time: dict[UUID, Roster],
+    providers: list[UUID],
+    blocked: Interval,
 ) -> list[UUID]:
     """Providers whose reserved time not yet released the visit keeps clear of."""
-    allotted = await calendar.allotted_of(session, want.clinic.id, providers, blocked)
     now = datetime.now(UTC)
-    clear = [p for p in providers if clear_of(held(allotted.get(p, []), now), blocked)]
+    clear = [p for p in providers if clear_of(held(time[p].allotted, now), blocked)]
     if not clear:
         raise Conflict(
             "That time is kept for the clinic's front desk; book it there, or pick another.",
@@ -179,14 +189,9 @@ async def _outside_reserved(
     return clear
 
 
-async def _free_first(
-    session: AsyncSession, want: Placement, providers: list[UUID], blocked: Interval
-) -> list[UUID]:
+def _free_first(time: dict[UUID, Roster], providers: list[UUID], blocked: Interval) -> list[UUID]:
     """Providers that look free first; the constraint has the last word on all of them."""
-    if want.overbook or len(providers) == 1:
-        return providers
-    busy = await calendar.busy_of(session, providers, blocked)
-    return sorted(providers, key=lambda p: not clear_of(busy[p], blocked))
+    return sorted(providers, key=lambda p: not clear_of(time[p].busy, blocked))
 
 
 async def _free_rooms(
@@ -241,20 +246,16 @@ async def _alternatives(session: AsyncSession, want: Placement) -> list[dict[str
         max(earliest, want.starts_at - timedelta(days=1)),
         min(latest, want.starts_at + timedelta(days=1)),
     )
-    names = await calendar.providers(
-        session, want.clinic.id, want.kind.specialties, want.provider_id
+    _, slots = await free_slots(
+        session,
+        want.clinic.id,
+        want.kind,
+        window,
+        want.provider_id,
+        want.clinic.time_zone,
+        Reserved.INCLUDE if want.front_desk else Reserved.EXCLUDE,
     )
-    free = dict(
-        await free_slots(
-            session,
-            want.clinic.id,
-            want.kind,
-            window,
-            list(names),
-            want.clinic.time_zone,
-            Reserved.INCLUDE if want.front_desk else Reserved.EXCLUDE,
-        )
-    )
+    free = dict(slots)
     before = sorted((at for at in free if at < want.starts_at), reverse=True)[:ALTERNATIVES]
     after = sorted(at for at in free if at > want.starts_at)[:ALTERNATIVES]
     tz, duration = zone(want.clinic.time_zone), visit_of(want.kind).duration

@@ -1,22 +1,26 @@
 """Appointment queries; the exclusion constraints, not checks, decide what overlaps.
 
-The statements every booking runs (the clinic and type, insert, history, lapsed holds) are
-plain SQL through the driver (booking.driver_sql); the rest use the ORM.
+The statements every booking runs (the clinic and type, lapsed holds, the insert with its
+history entry and event) are plain SQL through the driver (booking.driver_sql); the rest use
+the ORM.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from asyncpg.exceptions import IntegrityConstraintViolationError
+from clinic_contracts.envelope import Event
 from servicekit.db import violated_constraint
 from servicekit.intervals import Interval
 from servicekit.pagination import Keyset, keyset_page
-from sqlalchemy import Select, delete, func, insert, literal, select, update
+from sqlalchemy import Select, delete, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +31,7 @@ from booking.appointments.models import (
     ROOM_BUSY,
     Appointment,
 )
+from booking.db import outbox
 from booking.driver_sql import fetch, fetch_one, run
 from booking.projection.models import Clinic
 from booking.types.models import AppointmentType
@@ -42,38 +47,82 @@ class Clash(Exception):  # noqa: N818 - the database's verdict, turned into a 40
         self.party = party
 
 
-async def _guarded(session: AsyncSession, statement: Any) -> Any:
-    """Run a write in a savepoint, so a refusal leaves the transaction usable."""
+@asynccontextmanager
+async def _refusable(session: AsyncSession) -> AsyncIterator[None]:
+    """Run writes in a savepoint, so a refusal leaves the transaction usable; Clash when one
+    would overlap a provider's, room's or patient's active appointment."""
     try:
         async with session.begin_nested():
-            return await session.execute(statement)
-    except IntegrityError as exc:
+            # The savepoint is set when the session next uses its connection; plain SQL on
+            # the driver does not, so it is asked for here.
+            await session.connection()
+            yield
+    except (IntegrityError, IntegrityConstraintViolationError) as exc:
         party = CLASHES.get(violated_constraint(exc) or "")
         if party is None:
             raise
         raise Clash(party) from exc
 
 
-async def add(session: AsyncSession, *, values: dict[str, Any]) -> Appointment:
-    """Insert an appointment or hold, the row as stored; Clash when its provider, room or
-    patient is taken.
+@dataclass(frozen=True)
+class Noted:
+    """A history entry to write with the change it records."""
 
-    `ON CONFLICT DO NOTHING` (which honours exclusion constraints) takes the slot without a
-    savepoint; only when it inserts nothing is the plain insert retried in one, to learn
-    from the violated constraint what clashed (or to take the slot freed meanwhile).
+    action: str
+    actor_id: UUID | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    values: dict[str, Any],
+    noted: Noted | None = None,
+    staged: Event | None = None,
+) -> Appointment:
+    """Insert an appointment or hold, with its history entry and its event if given; the row
+    as stored; Clash when its provider, room or patient is taken.
+
+    One statement: `ON CONFLICT DO NOTHING` (which honours exclusion constraints) takes the
+    slot without a savepoint, and the entry and the event are written for the row it
+    inserted. Only when it inserts nothing is the statement retried with a plain insert in a
+    savepoint, to learn from the violated constraint what clashed (or to take the slot freed
+    meanwhile, with its entry and event).
     """
     columns = ", ".join(values)  # the callers' own column names, never a request's
     places = ", ".join(f"${n}" for n in range(1, len(values) + 1))
-    sql = f"INSERT INTO booking.appointments ({columns}) VALUES ({places})"  # noqa: S608
-    row = await fetch_one(session, f"{sql} ON CONFLICT DO NOTHING RETURNING *", *values.values())
+    parts, args = [], list(values.values())
+    if noted is not None:
+        parts.append(f"noted AS ({_noted(len(args) + 1)})")
+        args += [noted.action, noted.actor_id, json.dumps(noted.details)]
+    if staged is not None:
+        parts.append(f"staged AS ({outbox.staging('added', len(args) + 1)})")
+        args += outbox.staging_args(staged)
+    wake = f", {outbox.notify}" if staged is not None else ""
+
+    def statement(on_conflict: str) -> str:
+        added = (
+            f"added AS (INSERT INTO booking.appointments ({columns})"  # noqa: S608
+            f" VALUES ({places}){on_conflict} RETURNING *)"
+        )
+        return f"WITH {', '.join([added, *parts])} SELECT added.* FROM added{wake}"  # noqa: S608
+
+    row = await fetch_one(session, statement(" ON CONFLICT DO NOTHING"), *args)
     if row is None:
-        await _guarded(session, insert(Appointment).values(**values))
-        row = await fetch_one(session, _BY_ID, values["id"])
-        assert row is not None
+        async with _refusable(session):
+            row = await fetch_one(session, statement(""), *args)
     return _appointment(row)
 
 
-_BY_ID = "SELECT * FROM booking.appointments WHERE id = $1"
+def _noted(first: int) -> str:
+    """The history entry of the row `added` inserted: its action, actor and details (JSON
+    text) from `$first` on."""
+    return (
+        "INSERT INTO booking.appointment_history"  # noqa: S608 (numbered places only)
+        " (appointment_id, clinic_id, action, status, actor_id, details)"
+        f" SELECT id, clinic_id, ${first}::text, status, ${first + 1}::uuid, ${first + 2}::jsonb"
+        " FROM added"
+    )
 
 
 def _appointment(row: Any) -> Appointment:
@@ -84,7 +133,8 @@ def _appointment(row: Any) -> Appointment:
 async def change(session: AsyncSession, *, appointment_id: UUID, values: dict[str, Any]) -> None:
     """Update an appointment in one statement; Clash when the new time is taken."""
     statement = update(Appointment).where(Appointment.id == appointment_id).values(**values)
-    await _guarded(session, statement.execution_options(synchronize_session=False))
+    async with _refusable(session):
+        await session.execute(statement.execution_options(synchronize_session=False))
 
 
 async def get(

@@ -35,7 +35,6 @@ from booking.appointments.schemas import (
     Cancellation,
     Reschedule,
 )
-from booking.db import outbox
 from booking.projection.models import Clinic
 from booking.types.models import AppointmentType
 from booking.waitlist.offers import lapse, offer_freed
@@ -70,18 +69,22 @@ async def book(
     planned = await placement.plan(session, want)
     # The waitlist's side: offers among the lapsed holds `plan` deleted lapse too.
     await lapse(session, released=planned.released)
-    row = await placement.take(
-        session, planned, lambda values: repository.add(session, values=values | extra)
-    )
     details = {"overbook_reason": data.overbook_reason} if want.overbook else {}
-    await repository.record(
-        session, row=row, action="book", actor_id=caller.user_id, details=details
-    )
+    noted = repository.Noted("book", caller.user_id, details)
     time_zone = want.clinic.time_zone
-    event = booked_event(
-        row, type_name=want.kind.name, time_zone=time_zone, actor_id=caller.user_id
-    )
-    await outbox.stage(session, event)
+
+    async def write(values: dict[str, Any]) -> Appointment:
+        columns = values | extra
+        # Every column the event reads is among those written, so it is built before.
+        event = booked_event(
+            Appointment(**columns),
+            type_name=want.kind.name,
+            time_zone=time_zone,
+            actor_id=caller.user_id,
+        )
+        return await repository.add(session, values=columns, noted=noted, staged=event)
+
+    row = await placement.take(session, planned, write)
     return AppointmentRead.of(row, time_zone)
 
 
@@ -126,6 +129,8 @@ def _booked_columns(
         "overbook_reason": data.overbook_reason,
         "note": data.note,
         "created_by": caller.user_id,
+        "origin": "online",
+        "waitlist_entry_id": None,
     }
     if offline is not None:
         columns |= {

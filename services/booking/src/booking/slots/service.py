@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
@@ -22,6 +22,7 @@ from booking.access import is_front_desk, is_staff
 from booking.projection.models import Clinic
 from booking.projection.repository import get_clinic
 from booking.slots import repository
+from booking.slots.repository import Roster
 from booking.slots.rules import (
     Reserved,
     Visit,
@@ -88,8 +89,9 @@ async def search(
     staff = is_staff(caller, clinic_id)
     earliest, latest = bookable_window(kind, policy, clinic.time_zone, now, staff=staff)
     window = (max(start, earliest), min(end - timedelta(microseconds=1), latest))
-    names = await repository.providers(session, clinic_id, kind.specialties, provider_id)
-    slots = await free_slots(session, clinic_id, kind, window, names, clinic.time_zone, reserved)
+    names, slots = await free_slots(
+        session, clinic_id, kind, window, provider_id, clinic.time_zone, reserved
+    )
     first = list(islice(slots, limit + 1))  # a page and the next start: no need for the rest
     return _page(first, limit, visit_of(kind), zone(clinic.time_zone), names)
 
@@ -139,26 +141,33 @@ async def free_slots(
     clinic_id: UUID,
     kind: AppointmentType,
     window: tuple[datetime, datetime],
-    names: Collection[UUID],
+    only: UUID | None,
     time_zone: str,
     reserved: Reserved = Reserved.EXCLUDE,
-) -> Iterator[tuple[datetime, list[UUID]]]:
-    """Free starts in `window` (first and last allowed start), earliest first, each with the
-    providers free then; reserved time not yet released as `reserved` says.
+) -> tuple[dict[UUID, str], Iterator[tuple[datetime, list[UUID]]]]:
+    """The type's providers at the clinic (or just `only`) by id with their names, and the free
+    starts in `window` (first and last allowed start), earliest first, each with the providers
+    free then; reserved time not yet released as `reserved` says.
 
     The database is read at once; the starts are worked out as they are taken, so a page of
     them costs only its own share of the window.
     """
-    per_provider = await _starts_by_provider(
-        session, clinic_id, kind, window, names, time_zone, reserved
+    names, per_provider = await _starts_by_provider(
+        session, clinic_id, kind, window, only, time_zone, reserved
     )
     # Each provider's starts come earliest first; merged, equal starts fall together.
     merged = heapq.merge(*(_tagged(p, starts) for p, starts in per_provider.items()))
-    return ((at, [p for _, p in free]) for at, free in groupby(merged, key=itemgetter(0)))
+    return names, ((at, [p for _, p in free]) for at, free in groupby(merged, key=itemgetter(0)))
 
 
 def _tagged(provider: UUID, starts: Iterator[datetime]) -> Iterator[tuple[datetime, UUID]]:
     return ((at, provider) for at in starts)
+
+
+def opened(their: Roster) -> list[Interval]:
+    """A provider's open time: shifts less breaks and leave."""
+    shifts = their.shifts
+    return open_time([s for s, _ in shifts], [b for _, bs in shifts for b in bs], their.leave)
 
 
 async def reserved_starts(
@@ -173,9 +182,8 @@ async def reserved_starts(
     for kind in kinds:
         if not kind.active:
             continue
-        names = await repository.providers(session, clinic.id, kind.specialties, None)
-        per_provider = await _starts_by_provider(
-            session, clinic.id, kind, window, names, clinic.time_zone, Reserved.ONLY
+        _, per_provider = await _starts_by_provider(
+            session, clinic.id, kind, window, None, clinic.time_zone, Reserved.ONLY
         )
         found += [
             (kind.id, p, starts) for p, it in sorted(per_provider.items()) if (starts := list(it))
@@ -188,33 +196,31 @@ async def _starts_by_provider(
     clinic_id: UUID,
     kind: AppointmentType,
     window: Interval,
-    names: Collection[UUID],
+    only: UUID | None,
     time_zone: str,
     reserved: Reserved,
-) -> dict[UUID, Iterator[datetime]]:
-    """Each working provider's free starts in `window`, lazily, earliest first."""
-    if window[0] > window[1] or not names:
-        return {}
+) -> tuple[dict[UUID, str], dict[UUID, Iterator[datetime]]]:
+    """The eligible providers' names, and each working one's free starts in `window`, lazily,
+    earliest first (no providers for an empty window)."""
+    if window[0] > window[1]:
+        return {}, {}
     visit, tz, now = visit_of(kind), zone(time_zone), datetime.now(UTC)
     reach = (window[0] - visit.buffer_before, window[1] + visit.duration + visit.buffer_after)
-    shifts = await repository.shifts_of(session, clinic_id, list(names), reach)
-    leave = await repository.leave_of(session, list(shifts), reach)
-    busy = await repository.busy_of(session, list(shifts), reach)
-    rooms = await repository.rooms_busy(session, clinic_id, reach) if kind.requires_room else None
-    allotted = (
-        await repository.allotted_of(session, clinic_id, list(shifts), reach)
-        if reserved is not Reserved.INCLUDE
-        else {}
+    time = await repository.roster(
+        session,
+        clinic_id,
+        kind.specialties,
+        only,
+        reach,
+        allotted=reserved is not Reserved.INCLUDE,
     )
+    names = {provider: their.name for provider, their in time.items()}
+    rooms = await repository.rooms_busy(session, clinic_id, reach) if kind.requires_room else None
 
-    def free_of(provider: UUID) -> Iterator[datetime]:
-        worked = shifts[provider]
-        parts = open_time(
-            [s for s, _ in worked], [b for _, bs in worked for b in bs], leave[provider]
-        )
-        parts = offered_time(parts, held(allotted.get(provider, []), now), reserved)
-        for at in free_starts(parts, busy[provider], visit, window, tz):
+    def free_of(their: Roster) -> Iterator[datetime]:
+        parts = offered_time(opened(their), held(their.allotted, now), reserved)
+        for at in free_starts(parts, their.busy, visit, window, tz):
             if rooms is None or any(clear_of(b, visit.blocked(at)) for b in rooms.values()):
                 yield at
 
-    return {provider: free_of(provider) for provider in shifts}
+    return names, {provider: free_of(their) for provider, their in time.items() if their.shifts}

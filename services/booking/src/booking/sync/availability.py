@@ -26,8 +26,8 @@ from booking.slots.rules import (
     free_starts,
     held,
     offered_time,
-    open_time,
 )
+from booking.slots.service import opened
 
 Starts = list[dict[str, Any]]
 
@@ -70,7 +70,6 @@ async def availability(
     clinic_time = await _read_clinic_time(
         session,
         clinic_id,
-        list(specialties),
         reach,
         need_rooms=any(kind["requires_room"] for kind in active),
         now=now,
@@ -116,7 +115,6 @@ class _ClinicTime:
 async def _read_clinic_time(
     session: AsyncSession,
     clinic_id: UUID,
-    staff: list[UUID],
     reach: Interval,
     *,
     need_rooms: bool,
@@ -124,17 +122,18 @@ async def _read_clinic_time(
     starts: Interval,
     tz: ZoneInfo,
 ) -> _ClinicTime:
-    shifts = await calendar.shifts_of(session, clinic_id, staff, reach)
-    leave = await calendar.leave_of(session, list(shifts), reach)
-    busy = await calendar.busy_of(session, list(shifts), reach)
+    """The time of every active provider of the clinic (any specialty)."""
+    time = await calendar.roster(session, clinic_id, [], None, reach)
+    working = {p: their for p, their in time.items() if their.shifts}
     rooms = await calendar.rooms_busy(session, clinic_id, reach) if need_rooms else {}
-    opened = {
-        p: open_time([s for s, _ in w], [b for _, bs in w for b in bs], leave[p])
-        for p, w in shifts.items()
-    }
-    allotted = await calendar.allotted_of(session, clinic_id, list(shifts), reach)
-    kept = {p: held(allotted.get(p, []), now) for p in opened}
-    return _ClinicTime(opened, kept, busy, rooms, starts, tz)
+    return _ClinicTime(
+        {p: opened(their) for p, their in working.items()},
+        {p: held(their.allotted, now) for p, their in working.items()},
+        {p: their.busy for p, their in working.items()},
+        rooms,
+        starts,
+        tz,
+    )
 
 
 def _add_starts(
