@@ -80,7 +80,7 @@ class OutboxRelay:
                 try:
                     await self._check_broker(recovering)
                     recovering = False
-                    published = await self.publish_pending()
+                    await self.publish_pending()
                     await self._housekeeping()
                     backoff = self.poll_interval
                 except Exception as exc:
@@ -88,8 +88,9 @@ class OutboxRelay:
                     backoff = min(backoff * 2, 30.0) if recovering else FIRST_RETRY_SECONDS
                     log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
                     recovering = True
-                    published = 0
-                if published == 0:
+                # Drained: whatever is committed since notifies, so waiting loses nothing (and
+                # saves a pass that finds nothing). A broker that lost data is healed at once.
+                if recovering or not self.replay.suspect:
                     await self.wakeup.wait(backoff)
         finally:
             listener.cancel()
