@@ -19,8 +19,9 @@ from servicekit.problems import Forbidden, NotFound, Problem
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.access import is_front_desk, is_staff
+from booking.appointments.repository import clinic_and_type
 from booking.projection.models import Clinic
-from booking.projection.repository import get_clinic
+from booking.projection.repository import known_clinic
 from booking.slots import repository
 from booking.slots.repository import Roster
 from booking.slots.rules import (
@@ -34,7 +35,7 @@ from booking.slots.rules import (
 )
 from booking.slots.schemas import Slot, SlotProvider
 from booking.types.models import AppointmentType
-from booking.types.service import visible_type
+from booking.types.service import visible
 
 MAX_SPAN = timedelta(days=31)
 
@@ -104,10 +105,11 @@ async def _searchable(
     reserved: Reserved,
 ) -> tuple[AppointmentType, Clinic, BookingPolicy]:
     """The type, its clinic and the clinic's policy, if the caller may search them so."""
-    kind = await visible_type(session, caller, type_id)
+    found, named = await clinic_and_type(session, clinic_id=clinic_id, type_id=type_id)
+    kind = visible(named, caller, type_id)
     if kind.clinic_id != clinic_id or not kind.active:
         raise NotFound(f"Clinic {clinic_id} has no bookable type {type_id}.")
-    clinic = await get_clinic(session, clinic_id)
+    clinic = known_clinic(found, clinic_id)
     policy = BookingPolicy.model_validate(clinic.booking_policy)
     if not is_staff(caller, clinic_id) and not policy.patient_self_booking:
         raise Forbidden("This clinic books appointments through its staff only.")
