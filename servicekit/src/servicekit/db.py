@@ -79,6 +79,17 @@ async def transaction(
         yield session
 
 
+async def reading(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session for work that only reads: each statement runs on its own (autocommit), so
+    there is no BEGIN or COMMIT round trip. At READ COMMITTED each statement of a transaction
+    takes its own snapshot anyway, so the reads see what they would have seen in one."""
+    async with sessions() as session:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
 def asyncpg_dsn(url: str | URL, database: str | None = None) -> str:
     """The `postgresql://` DSN asyncpg.connect() wants, from any SQLAlchemy-style URL."""
     parsed = (make_url(url) if isinstance(url, str) else url).set(drivername="postgresql")

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from servicekit.auth import JwksVerifier
 from servicekit.broker import BrokerConnector, make_broker
 from servicekit.consumer import IdempotentConsumer
-from servicekit.db import asyncpg_dsn, create_engine, session_factory
+from servicekit.db import asyncpg_dsn, create_engine, reading, session_factory
 from servicekit.kafka_admin import cluster_id, ensure_topics
 from servicekit.lag import ConsumerLagSampler
 from servicekit.outbox import Outbox
@@ -178,6 +178,12 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def request_reading(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for a request that only reads (`servicekit.db.reading`): no transaction."""
+    async for session in reading(runtime_of(request).sessions):
+        yield session
+
+
 async def _runtime(request: Request) -> ServiceRuntime:
     # A coroutine, as every dependency here: FastAPI runs a plain `def` in a worker thread.
     return runtime_of(request)
@@ -186,6 +192,7 @@ async def _runtime(request: Request) -> ServiceRuntime:
 Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
 # scope="function": commit before the response is sent, so a failed commit is a failed request.
 SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
+ReadingSessionDep = Annotated[AsyncSession, Depends(request_reading, scope="function")]
 
 
 @contextlib.asynccontextmanager

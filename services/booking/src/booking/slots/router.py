@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 from servicekit.auth import OptionalUser
 from servicekit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
-from servicekit.runtime import SessionDep
+from servicekit.runtime import ReadingSessionDep
 
 from booking.slots import service
 from booking.slots.rules import Reserved
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/slots", tags=["slots"])
 
 @router.get("", response_model=Page[Slot])
 async def search_slots(
-    session: SessionDep,
+    session: ReadingSessionDep,
     caller: OptionalUser,
     clinic_id: UUID,
     type_id: UUID,
