@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 Interval = tuple[datetime, datetime]
@@ -27,19 +27,29 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
 
 def subtract(interval: Interval, holes: Iterable[Interval]) -> list[Interval]:
     """What is left of `interval` once every hole is taken out, by start."""
-    left: list[Interval] = []
-    cursor, end = interval
-    for hole_start, hole_end in merge(holes):
-        if hole_end <= cursor:
-            continue
-        if hole_start >= end:
-            break
-        if hole_start > cursor:
-            left.append((cursor, hole_start))
-        cursor = max(cursor, hole_end)
-    if cursor < end:
-        left.append((cursor, end))
-    return left
+    return list(gaps([interval], holes))
+
+
+def gaps(parts: Iterable[Interval], holes: Iterable[Interval]) -> Iterator[Interval]:
+    """What is left of each part once every hole is taken out, by start, worked out as taken.
+
+    `parts` come by start and do not overlap (as `merge` leaves them): the holes are merged
+    once and passed over once, not once for every part.
+    """
+    taken = merge(holes)
+    first = 0
+    for cursor, end in parts:
+        while first < len(taken) and taken[first][1] <= cursor:
+            first += 1
+        index = first
+        while index < len(taken) and taken[index][0] < end:
+            hole_start, hole_end = taken[index]
+            if hole_start > cursor:
+                yield cursor, hole_start
+            cursor = max(cursor, hole_end)
+            index += 1
+        if cursor < end:
+            yield cursor, end
 
 
 def length(intervals: Iterable[Interval]) -> timedelta:

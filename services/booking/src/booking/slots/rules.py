@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from servicekit.intervals import Interval, clip, merge, subtract
+from servicekit.intervals import Interval, clip, gaps, merge
 
 _ONE_SECOND = timedelta(seconds=1)
 
@@ -43,8 +43,7 @@ def open_time(
     shifts: Iterable[Interval], breaks: Iterable[Interval], leave: Iterable[Interval]
 ) -> list[Interval]:
     """Shift time less breaks and leave, merged, by start."""
-    closed = [*breaks, *leave]
-    return [part for shift in merge(shifts) for part in subtract(shift, closed)]
+    return list(gaps(merge(shifts), [*breaks, *leave]))
 
 
 class Reserved(StrEnum):
@@ -71,7 +70,7 @@ def offered_time(
         return parts
     reserved = merge(reserved)
     if mode is Reserved.EXCLUDE:
-        return [left for part in parts for left in subtract(part, reserved)]
+        return list(gaps(parts, reserved))
     return [both for part in parts for r in reserved if (both := clip(r, part)) is not None]
 
 
@@ -82,11 +81,10 @@ def free_starts(
     window: Interval,
     tz: ZoneInfo,
 ) -> Iterator[datetime]:
-    """Starts in `window` (earliest and latest allowed start) whose blocked range is free."""
-    taken = merge(busy)
-    for part in open_parts:
-        for free_start, free_end in subtract(part, taken):
-            yield from _starts_in(free_start, free_end, visit, window, tz)
+    """Starts in `window` (earliest and latest allowed start) whose blocked range is free;
+    `open_parts` by start and not overlapping, as `open_time` and `offered_time` give them."""
+    for free_start, free_end in gaps(open_parts, busy):
+        yield from _starts_in(free_start, free_end, visit, window, tz)
 
 
 def on_grid(moment: datetime, visit: Visit, tz: ZoneInfo) -> bool:
