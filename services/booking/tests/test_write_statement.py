@@ -10,6 +10,7 @@ from uuid import UUID
 
 import pytest
 from booking.appointments import repository
+from booking.driver_sql import fetch_one as driver_fetch_one
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import text
 
@@ -66,14 +67,13 @@ async def test_the_retried_statement_writes_the_row_entry_and_event_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tries: list[str] = []
-    fetch_one = repository.fetch_one
 
     async def first_takes_nothing(session: Any, sql: str, *args: Any) -> Any:
         if "INSERT INTO booking.appointments" in sql:
             tries.append(sql)
             if len(tries) == 1:
                 return None  # as if the slot was taken then and freed just after
-        return await fetch_one(session, sql, *args)
+        return await driver_fetch_one(session, sql, *args)
 
     monkeypatch.setattr(repository, "fetch_one", first_takes_nothing)
     booked = await calendar.book(calendar.slot(kind, SOON, time(11)), calendar.patient())
