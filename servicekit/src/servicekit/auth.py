@@ -6,7 +6,6 @@ import asyncio
 import logging
 import math
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -127,11 +126,6 @@ class JwksVerifier:
 
     With a revocation projection, a token it covers (deactivated account, ended session,
     revoked role) is refused too, from memory: no call to identity per request.
-
-    Tokens whose signature and claims it has checked are remembered until they expire (the
-    `cache_size` most recently used): a client sends the same token with every request for up
-    to 15 minutes, and the signature check is a large share of a small request's CPU. Only
-    exact strings that verified are remembered; revocations are checked on every request.
     """
 
     def __init__(
@@ -144,7 +138,6 @@ class JwksVerifier:
         min_refresh_interval: float = 10.0,
         leeway: float = DEFAULT_LEEWAY_SECONDS,
         revocations: RevocationProjection | None = None,
-        cache_size: int = 10_000,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
@@ -156,26 +149,12 @@ class JwksVerifier:
         self._leeway = leeway
         self._lock = asyncio.Lock()
         self.revocations = revocations
-        self._cache_size = cache_size
-        self._verified: OrderedDict[str, Principal] = OrderedDict()
 
     async def verify(self, token: str) -> Principal:
         """The principal of a valid, unrevoked token; Unauthorized for anything else."""
-        principal = await self._remembered(token)
+        principal = await self.decode(token)
         if self.revocations is not None:
             self.revocations.check(principal)
-        return principal
-
-    async def _remembered(self, token: str) -> Principal:
-        """The principal of a well-signed token, from the cache when it was decoded before."""
-        known = self._verified.get(token)
-        if known is not None and known.expires_at > time.time():
-            self._verified.move_to_end(token)
-            return known
-        principal = await self.decode(token)
-        self._verified[token] = principal
-        if len(self._verified) > self._cache_size:
-            self._verified.popitem(last=False)
         return principal
 
     async def decode(self, token: str) -> Principal:

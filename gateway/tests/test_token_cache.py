@@ -1,5 +1,4 @@
-"""The verifier remembers tokens that verified, until they expire, and nothing else; the
-revocations of a remembered token still count."""
+"""The edge verifier remembers tokens that verified, until they expire, and nothing else."""
 
 from __future__ import annotations
 
@@ -7,6 +6,7 @@ import time
 import uuid
 
 import pytest
+from gateway.tokens import EdgeVerifier
 from servicekit.auth import JwksVerifier, Principal
 from servicekit.problems import Unauthorized
 from servicekit.revocations import RevocationProjection
@@ -15,7 +15,7 @@ USER, SESSION = uuid.uuid4(), uuid.uuid4()
 
 
 @pytest.fixture
-def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[JwksVerifier, list[str]]:
+def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[EdgeVerifier, list[str]]:
     checked: list[str] = []
 
     async def full_check(self: JwksVerifier, token: str) -> Principal:
@@ -32,7 +32,7 @@ def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[JwksVerifier, list[str]]:
         )
 
     monkeypatch.setattr(JwksVerifier, "decode", full_check)
-    edge = JwksVerifier(
+    edge = EdgeVerifier(
         "http://jwks.invalid/jwks.json",
         issuer="i",
         audience="a",
@@ -43,7 +43,7 @@ def verifier(monkeypatch: pytest.MonkeyPatch) -> tuple[JwksVerifier, list[str]]:
 
 
 async def test_a_token_is_checked_once_while_it_is_valid(
-    verifier: tuple[JwksVerifier, list[str]],
+    verifier: tuple[EdgeVerifier, list[str]],
 ) -> None:
     edge, checked = verifier
     first = await edge.verify("token-1")
@@ -52,7 +52,7 @@ async def test_a_token_is_checked_once_while_it_is_valid(
 
 
 async def test_refused_and_expired_tokens_are_checked_every_time(
-    verifier: tuple[JwksVerifier, list[str]],
+    verifier: tuple[EdgeVerifier, list[str]],
 ) -> None:
     edge, checked = verifier
     for _ in range(2):
@@ -63,7 +63,7 @@ async def test_refused_and_expired_tokens_are_checked_every_time(
 
 
 async def test_the_cache_keeps_only_the_most_recent_tokens(
-    verifier: tuple[JwksVerifier, list[str]],
+    verifier: tuple[EdgeVerifier, list[str]],
 ) -> None:
     edge, checked = verifier
     for token in ("a", "b", "a", "c", "a", "b"):
@@ -72,7 +72,7 @@ async def test_the_cache_keeps_only_the_most_recent_tokens(
 
 
 async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(
-    verifier: tuple[JwksVerifier, list[str]],
+    verifier: tuple[EdgeVerifier, list[str]],
 ) -> None:
     edge, checked = verifier
     await edge.verify("token-1")
@@ -85,7 +85,7 @@ async def test_a_remembered_token_is_refused_as_soon_as_its_session_is_revoked(
 
 
 async def test_a_remembered_token_is_refused_once_its_user_is_deactivated(
-    verifier: tuple[JwksVerifier, list[str]],
+    verifier: tuple[EdgeVerifier, list[str]],
 ) -> None:
     edge, _ = verifier
     principal = await edge.verify("token-1")
