@@ -25,7 +25,8 @@ FIRST_PART = b"first part;"
 
 
 class ScriptedService(RawService):
-    """A 'service' answering by path, on raw sockets, so an answer can stop half way:
+    """A 'service' answering by path, on raw sockets, so an answer can stop half way (each on
+    a connection of its own, which it says it closes: a pooled one reused would race the close):
 
     - `.../created`: 201 with a Location, an ETag and a small body; `.../gone`: 204;
     - `.../short`: declares 100 bytes, sends 10, hangs up;
@@ -42,26 +43,35 @@ class ScriptedService(RawService):
         path = head.split(b" ", 2)[1]
         if path.endswith(b"/created"):
             connection.sendall(
-                b'HTTP/1.1 201 Created\r\nLocation: /v1/reports/9\r\nETag: "v1"\r\n'
+                b"HTTP/1.1 201 Created\r\nConnection: close\r\n"
+                b'Location: /v1/reports/9\r\nETag: "v1"\r\n'
                 b'Content-Type: application/json\r\nContent-Length: 9\r\n\r\n{"id": 9}'
             )
         elif path.endswith(b"/gone"):
-            connection.sendall(b"HTTP/1.1 204 No Content\r\nX-Upstream: kept\r\n\r\n")
+            connection.sendall(
+                b"HTTP/1.1 204 No Content\r\nConnection: close\r\nX-Upstream: kept\r\n\r\n"
+            )
         elif path.endswith(b"/short"):
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 100\r\n\r\n" + b"x" * 10
+            )
         elif path.endswith(b"/stalled"):
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 100\r\n\r\n" + b"x" * 10
+            )
             self._stop.wait(10)
         elif path.endswith(b"/large-held"):
             rest = b"y" * (LARGE - len(FIRST_PART))
             connection.sendall(
-                f"HTTP/1.1 200 OK\r\nContent-Length: {LARGE}\r\n\r\n".encode() + FIRST_PART
+                f"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: {LARGE}\r\n\r\n".encode()
+                + FIRST_PART
             )
             self.release.wait(10)
             connection.sendall(rest)
         elif path.endswith(b"/chunked-held"):
             connection.sendall(
-                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunk(FIRST_PART)
+                b"HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + _chunk(FIRST_PART)
             )
             self.release.wait(10)
             connection.sendall(_chunk(b"the rest") + b"0\r\n\r\n")
