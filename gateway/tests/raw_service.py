@@ -25,7 +25,11 @@ class RawService:
                 connection, _ = self._listener.accept()
             except TimeoutError:
                 continue
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+            self.accepted(connection)
+
+    def accepted(self, connection: socket.socket) -> None:
+        """Take a new connection: by default, read its request head and `answer` it."""
+        threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
 
     def _answer(self, connection: socket.socket) -> None:
         with connection:

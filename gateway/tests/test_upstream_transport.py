@@ -47,32 +47,18 @@ class HangingUp(RawService):
             self.requests += 1
 
 
-class NeverReading:
+class NeverReading(RawService):
     """A 'service' that accepts connections and never reads from them."""
 
     def __init__(self) -> None:
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            self._held.append(connection)
+    def accepted(self, connection: socket.socket) -> None:
+        self._held.append(connection)
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+        super().close()
         for connection in self._held:
             connection.close()
 
