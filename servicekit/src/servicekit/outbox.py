@@ -37,6 +37,18 @@ from servicekit.telemetry import current_trace_headers
 LANES = 16
 
 
+# The outbox columns a plain-SQL write stages an event in, with their SQL types.
+_STAGED = (
+    ("event_id", "uuid"),
+    ("topic", "text"),
+    ("message_key", "text"),
+    ("lane", "smallint"),
+    ("event_type", "text"),
+    ("envelope", "jsonb"),
+    ("headers", "jsonb"),
+)
+
+
 def lane_of(key: str) -> int:
     """The lane of an aggregate key (stable across processes and Python versions)."""
     return zlib.crc32(key.encode()) % LANES
@@ -121,13 +133,10 @@ class Outbox:
         """A statement staging one event for each row of `source`, another CTE of the same
         plain-SQL statement: a write and its event in one round trip. Its parameters, numbered
         from `$first`, are `staging_args`; the statement wakes the relay with `notify`."""
-        places = ", ".join(
-            f"${first + n}::{kind}"
-            for n, kind in enumerate(("uuid", "text", "text", "smallint", "text", "jsonb", "jsonb"))
-        )
+        columns = ", ".join(name for name, _ in _STAGED)
+        places = ", ".join(f"${first + n}::{kind}" for n, (_, kind) in enumerate(_STAGED))
         return (
-            f"INSERT INTO {self.schema}.outbox"  # noqa: S608 (our schema, numbered places)
-            " (event_id, topic, message_key, lane, event_type, envelope, headers)"
+            f"INSERT INTO {self.schema}.outbox ({columns})"  # noqa: S608 (ours, numbered places)
             f" SELECT {places} FROM {source}"
         )
 
@@ -140,15 +149,9 @@ class Outbox:
         self, event: Event, *, aggregate_id: str | UUID | None = None
     ) -> tuple[object, ...]:
         """The parameters of `staging` for `event` (JSON as text, as the driver takes it)."""
-        envelope = self._envelope(event, aggregate_id, None)
-        return (
-            envelope.event_id,
-            event.topic,
-            envelope.aggregate_id,
-            lane_of(envelope.aggregate_id),
-            envelope.event_type,
-            envelope.model_dump_json(),
-            json.dumps(current_trace_headers()),
+        row = self._row(self._envelope(event, aggregate_id, None), event.topic)
+        return tuple(
+            json.dumps(row[name]) if kind == "jsonb" else row[name] for name, kind in _STAGED
         )
 
     def _envelope(
