@@ -746,7 +746,8 @@ def describe_run(run: Run) -> str:
 def cpu_per_booking(run: Run) -> str:
     """Each process's CPU per booking: its share of a core over the bookings per second.
 
-    "rest" is every other process on the machine (PostgreSQL and the broker on a quiet one).
+    "postgres" and "broker" are every PostgreSQL and Tansu process on the machine; "rest" is
+    every other process.
     """
     if not run.rate:
         return "  cpu per booking: no bookings"

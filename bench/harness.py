@@ -129,6 +129,42 @@ def cpu_seconds(process: psutil.Process) -> float:
         return 0.0
 
 
+# Processes outside the watched ones, metered together by the start of their executable's name
+# (the embedded broker's carries its version): the rest is then split into the database, the
+# broker, and whatever else ran on the machine.
+GROUPS = {"postgres": "postgres", "tansu": "broker"}
+
+
+def _group_of(name: str) -> str | None:
+    return next((group for prefix, group in GROUPS.items() if name.startswith(prefix)), None)
+
+
+def group_cpu_seconds() -> dict[tuple[str, int], float]:
+    """CPU seconds so far of every process in a group, by (group, pid); with the time of its
+    children that ended (PostgreSQL's postmaster collects its closed connections' backends)."""
+    seen: dict[tuple[str, int], float] = {}
+    for process in psutil.process_iter(["name"]):
+        group = _group_of(process.info["name"] or "")
+        if group is not None:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                seen[group, process.pid] = (
+                    times.user + times.system + times.children_user + times.children_system
+                )
+    return seen
+
+
+def grouped(
+    before: dict[tuple[str, int], float], after: dict[tuple[str, int], float]
+) -> dict[str, float]:
+    """CPU seconds each group used between two readings (a process started meanwhile counts
+    from its start; one that ended meanwhile is lost)."""
+    used: dict[str, float] = dict.fromkeys(GROUPS.values(), 0.0)
+    for key, seconds in after.items():
+        used[key[0]] += max(0.0, seconds - before.get(key, 0.0))
+    return {group: seconds for group, seconds in used.items() if seconds}
+
+
 def machine_busy_seconds() -> tuple[float, float]:
     """Busy and total CPU seconds of the whole machine so far."""
     times = psutil.cpu_times()
@@ -166,13 +202,15 @@ async def run_load_process(
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """`script` as a load process (`WORKER_FLAG`, serve_load) given `config`, which has its
     `seconds` and `warmup`: its result, and the CPU used meanwhile as shares of one core, by
-    process (`watch` names the server processes to meter; "load", "rest") and the machine's
+    process (`watch` names the server processes to meter; "load", "postgres" and "broker" by
+    executable name, "rest") and the machine's
     busy share ("machine").
     """
     from servicekit.local.processes import die_with_parent
 
     watched = {name: psutil.Process(pid) for name, pid in watch.items()}
     before = {name: cpu_seconds(process) for name, process in watched.items()}
+    groups_before = group_cpu_seconds()
     busy_before, total_before = machine_busy_seconds()
     wall_before = time.perf_counter()
     worker = await asyncio.create_subprocess_exec(
@@ -198,8 +236,11 @@ async def run_load_process(
     busy_after, total_after = machine_busy_seconds()
     cpu = {name: (cpu_seconds(p) - before[name]) / wall for name, p in watched.items()}
     cpu["load"] = result["cpu_seconds"] / result["wall_seconds"]
+    for group, seconds in grouped(groups_before, group_cpu_seconds()).items():
+        cpu[group] = seconds / wall
     machine = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
-    # Whatever else ran: PostgreSQL, the broker, and other work on a shared machine.
+    # Whatever else ran: other work on a shared machine, and the processes' short-lived
+    # children.
     cpu["rest"] = max(0.0, machine * (psutil.cpu_count() or 1) - sum(cpu.values()))
     cpu["machine"] = machine
     return result, cpu

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from typing import Any
-
 from fastapi import Request
 from servicekit.auth import JwksVerifier, Principal
 from servicekit.problems import Unauthorized
@@ -14,30 +10,8 @@ from gateway.routes import is_public
 
 
 class EdgeVerifier(JwksVerifier):
-    """The services' JWKS verifier, able to say whether it can verify tokens at all.
-
-    Tokens whose signature and claims it has checked are remembered until they expire: a client
-    sends the same token with every request for up to 15 minutes, and checking it again each
-    time is the gateway's largest cost after proxying. Only exact strings that verified are
-    remembered, and revocations are checked on every request, remembered tokens included.
-    """
-
-    def __init__(self, *args: Any, cache_size: int = 10_000, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._cache_size = cache_size
-        self._verified: OrderedDict[str, Principal] = OrderedDict()
-
-    async def decode(self, token: str) -> Principal:
-        """The principal of a well-signed token, from the cache when it was decoded before."""
-        known = self._verified.get(token)
-        if known is not None and known.expires_at > time.time():
-            self._verified.move_to_end(token)
-            return known
-        principal = await super().decode(token)
-        self._verified[token] = principal
-        if len(self._verified) > self._cache_size:
-            self._verified.popitem(last=False)
-        return principal
+    """The services' JWKS verifier (which remembers verified tokens while their key is known
+    and they have not expired), able to say whether it can verify tokens at all."""
 
     async def can_verify(self) -> bool:
         """True once the JWKS has been fetched, or when it can be fetched now."""

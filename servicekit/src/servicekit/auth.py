@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -126,6 +127,14 @@ class JwksVerifier:
 
     With a revocation projection, a token it covers (deactivated account, ended session,
     revoked role) is refused too, from memory: no call to identity per request.
+
+    Tokens whose signature and claims it has checked are remembered until they expire (the
+    `cache_size` most recently used): a client sends the same token with every request for up
+    to 15 minutes, and the signature check is a large share of a small request's CPU. Only
+    exact strings that verified are remembered, each with its signing key's `kid`, and a
+    remembered token counts only while that key is among the verifier's keys: a token whose
+    key left the JWKS is refused as it would be unremembered. Revocations are checked on
+    every request.
     """
 
     def __init__(
@@ -138,6 +147,7 @@ class JwksVerifier:
         min_refresh_interval: float = 10.0,
         leeway: float = DEFAULT_LEEWAY_SECONDS,
         revocations: RevocationProjection | None = None,
+        cache_size: int = 10_000,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
@@ -149,6 +159,8 @@ class JwksVerifier:
         self._leeway = leeway
         self._lock = asyncio.Lock()
         self.revocations = revocations
+        self._cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[str, Principal]] = OrderedDict()
 
     async def verify(self, token: str) -> Principal:
         """The principal of a valid, unrevoked token; Unauthorized for anything else."""
@@ -158,7 +170,23 @@ class JwksVerifier:
         return principal
 
     async def decode(self, token: str) -> Principal:
-        """The principal of a token with a good signature and claims (revocations aside)."""
+        """The principal of a token with a good signature and claims (revocations aside),
+        remembered when the same token verified before with a key still known."""
+        known = self._verified.get(token)
+        if known is not None:
+            kid, principal = known
+            if kid in self._keys and principal.expires_at > time.time():
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        kid, principal = await self._checked(token)
+        self._verified[token] = (kid, principal)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _checked(self, token: str) -> tuple[str, Principal]:
+        """The signing key's kid and the principal of a token, checked in full."""
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.InvalidTokenError as exc:
@@ -174,7 +202,7 @@ class JwksVerifier:
                 leeway=self._leeway,
                 options={"require": REQUIRED_CLAIMS},
             )
-            return Principal.from_claims(claims)
+            return str(kid), Principal.from_claims(claims)
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired.") from exc
         except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:

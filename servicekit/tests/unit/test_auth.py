@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from servicekit.auth import JwksVerifier, Membership, Principal
 from servicekit.problems import Unauthorized
+from servicekit.revocations import RevocationProjection
 from servicekit.testing.tokens import AUDIENCE, ISSUER, access_claims
 
 
@@ -142,3 +143,100 @@ async def test_unknown_kids_do_not_hammer_the_key_server(server: KeyServer) -> N
 async def test_malformed_token_is_refused(verifier: JwksVerifier) -> None:
     with pytest.raises(Unauthorized, match="malformed"):
         await verifier.verify("not-a-jwt")
+
+
+# --------------------------------------------------------------------- remembered tokens
+
+
+@pytest.fixture
+def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tokens whose signature PyJWT checked, in order."""
+    checked: list[str] = []
+    decode = jwt.decode
+
+    def counted(token: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(token)
+        return decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    return checked
+
+
+async def test_a_token_is_checked_once_while_it_is_valid(
+    server: KeyServer, verifier: JwksVerifier, full_checks: list[str]
+) -> None:
+    signed = token(server.add_key("k1"), "k1")
+    first = await verifier.verify(signed)
+    assert await verifier.verify(signed) is first
+    assert full_checks == [signed]
+
+
+async def test_a_remembered_token_is_refused_once_its_key_leaves_the_jwks(
+    server: KeyServer, verifier: JwksVerifier
+) -> None:
+    old = token(server.add_key("old"), "old")
+    await verifier.verify(old)
+    del server.keys["old"]  # withdrawn: the next unknown kid brings the new JWKS
+    await verifier.verify(token(server.add_key("new"), "new"))
+    with pytest.raises(Unauthorized, match="unknown key"):
+        await verifier.verify(old)
+
+
+async def test_refused_and_lapsed_tokens_are_checked_every_time(
+    server: KeyServer, verifier: JwksVerifier, full_checks: list[str]
+) -> None:
+    key = server.add_key("k1")
+    forged = token(Ed25519PrivateKey.generate(), "k1")
+    # Past its exp but inside the leeway: it verifies, and is not remembered past its exp.
+    lapsed = token(key, "k1", exp=datetime.now(UTC) - timedelta(seconds=2))
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            await verifier.verify(forged)
+        await verifier.verify(lapsed)
+    assert full_checks == [forged, lapsed] * 2
+
+
+async def test_the_cache_keeps_only_the_most_recent_tokens(
+    server: KeyServer, full_checks: list[str]
+) -> None:
+    key = server.add_key("k1")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
+    verifier = JwksVerifier(
+        "http://id/.well-known/jwks.json",
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=client,
+        cache_size=2,
+    )
+    tokens = {name: token(key, "k1") for name in "abc"}
+    for name in "abacab":
+        await verifier.verify(tokens[name])
+    # b was the least recently used when c came
+    assert full_checks == [tokens[name] for name in "abcb"]
+
+
+async def test_a_remembered_token_is_refused_as_soon_as_its_session_or_user_is_revoked(
+    server: KeyServer, full_checks: list[str]
+) -> None:
+    key = server.add_key("k1")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
+    revocations = RevocationProjection(leeway=5.0)
+    verifier = JwksVerifier(
+        "http://id/.well-known/jwks.json",
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client=client,
+        revocations=revocations,
+    )
+    session, other = token(key, "k1"), token(key, "k1")
+    first = await verifier.verify(session)
+    assert first.session_id is not None
+    revocations.revoke_session(first.session_id, first.issued_at)
+    with pytest.raises(Unauthorized) as refused:
+        await verifier.verify(session)
+    assert refused.value.extensions["reason"] == "session-revoked"
+    second = await verifier.verify(other)
+    revocations.revoke_user(second.user_id, second.issued_at + 0.000_001)
+    with pytest.raises(Unauthorized, match="deactivated"):
+        await verifier.verify(other)
+    assert full_checks == [session, other]  # refused from the cache, without a second check
