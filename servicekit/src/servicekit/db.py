@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,14 +80,23 @@ async def transaction(
         yield session
 
 
+@asynccontextmanager
+async def autocommitting(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session whose statements each run on their own (autocommit): no BEGIN or COMMIT
+    round trip. At READ COMMITTED each statement of a transaction takes its own snapshot
+    anyway, so reads see what they would have seen in one; a write is committed at once."""
+    async with sessions() as session:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
 async def reading(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """A session for work that only reads: each statement runs on its own (autocommit), so
-    there is no BEGIN or COMMIT round trip. At READ COMMITTED each statement of a transaction
-    takes its own snapshot anyway, so the reads see what they would have seen in one."""
-    async with sessions() as session:
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    """A session for work that only reads, `autocommitting` (the dependable's form)."""
+    async with autocommitting(sessions) as session:
         yield session
 
 

@@ -134,8 +134,7 @@ class IdempotentRequest:
         """Run `work` and answer with its result, or replay the answer this key already got."""
         status = status_code or (self.route.status_code if self.route else None) or 200
         if self.key is None:
-            result = await work()
-            return _response(await self._encode(result), status, _where(location, result))
+            return await self.answer(await work(), status_code=status, location=location)
         scope = f"user:{caller.user_id}" if caller else f"anon:{self.client}"
         table = self.keys.table
         mine = (table.c.scope == scope) & (table.c.key == self.key)
@@ -154,6 +153,17 @@ class IdempotentRequest:
             update(table).where(mine).values(status_code=status, body=body, location=where)
         )
         return _response(body, status, where)
+
+    async def answer(
+        self,
+        result: T,
+        *,
+        status_code: int | None = None,
+        location: str | Callable[[T], str] | None = None,
+    ) -> JSONResponse:
+        """The answer to a request sent without a key: `result` through the route's model."""
+        status = status_code or (self.route.status_code if self.route else None) or 200
+        return _response(await self._encode(result), status, _where(location, result))
 
     async def _encode(self, result: Any) -> Any:
         # Through the route's response_model, exactly as FastAPI would answer without us.

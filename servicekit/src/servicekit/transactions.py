@@ -30,6 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit.auth import Principal
+from servicekit.db import autocommitting
 from servicekit.idempotency import IdempotentRequest
 from servicekit.problems import Problem
 from servicekit.runtime import runtime_of
@@ -108,9 +109,7 @@ async def run_in_transaction(
             async with sessions() as session, session.begin():
                 return await work(session)
         except PoolTimeout as exc:
-            TRANSACTIONS_BUSY.labels(service, "pool_timeout").inc()
-            log.warning("no database connection came free in time")
-            raise _busy(policy) from exc
+            raise _no_connection(service, policy) from exc
         except Exception as exc:
             reason = retry_reason(exc)
             if reason is None:
@@ -123,6 +122,12 @@ async def run_in_transaction(
             log.info("attempt %d ended by a %s; running it again", attempt, reason)
             await asyncio.sleep(policy.delay(attempt))
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _no_connection(service: str, policy: RetryPolicy) -> Busy:
+    TRANSACTIONS_BUSY.labels(service, "pool_timeout").inc()
+    log.warning("no database connection came free in time")
+    return _busy(policy)
 
 
 def _busy(policy: RetryPolicy) -> Busy:
@@ -153,11 +158,36 @@ class Transactions:
         work: Callable[[AsyncSession], Awaitable[R]],
         *,
         location: str | Callable[[R], str] | None = None,
+        at_once: Callable[[AsyncSession], Awaitable[R | None]] | None = None,
     ) -> JSONResponse:
-        """`once.run` of `work(session)` as the unit of work: every attempt claims the key."""
+        """`once.run` of `work(session)` as the unit of work: every attempt claims the key.
+
+        `at_once`, for a request sent without an Idempotency-Key, is tried first with each
+        statement committed on its own (no BEGIN or COMMIT): work whose only write is one
+        statement. It returns None, having written nothing, to leave the request to `work`;
+        so it does after a deadlock or serialization failure, which `work` then meets with
+        its retries.
+        """
+        if at_once is not None and once.key is None:
+            result = await self.autocommitted(at_once)
+            if result is not None:
+                return await once.answer(result, location=location)
         return await self.run(
             lambda session: once.run(session, caller, lambda: work(session), location=location)
         )
+
+    async def autocommitted(self, work: Callable[[AsyncSession], Awaitable[R | None]]) -> R | None:
+        """`work(session)` with each statement its own transaction; None after a deadlock or
+        serialization failure; Busy (503) when no connection comes free in time."""
+        try:
+            async with autocommitting(self.sessions) as session:
+                return await work(session)
+        except PoolTimeout as exc:
+            raise _no_connection(self.service, self.policy) from exc
+        except Exception as exc:
+            if retry_reason(exc) is None:
+                raise
+            return None
 
 
 async def transactions(request: Request) -> Transactions:

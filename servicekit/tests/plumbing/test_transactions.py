@@ -18,6 +18,7 @@ from servicekit.transactions import (
     TRANSACTIONS_BUSY,
     Busy,
     RetryPolicy,
+    Transactions,
     retry_reason,
     run_in_transaction,
 )
@@ -219,3 +220,52 @@ async def test_the_reason_is_found_through_sqlalchemys_wrapper(
     assert retry_reason(wrapped.value) == "serialization"
     assert retry_reason(Busy("not again")) is None
     assert retry_reason(ValueError("40001")) is None
+
+
+async def test_autocommitted_work_commits_each_statement_as_it_runs(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    tx = Transactions(sessions, SERVICE, FAST)
+    [row] = await ledger_rows(sessions, "before")
+
+    async def noted_then_failing(session: AsyncSession) -> None:
+        await set_note(session, row, "committed on its own")
+        raise ValueError("after the statement")
+
+    with pytest.raises(ValueError, match="after the statement"):
+        await tx.autocommitted(noted_then_failing)
+    assert await note_of(sessions, row) == "committed on its own"
+
+
+async def test_autocommitted_work_gives_way_after_a_serialization_failure(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    tx = Transactions(sessions, SERVICE, FAST)
+    calls: list[int] = []
+
+    async def never_serializable(session: AsyncSession) -> str:
+        calls.append(1)
+        await session.execute(text(ALWAYS_FAILS))
+        return "never reached"
+
+    assert await tx.autocommitted(never_serializable) is None
+    assert calls == [1]  # not run again here: the caller's transaction retries
+
+
+async def test_autocommitted_work_without_a_free_connection_is_busy(
+    kit_database_url: str,
+) -> None:
+    engine = create_engine(kit_database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    tx = Transactions(session_factory(engine), SERVICE, FAST)
+
+    async def work(session: AsyncSession) -> str:
+        return "never reached"
+
+    try:
+        async with engine.connect() as the_only_connection:
+            await the_only_connection.execute(text("SELECT 1"))
+            with pytest.raises(Busy) as refused:
+                await tx.autocommitted(work)
+    finally:
+        await engine.dispose()
+    assert refused.value.headers == {"Retry-After": "1"}

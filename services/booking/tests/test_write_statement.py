@@ -1,15 +1,20 @@
-"""A booking's row, history entry and event are one statement: each is written exactly once,
-also when the statement is retried in a savepoint after `ON CONFLICT DO NOTHING` took nothing
-(the slot freed between the two tries)."""
+"""A booking's row, history entry and event are one statement: each is written exactly once.
+
+Without an Idempotency-Key the statement runs first on its own, outside any transaction; when
+`ON CONFLICT DO NOTHING` takes nothing there, the booking runs again in a transaction, and
+there the statement is retried in a savepoint if it takes nothing again (the slot freed
+between the tries)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 from uuid import UUID
 
 import pytest
 from booking.appointments import repository
+from booking.driver_sql import _driver
 from booking.driver_sql import fetch_one as driver_fetch_one
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import text
@@ -59,28 +64,86 @@ async def test_a_hold_writes_its_entry_with_it(
     assert await history(runtime, held.json()["id"]) == [("hold", "pending")]
 
 
+Tries = list[tuple[str, bool]]
+
+
+@pytest.fixture
+def tries(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Tries]:
+    """Spies on the booking inserts: each one's SQL and whether it ran inside a transaction
+    block; the first `refused` of them take nothing, as if the slot was taken then."""
+
+    def spy(refused: int) -> Tries:
+        seen: Tries = []
+
+        async def spied(session: Any, sql: str, *args: Any) -> Any:
+            if "INSERT INTO booking.appointments" in sql:
+                seen.append((sql, (await _driver(session)).is_in_transaction()))
+                if len(seen) <= refused:
+                    return None
+            return await driver_fetch_one(session, sql, *args)
+
+        monkeypatch.setattr(repository, "fetch_one", spied)
+        return seen
+
+    return spy
+
+
+async def test_a_booking_is_one_statement_outside_a_transaction(
+    calendar: Calendar, kind: dict[str, Any], tries: Callable[[int], Tries]
+) -> None:
+    seen = tries(0)
+    booked = await calendar.book(calendar.slot(kind, SOON, time(9)), calendar.patient())
+
+    assert booked.status_code == 201, booked.text
+    [(sql, in_transaction)] = seen
+    assert "ON CONFLICT DO NOTHING" in sql
+    assert not in_transaction
+
+
+async def test_with_an_idempotency_key_the_booking_runs_in_a_transaction(
+    calendar: Calendar, kind: dict[str, Any], tries: Callable[[int], Tries]
+) -> None:
+    seen = tries(0)
+    headers = calendar.patient() | {"Idempotency-Key": "book-once-1"}
+    body = calendar.slot(kind, SOON, time(9, 30))
+    booked = await calendar.client.post("/v1/appointments", json=body, headers=headers)
+
+    assert booked.status_code == 201, booked.text
+    assert [in_transaction for _, in_transaction in seen] == [True]
+
+
+async def test_a_refused_first_statement_leaves_the_booking_to_a_transaction(
+    calendar: Calendar,
+    kind: dict[str, Any],
+    runtime: ServiceRuntime,
+    staged: Staged,
+    tries: Callable[[int], Tries],
+) -> None:
+    seen = tries(1)
+    booked = await calendar.book(calendar.slot(kind, SOON, time(10, 30)), calendar.patient())
+
+    assert booked.status_code == 201, booked.text
+    assert [in_transaction for _, in_transaction in seen] == [False, True]
+    assert all("ON CONFLICT DO NOTHING" in sql for sql, _ in seen)
+    appointment_id = booked.json()["id"]
+    assert await history(runtime, appointment_id) == [("book", "booked")]
+    [event] = await staged("AppointmentBooked")
+    assert UUID(event["appointment_id"]) == UUID(appointment_id)
+
+
 async def test_the_retried_statement_writes_the_row_entry_and_event_once(
     calendar: Calendar,
     kind: dict[str, Any],
     runtime: ServiceRuntime,
     staged: Staged,
-    monkeypatch: pytest.MonkeyPatch,
+    tries: Callable[[int], Tries],
 ) -> None:
-    tries: list[str] = []
-
-    async def first_takes_nothing(session: Any, sql: str, *args: Any) -> Any:
-        if "INSERT INTO booking.appointments" in sql:
-            tries.append(sql)
-            if len(tries) == 1:
-                return None  # as if the slot was taken then and freed just after
-        return await driver_fetch_one(session, sql, *args)
-
-    monkeypatch.setattr(repository, "fetch_one", first_takes_nothing)
+    seen = tries(2)  # outside the transaction, then its first try inside
     booked = await calendar.book(calendar.slot(kind, SOON, time(11)), calendar.patient())
 
     assert booked.status_code == 201, booked.text
-    assert "ON CONFLICT DO NOTHING" in tries[0]
-    assert "ON CONFLICT" not in tries[1]
+    assert "ON CONFLICT DO NOTHING" in seen[1][0]
+    assert "ON CONFLICT" not in seen[2][0]
     appointment_id = booked.json()["id"]
     assert await history(runtime, appointment_id) == [("book", "booked")]
     [event] = await staged("AppointmentBooked")

@@ -87,9 +87,9 @@ class Plan:
         return self.times["blocked_from"], self.times["blocked_until"]
 
 
-async def plan(session: AsyncSession, want: Placement) -> Plan:
+async def plan(session: AsyncSession, want: Placement, *, release_lapsed: bool = True) -> Plan:
     """Check `want` against the type's and clinic's rules and the roster, and delete the
-    lapsed holds in its way.
+    lapsed holds in its way (unless told not to: they then refuse the write as live ones).
 
     409 when no provider works then (or only in front desk time), 422 when the request breaks
     the type's or clinic's rules.
@@ -111,7 +111,11 @@ async def plan(session: AsyncSession, want: Placement) -> Plan:
     providers = await _open_providers(session, want, time, blocked)
     if not want.front_desk:
         providers = await _outside_reserved(session, want, time, providers, blocked)
-    released = await repository.release_expired_holds(session, overlapping=blocked)
+    released = (
+        await repository.release_expired_holds(session, overlapping=blocked)
+        if release_lapsed
+        else []
+    )
     return Plan(want, times, _free_first(time, providers, blocked), released)
 
 
@@ -129,11 +133,7 @@ async def take(
     clash: tuple[str, dict[str, Any]] | None = None
     for provider in planned.providers:
         for room in rooms:
-            values = times | {
-                "provider_id": provider,
-                "room_id": room,
-                "patient_id": want.patient_id,
-            }
+            values = _columns(planned, provider, room)
             try:
                 return await write(values)
             except Clash as refused:
@@ -144,6 +144,22 @@ async def take(
                     break
     party, values = clash or ("provider", times | {"provider_id": planned.providers[0]})
     raise await _taken(session, want, party, values, moving)
+
+
+async def take_first(session: AsyncSession, planned: Plan, write: Write[T]) -> T:
+    """`write` the visit with the likeliest provider and room only, the first that `take`
+    tries; what `write` returned (its own answer to a refusal)."""
+    rooms = await _free_rooms(session, planned.want, planned.blocked)
+    return await write(_columns(planned, planned.providers[0], rooms[0]))
+
+
+def _columns(planned: Plan, provider: UUID, room: UUID | None) -> dict[str, Any]:
+    """The visit's time, provider, room and patient columns."""
+    return planned.times | {
+        "provider_id": provider,
+        "room_id": room,
+        "patient_id": planned.want.patient_id,
+    }
 
 
 async def _open_providers(

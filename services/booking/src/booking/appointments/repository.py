@@ -8,7 +8,7 @@ the ORM.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,6 +89,33 @@ async def add(
     savepoint, to learn from the violated constraint what clashed (or to take the slot freed
     meanwhile, with its entry and event).
     """
+    statement, args = _adding(values, noted, staged)
+    row = await fetch_one(session, statement(" ON CONFLICT DO NOTHING"), *args)
+    if row is None:
+        async with _refusable(session):
+            row = await fetch_one(session, statement(""), *args)
+    return _appointment(row)
+
+
+async def add_if_free(
+    session: AsyncSession,
+    *,
+    values: dict[str, Any],
+    noted: Noted | None = None,
+    staged: Event | None = None,
+) -> Appointment | None:
+    """`add`'s first statement alone: the row as stored, or None when its provider, room or
+    patient is taken (nothing is written then). Needs no transaction around it."""
+    statement, args = _adding(values, noted, staged)
+    row = await fetch_one(session, statement(" ON CONFLICT DO NOTHING"), *args)
+    return None if row is None else _appointment(row)
+
+
+def _adding(
+    values: dict[str, Any], noted: Noted | None, staged: Event | None
+) -> tuple[Callable[[str], str], list[Any]]:
+    """The insert of `values` with its entry and event as CTEs, given its ON CONFLICT clause;
+    and its arguments."""
     columns = ", ".join(values)  # the callers' own column names, never a request's
     places = ", ".join(f"${n}" for n in range(1, len(values) + 1))
     parts, args = [], list(values.values())
@@ -107,11 +134,7 @@ async def add(
         )
         return f"WITH {', '.join([added, *parts])} SELECT added.* FROM added{wake}"  # noqa: S608
 
-    row = await fetch_one(session, statement(" ON CONFLICT DO NOTHING"), *args)
-    if row is None:
-        async with _refusable(session):
-            row = await fetch_one(session, statement(""), *args)
-    return _appointment(row)
+    return statement, args
 
 
 def _noted(first: int) -> str:

@@ -9,6 +9,7 @@ Holds are `booking.appointments.holds`, reads `booking.appointments.queries`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,27 +66,59 @@ async def book(
     if data.hold_id is not None:
         return await holds.confirm(session, caller=caller, data=data, hold_id=data.hold_id)
     want = await _requested(session, caller, data, offline)
-    extra = _booked_columns(caller, data, want, offline)
     planned = await placement.plan(session, want)
     # The waitlist's side: offers among the lapsed holds `plan` deleted lapse too.
     await lapse(session, released=planned.released)
+    write = _writer(caller, data, want, offline)
+    row = await placement.take(
+        session, planned, lambda values: repository.add(session, **write(values))
+    )
+    return AppointmentRead.of(row, want.clinic.time_zone)
+
+
+async def book_at_once(
+    session: AsyncSession, *, caller: Principal, data: AppointmentCreate
+) -> AppointmentRead | None:
+    """`book` in one write statement, needing no transaction (so no BEGIN and COMMIT): the
+    checks read as `book`'s do, and the visit is written with the likeliest provider and room.
+
+    None, having written nothing, when that is not the whole of the booking: a hold to
+    confirm, or the write refused (the time taken, or a lapsed hold in the way). `book` in a
+    transaction then does it all: deletes the lapsed holds, tries every provider and room, and
+    names the clash.
+    """
+    if data.hold_id is not None:
+        return None
+    want = await _requested(session, caller, data, None)
+    planned = await placement.plan(session, want, release_lapsed=False)
+    write = _writer(caller, data, want, None)
+    row = await placement.take_first(
+        session, planned, lambda values: repository.add_if_free(session, **write(values))
+    )
+    return None if row is None else AppointmentRead.of(row, want.clinic.time_zone)
+
+
+def _writer(
+    caller: Principal, data: AppointmentCreate, want: Placement, offline: Offline | None
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What the insert of a booking at given times, provider and room writes: its columns,
+    history entry and AppointmentBooked event (`repository.add`'s arguments)."""
+    extra = _booked_columns(caller, data, want, offline)
     details = {"overbook_reason": data.overbook_reason} if want.overbook else {}
     noted = repository.Noted("book", caller.user_id, details)
-    time_zone = want.clinic.time_zone
 
-    async def write(values: dict[str, Any]) -> Appointment:
+    def written(values: dict[str, Any]) -> dict[str, Any]:
         columns = values | extra
         # Every column the event reads is among those written, so it is built before.
         event = booked_event(
             Appointment(**columns),
             type_name=want.kind.name,
-            time_zone=time_zone,
+            time_zone=want.clinic.time_zone,
             actor_id=caller.user_id,
         )
-        return await repository.add(session, values=columns, noted=noted, staged=event)
+        return {"values": columns, "noted": noted, "staged": event}
 
-    row = await placement.take(session, planned, write)
-    return AppointmentRead.of(row, time_zone)
+    return written
 
 
 async def _requested(
