@@ -54,16 +54,6 @@ async def test_a_booking_writes_its_row_entry_and_event_once(
     assert event["provider_id"] == str(calendar.doctor)
 
 
-async def test_a_hold_writes_its_entry_with_it(
-    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime
-) -> None:
-    body = calendar.slot(kind, SOON, time(10))
-    held = await calendar.client.post("/v1/slot-holds", json=body, headers=calendar.patient())
-
-    assert held.status_code == 201, held.text
-    assert await history(runtime, held.json()["id"]) == [("hold", "pending")]
-
-
 Tries = list[tuple[str, bool]]
 
 
@@ -148,3 +138,27 @@ async def test_the_retried_statement_writes_the_row_entry_and_event_once(
     assert await history(runtime, appointment_id) == [("book", "booked")]
     [event] = await staged("AppointmentBooked")
     assert UUID(event["appointment_id"]) == UUID(appointment_id)
+
+
+async def test_a_hold_is_one_statement_outside_a_transaction_with_its_entry(
+    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime, tries: Callable[[int], Tries]
+) -> None:
+    seen = tries(0)
+    body = calendar.slot(kind, SOON, time(10))
+    held = await calendar.client.post("/v1/slot-holds", json=body, headers=calendar.patient())
+
+    assert held.status_code == 201, held.text
+    assert [in_transaction for _, in_transaction in seen] == [False]
+    assert await history(runtime, held.json()["id"]) == [("hold", "pending")]
+
+
+async def test_a_refused_hold_statement_leaves_the_hold_to_a_transaction(
+    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime, tries: Callable[[int], Tries]
+) -> None:
+    seen = tries(1)
+    body = calendar.slot(kind, SOON, time(12))
+    held = await calendar.client.post("/v1/slot-holds", json=body, headers=calendar.patient())
+
+    assert held.status_code == 201, held.text
+    assert [in_transaction for _, in_transaction in seen] == [False, True]
+    assert await history(runtime, held.json()["id"]) == [("hold", "pending")]

@@ -31,6 +31,39 @@ async def hold(
     session: AsyncSession, *, caller: Principal, data: HoldCreate, minutes: int
 ) -> AppointmentRead:
     """Keep a slot for `minutes` while the booking is completed; nobody else is offered it."""
+    want, columns = await _requested(session, caller, data, minutes)
+    planned = await placement.plan(session, want)
+    # The waitlist's side: offers among the lapsed holds `plan` deleted lapse too.
+    await lapse(session, released=planned.released)
+    noted = repository.Noted("hold", caller.user_id)
+    row = await placement.take(
+        session,
+        planned,
+        lambda values: repository.add(session, values=values | columns, noted=noted),
+    )
+    return AppointmentRead.of(row, want.clinic.time_zone)
+
+
+async def hold_at_once(
+    session: AsyncSession, *, caller: Principal, data: HoldCreate, minutes: int
+) -> AppointmentRead | None:
+    """`hold` in one write statement, needing no transaction, as `service.book_at_once`
+    books; None, having written nothing, when it is refused (`hold` then does it all)."""
+    want, columns = await _requested(session, caller, data, minutes)
+    planned = await placement.plan(session, want, release_lapsed=False)
+    noted = repository.Noted("hold", caller.user_id)
+    row = await placement.take_first(
+        session,
+        planned,
+        lambda values: repository.add_if_free(session, values=values | columns, noted=noted),
+    )
+    return None if row is None else AppointmentRead.of(row, want.clinic.time_zone)
+
+
+async def _requested(
+    session: AsyncSession, caller: Principal, data: HoldCreate, minutes: int
+) -> tuple[Placement, dict[str, Any]]:
+    """The visit a hold asks for, once the caller may hold it, and the hold's own columns."""
     clinic, kind = await clinic_and_type(session, caller, data.clinic_id, data.type_id)
     staff = is_staff(caller, clinic.id)
     policy = BookingPolicy.model_validate(clinic.booking_policy)
@@ -44,7 +77,7 @@ async def hold(
         patient_id=rules.holder_of(caller, data.patient_id, staff, policy),
         front_desk=is_front_desk(caller, clinic.id),
     )
-    extra = {
+    columns = {
         "id": uuid.uuid4(),
         "clinic_id": clinic.id,
         "type_id": kind.id,
@@ -52,16 +85,7 @@ async def hold(
         "hold_expires_at": datetime.now(UTC) + timedelta(minutes=minutes),
         "created_by": caller.user_id,
     }
-    planned = await placement.plan(session, want)
-    # The waitlist's side: offers among the lapsed holds `plan` deleted lapse too.
-    await lapse(session, released=planned.released)
-    noted = repository.Noted("hold", caller.user_id)
-    row = await placement.take(
-        session,
-        planned,
-        lambda values: repository.add(session, values=values | extra, noted=noted),
-    )
-    return AppointmentRead.of(row, clinic.time_zone)
+    return want, columns
 
 
 async def get_hold(session: AsyncSession, *, caller: Principal, hold_id: UUID) -> AppointmentRead:

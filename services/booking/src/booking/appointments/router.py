@@ -62,6 +62,9 @@ async def hold_slot(
             session, caller=caller, data=data, minutes=settings.hold_minutes
         ),
         location=lambda r: f"{holds.prefix}/{r.id}",
+        at_once=lambda session: hold_service.hold_at_once(
+            session, caller=caller, data=data, minutes=settings.hold_minutes
+        ),
     )
 
 
