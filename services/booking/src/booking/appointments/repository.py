@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID
 
 from asyncpg.exceptions import IntegrityConstraintViolationError
@@ -71,6 +71,14 @@ class Noted:
     action: str
     actor_id: UUID | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+class Adding(TypedDict):
+    """What `add` and `add_if_free` write, as their keyword arguments."""
+
+    values: dict[str, Any]
+    noted: Noted | None
+    staged: Event | None
 
 
 async def add(

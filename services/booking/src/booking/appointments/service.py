@@ -100,14 +100,14 @@ async def book_at_once(
 
 def _writer(
     caller: Principal, data: AppointmentCreate, want: Placement, offline: Offline | None
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
+) -> Callable[[dict[str, Any]], repository.Adding]:
     """What the insert of a booking at given times, provider and room writes: its columns,
-    history entry and AppointmentBooked event (`repository.add`'s arguments)."""
+    history entry and AppointmentBooked event."""
     extra = _booked_columns(caller, data, want, offline)
     details = {"overbook_reason": data.overbook_reason} if want.overbook else {}
     noted = repository.Noted("book", caller.user_id, details)
 
-    def written(values: dict[str, Any]) -> dict[str, Any]:
+    def written(values: dict[str, Any]) -> repository.Adding:
         columns = values | extra
         # Every column the event reads is among those written, so it is built before.
         event = booked_event(
