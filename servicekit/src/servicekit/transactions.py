@@ -54,6 +54,13 @@ TRANSACTIONS_BUSY = Counter(
     ["service", "reason"],
 )
 
+AT_ONCE = Counter(
+    "transactions_at_once_total",
+    "Requests tried first without a transaction: written so (outcome written), or left to a "
+    "transaction (outcome refused: the write took nothing, or met a deadlock)",
+    ["service", "outcome"],
+)
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -170,6 +177,7 @@ class Transactions:
         """
         if at_once is not None and once.key is None:
             result = await self.autocommitted(at_once)
+            AT_ONCE.labels(self.service, "refused" if result is None else "written").inc()
             if result is not None:
                 return await once.answer(result, location=location)
         return await self.run(

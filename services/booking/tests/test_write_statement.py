@@ -17,6 +17,7 @@ from booking.appointments import repository
 from booking.driver_sql import _driver
 from booking.driver_sql import fetch_one as driver_fetch_one
 from servicekit.runtime import ServiceRuntime
+from servicekit.transactions import AT_ONCE
 from sqlalchemy import text
 
 from .conftest import SOON, Calendar, Staged
@@ -78,16 +79,22 @@ def tries(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Tries]:
     return spy
 
 
+def at_once(runtime: ServiceRuntime, outcome: str) -> float:
+    return float(AT_ONCE.labels(runtime.name, outcome)._value.get())
+
+
 async def test_a_booking_is_one_statement_outside_a_transaction(
-    calendar: Calendar, kind: dict[str, Any], tries: Callable[[int], Tries]
+    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime, tries: Callable[[int], Tries]
 ) -> None:
     seen = tries(0)
+    written = at_once(runtime, "written")
     booked = await calendar.book(calendar.slot(kind, SOON, time(9)), calendar.patient())
 
     assert booked.status_code == 201, booked.text
     [(sql, in_transaction)] = seen
     assert "ON CONFLICT DO NOTHING" in sql
     assert not in_transaction
+    assert at_once(runtime, "written") == written + 1
 
 
 async def test_with_an_idempotency_key_the_booking_runs_in_a_transaction(
@@ -110,10 +117,12 @@ async def test_a_refused_first_statement_leaves_the_booking_to_a_transaction(
     tries: Callable[[int], Tries],
 ) -> None:
     seen = tries(1)
+    refused = at_once(runtime, "refused")
     booked = await calendar.book(calendar.slot(kind, SOON, time(10, 30)), calendar.patient())
 
     assert booked.status_code == 201, booked.text
     assert [in_transaction for _, in_transaction in seen] == [False, True]
+    assert at_once(runtime, "refused") == refused + 1
     assert all("ON CONFLICT DO NOTHING" in sql for sql, _ in seen)
     appointment_id = booked.json()["id"]
     assert await history(runtime, appointment_id) == [("book", "booked")]

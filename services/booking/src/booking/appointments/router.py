@@ -92,7 +92,9 @@ async def book(
         lambda session: service.book(session, caller=caller, data=data),
         location=lambda r: f"{router.prefix}/{r.id}",
         # Most bookings are one insert: without a transaction they save two round trips.
-        at_once=lambda session: service.book_at_once(session, caller=caller, data=data),
+        at_once=None
+        if data.hold_id
+        else lambda session: service.book_at_once(session, caller=caller, data=data),
     )
 
 
