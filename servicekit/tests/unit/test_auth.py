@@ -53,16 +53,21 @@ def server() -> KeyServer:
     return KeyServer()
 
 
-@pytest.fixture
-def verifier(server: KeyServer) -> JwksVerifier:
+def verifier_of(server: KeyServer, **options: Any) -> JwksVerifier:
+    """A verifier fetching the server's JWKS over HTTP, with `options` of its own."""
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
     return JwksVerifier(
         "http://id/.well-known/jwks.json",
         issuer=ISSUER,
         audience=AUDIENCE,
         client=client,
-        min_refresh_interval=0.0,
+        **options,
     )
+
+
+@pytest.fixture
+def verifier(server: KeyServer) -> JwksVerifier:
+    return verifier_of(server, min_refresh_interval=0.0)
 
 
 async def test_a_valid_token_gives_the_principal_and_its_roles(
@@ -126,14 +131,7 @@ async def test_rotation_refetches_the_jwks_on_an_unknown_kid(
 
 async def test_unknown_kids_do_not_hammer_the_key_server(server: KeyServer) -> None:
     server.add_key("k1")
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
-    verifier = JwksVerifier(
-        "http://id/.well-known/jwks.json",
-        issuer=ISSUER,
-        audience=AUDIENCE,
-        client=client,
-        min_refresh_interval=60.0,
-    )
+    verifier = verifier_of(server, min_refresh_interval=60.0)
     for n in range(20):
         with pytest.raises(Unauthorized):
             await verifier.verify(token(Ed25519PrivateKey.generate(), f"forged-{n}"))
@@ -200,14 +198,7 @@ async def test_the_cache_keeps_only_the_most_recent_tokens(
     server: KeyServer, full_checks: list[str]
 ) -> None:
     key = server.add_key("k1")
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
-    verifier = JwksVerifier(
-        "http://id/.well-known/jwks.json",
-        issuer=ISSUER,
-        audience=AUDIENCE,
-        client=client,
-        cache_size=2,
-    )
+    verifier = verifier_of(server, cache_size=2)
     tokens = {name: token(key, "k1") for name in "abc"}
     for name in "abacab":
         await verifier.verify(tokens[name])
@@ -219,15 +210,8 @@ async def test_a_remembered_token_is_refused_as_soon_as_its_session_or_user_is_r
     server: KeyServer, full_checks: list[str]
 ) -> None:
     key = server.add_key("k1")
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=server.app), base_url="http://id")
     revocations = RevocationProjection(leeway=5.0)
-    verifier = JwksVerifier(
-        "http://id/.well-known/jwks.json",
-        issuer=ISSUER,
-        audience=AUDIENCE,
-        client=client,
-        revocations=revocations,
-    )
+    verifier = verifier_of(server, revocations=revocations)
     session, other = token(key, "k1"), token(key, "k1")
     first = await verifier.verify(session)
     assert first.session_id is not None

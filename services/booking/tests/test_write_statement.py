@@ -79,6 +79,13 @@ def tries(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Tries]:
     return spy
 
 
+async def written_once(runtime: ServiceRuntime, staged: Staged, appointment_id: str) -> None:
+    """The booking has one history entry and one staged AppointmentBooked."""
+    assert await history(runtime, appointment_id) == [("book", "booked")]
+    [event] = await staged("AppointmentBooked")
+    assert UUID(event["appointment_id"]) == UUID(appointment_id)
+
+
 def at_once(runtime: ServiceRuntime, outcome: str) -> float:
     return float(AT_ONCE.labels(runtime.name, outcome)._value.get())
 
@@ -124,10 +131,7 @@ async def test_a_refused_first_statement_leaves_the_booking_to_a_transaction(
     assert [in_transaction for _, in_transaction in seen] == [False, True]
     assert at_once(runtime, "refused") == refused + 1
     assert all("ON CONFLICT DO NOTHING" in sql for sql, _ in seen)
-    appointment_id = booked.json()["id"]
-    assert await history(runtime, appointment_id) == [("book", "booked")]
-    [event] = await staged("AppointmentBooked")
-    assert UUID(event["appointment_id"]) == UUID(appointment_id)
+    await written_once(runtime, staged, booked.json()["id"])
 
 
 async def test_the_retried_statement_writes_the_row_entry_and_event_once(
@@ -143,31 +147,26 @@ async def test_the_retried_statement_writes_the_row_entry_and_event_once(
     assert booked.status_code == 201, booked.text
     assert "ON CONFLICT DO NOTHING" in seen[1][0]
     assert "ON CONFLICT" not in seen[2][0]
-    appointment_id = booked.json()["id"]
-    assert await history(runtime, appointment_id) == [("book", "booked")]
-    [event] = await staged("AppointmentBooked")
-    assert UUID(event["appointment_id"]) == UUID(appointment_id)
+    await written_once(runtime, staged, booked.json()["id"])
 
 
-async def test_a_hold_is_one_statement_outside_a_transaction_with_its_entry(
-    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime, tries: Callable[[int], Tries]
+@pytest.mark.parametrize(
+    ("refused", "in_transaction"),
+    [(0, [False]), (1, [False, True])],
+    ids=["outside-a-transaction", "left-to-a-transaction"],
+)
+async def test_a_hold_is_written_with_its_entry(
+    calendar: Calendar,
+    kind: dict[str, Any],
+    runtime: ServiceRuntime,
+    tries: Callable[[int], Tries],
+    refused: int,
+    in_transaction: list[bool],
 ) -> None:
-    seen = tries(0)
+    seen = tries(refused)
     body = calendar.slot(kind, SOON, time(10))
     held = await calendar.client.post("/v1/slot-holds", json=body, headers=calendar.patient())
 
     assert held.status_code == 201, held.text
-    assert [in_transaction for _, in_transaction in seen] == [False]
-    assert await history(runtime, held.json()["id"]) == [("hold", "pending")]
-
-
-async def test_a_refused_hold_statement_leaves_the_hold_to_a_transaction(
-    calendar: Calendar, kind: dict[str, Any], runtime: ServiceRuntime, tries: Callable[[int], Tries]
-) -> None:
-    seen = tries(1)
-    body = calendar.slot(kind, SOON, time(12))
-    held = await calendar.client.post("/v1/slot-holds", json=body, headers=calendar.patient())
-
-    assert held.status_code == 201, held.text
-    assert [in_transaction for _, in_transaction in seen] == [False, True]
+    assert [inside for _, inside in seen] == in_transaction
     assert await history(runtime, held.json()["id"]) == [("hold", "pending")]

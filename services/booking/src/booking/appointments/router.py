@@ -92,6 +92,7 @@ async def book(
         lambda session: service.book(session, caller=caller, data=data),
         location=lambda r: f"{router.prefix}/{r.id}",
         # Most bookings are one insert: without a transaction they save two round trips.
+        # Confirming a hold changes the hold's row and always takes the transaction.
         at_once=None
         if data.hold_id
         else lambda session: service.book_at_once(session, caller=caller, data=data),

@@ -79,16 +79,14 @@ async def book(
 async def book_at_once(
     session: AsyncSession, *, caller: Principal, data: AppointmentCreate
 ) -> AppointmentRead | None:
-    """`book` in one write statement, needing no transaction (so no BEGIN and COMMIT): the
-    checks read as `book`'s do, and the visit is written with the likeliest provider and room.
+    """`book` of a visit (not a hold's confirmation) in one write statement, needing no
+    transaction (so no BEGIN and COMMIT): the checks read as `book`'s do, and the visit is
+    written with the likeliest provider and room.
 
-    None, having written nothing, when that is not the whole of the booking: a hold to
-    confirm, or the write refused (the time taken, or a lapsed hold in the way). `book` in a
-    transaction then does it all: deletes the lapsed holds, tries every provider and room, and
-    names the clash.
+    None, having written nothing, when the write is refused (the time taken, or a lapsed hold
+    in the way). `book` in a transaction then does it all: deletes the lapsed holds, tries
+    every provider and room, and names the clash.
     """
-    if data.hold_id is not None:
-        return None
     want = await _requested(session, caller, data, None)
     planned = await placement.plan(session, want, release_lapsed=False)
     write = _writer(caller, data, want, None)
